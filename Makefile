@@ -1,0 +1,58 @@
+# SafePub: every set-up step lives here so that a fresh machine needs only `make run` / `make test`.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+PIP := $(VENV)/bin/pip
+STAMP := $(VENV)/.installed
+SYSTEM_STAMP := $(VENV)/.system-packages
+CORPUS ?= ../shared/corpus/dev
+EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
+
+.PHONY: run test eval bench tab lint system-deps install clean
+
+# Debian packages the product needs at run time (OCR) and the tests need (pdftoppm, Chromium).
+system-deps: $(SYSTEM_STAMP)
+$(SYSTEM_STAMP):
+	@mkdir -p $(VENV)
+	@missing=""; \
+	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
+	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
+	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing Debian packages:$$missing"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	  else \
+	    echo "WARNING: please install:$$missing (OCR will mark image pages for human review without it)"; \
+	  fi; \
+	fi
+	@touch $@
+
+install: $(STAMP)
+$(STAMP): pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+	$(PIP) install -q -e '.[dev]'
+	@touch $@
+
+run: install system-deps
+	$(VENV)/bin/safepub run
+
+test: install system-deps
+	$(PY) -m pytest -n 2 -q
+
+eval: install system-deps
+	$(PY) benchmarks/eval_corpus.py --corpus $(CORPUS) --out $(EVAL_OUT)
+
+tab: install
+	$(PY) ../shared/eval/tab_score.py ../shared/tab/echr_dev_subset21.json --run-cmd "$(VENV)/bin/safepub detect {in} -o {out}" $(EVAL_OUT)/tab-dev.json
+
+bench: install system-deps
+	$(PY) benchmarks/bench_redact.py
+
+lint: install
+	$(VENV)/bin/ruff check intake redaction worker config tests
+	$(VENV)/bin/mypy redaction
+
+clean:
+	rm -rf $(VENV) .pytest_cache
