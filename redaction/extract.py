@@ -1,0 +1,322 @@
+"""Extraction: every place a PDF can hide text, flattened into ONE detection text with positions.
+
+The detection text is built so that detection sees what a reader sees:
+- lines of one paragraph are joined with a space, and a word hyphenated at a line end is joined
+  ("Mor-" + "ris" -> "Morris"), so a name split across lines is one piece of text;
+- the body of consecutive pages flows on, so an address that starts at the foot of one page and ends on
+  the next is one piece of text; running headers and footers are collected separately;
+- table cells on the same visual row are joined with TABs and rows with newlines (like the corpus .txt);
+- invisible text (white on white, tiny, fully transparent), OCR'd image text, metadata, XMP, outline,
+  annotations, form fields, links, embedded file names and page labels each become their own piece.
+
+Every character of the detection text that came from a page carries its page number and box, so a
+finding maps back to the rectangles to redact, in every fragment.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+import pymupdf
+
+from redaction.ocr import OcrEngine
+
+Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
+
+EDGE_ZONE = 0.075  # top/bottom share of a page holding running headers and footers
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
+                         "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u00ad": ""})
+_SENTENCE_END = re.compile(r"[.!?:;\"')\]]\s*$")
+
+
+@dataclass
+class Piece:
+    """A run of the detection text that comes from one place of the document."""
+
+    start: int
+    end: int
+    channel: str  # body, header, hidden, image, metadata, outline, annotation, form, link, embedded, text
+    page: int | None = None
+    ref: str | None = None  # which object: "toc:3", "meta:author", "annot:12"...
+
+
+@dataclass
+class ExtractedDocument:
+    kind: str
+    text: str
+    locs: list[Loc | None]
+    pieces: list[Piece]
+    page_count: int
+    #: boxes of invisible text, removed whole whatever detection finds
+    invisible: list[Loc] = field(default_factory=list)
+    needs_review: list[str] = field(default_factory=list)
+
+    def piece_at(self, offset: int) -> Piece | None:
+        for piece in self.pieces:
+            if piece.start <= offset < piece.end:
+                return piece
+        return None
+
+
+class _Builder:
+    """Accumulates detection text and its per-character locations."""
+
+    def __init__(self) -> None:
+        self.chars: list[str] = []
+        self.locs: list[Loc | None] = []
+        self.pieces: list[Piece] = []
+
+    def __len__(self) -> int:
+        return len(self.chars)
+
+    def add(self, text: str, loc: Loc | None = None) -> None:
+        for ch in text:
+            self.chars.append(ch)
+            self.locs.append(loc)
+
+    def add_char(self, ch: str, loc: Loc | None) -> None:
+        if ord(ch) > 127:
+            ch = unicodedata.normalize("NFKC", ch.translate(_QUOTES)) or ""
+        for c in ch:
+            self.chars.append(c if c.isprintable() or c in "\t\n" else " ")
+            self.locs.append(loc)
+
+    def drop_last(self) -> None:
+        self.chars.pop()
+        self.locs.pop()
+
+    def last(self) -> str:
+        return self.chars[-1] if self.chars else ""
+
+    def piece(self, channel: str, text: str, page: int | None = None, ref: str | None = None) -> None:
+        """Adds a whole side-channel string as its own piece (no positions)."""
+        text = (text or "").strip()
+        if not text:
+            return
+        self.separate()
+        start = len(self.chars)
+        for ch in text:
+            self.add_char(ch, None)
+        self.pieces.append(Piece(start, len(self.chars), channel, page, ref))
+
+    def separate(self) -> None:
+        if self.chars:
+            self.add("\n\n")
+
+    def build(self, kind: str, page_count: int) -> ExtractedDocument:
+        return ExtractedDocument(kind, "".join(self.chars), self.locs, self.pieces, page_count)
+
+
+@dataclass
+class _Line:
+    chars: list[tuple[str, Loc]]
+    bbox: tuple[float, float, float, float]
+    block: int
+
+
+def extract_text(text: str) -> ExtractedDocument:
+    """Plain text input: the detection text IS the file's text, offsets index it exactly."""
+    return ExtractedDocument("text", text, [None] * len(text), [Piece(0, len(text), "text")], 1)
+
+
+def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocument:
+    builder = _Builder()
+    invisible: list[Loc] = []
+    needs_review: list[str] = []
+    furniture: list[tuple[int, list[_Line]]] = []
+    hidden: list[tuple[int, list[_Line]]] = []
+    images: list[tuple[int, list[_Line]]] = []
+
+    prev: _Line | None = None
+    for page in doc:
+        main, edge, hid, inv = _page_lines(page)
+        invisible.extend(inv)
+        if edge:
+            furniture.append((page.number, edge))
+        if hid:
+            hidden.append((page.number, hid))
+        if main and prev is not None:
+            # The body flows on across the page break unless the last line ended a sentence.
+            tail = "".join(c for c, _ in prev.chars).rstrip()
+            head = main[0].chars[0][0] if main[0].chars else ""
+            builder.add(" " if tail and not _SENTENCE_END.search(tail) and (head.islower() or head.isdigit())
+                        else "\n")
+        page_start = len(builder)
+        prev = _emit_lines(builder, main, prev=None) or prev
+        if len(builder) > page_start:
+            builder.pieces.append(Piece(page_start, len(builder), "body", page.number))
+        ocr_lines, problem = _ocr_page(page, ocr, has_text=bool(main or edge))
+        if ocr_lines:
+            images.append((page.number, ocr_lines))
+        if problem:
+            needs_review.append(problem)
+
+    for channel, groups in (("header", furniture), ("hidden", hidden), ("image", images)):
+        for page_no, lines in groups:
+            builder.separate()
+            start = len(builder)
+            _emit_lines(builder, lines, prev=None, keep_lines=True)
+            builder.pieces.append(Piece(start, len(builder), channel, page_no))
+
+    _side_channels(doc, builder)
+    extracted = builder.build("pdf", doc.page_count)
+    extracted.invisible = invisible
+    extracted.needs_review = needs_review
+    return extracted
+
+
+def _span_is_invisible(span: dict, page_fills: list[tuple[pymupdf.Rect, float]] | None) -> bool:
+    if span.get("alpha", 255) == 0 or span.get("size", 10) < 2.5:
+        return True
+    colour = span.get("color", 0)
+    r, g, b = (colour >> 16) & 255, (colour >> 8) & 255, colour & 255
+    if min(r, g, b) < 240:
+        return False
+    # White text is only visible on a dark background: look for a dark fill under it.
+    box = pymupdf.Rect(span["bbox"])
+    centre = pymupdf.Point((box.x0 + box.x1) / 2, (box.y0 + box.y1) / 2)
+    return not any(rect.contains(centre) and lum < 0.6 for rect, lum in (page_fills or []))
+
+
+def _page_fills(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, float]]:
+    fills = []
+    for drawing in page.get_drawings():
+        fill = drawing.get("fill")
+        if fill:
+            lum = 0.299 * fill[0] + 0.587 * fill[1] + 0.114 * fill[2] if len(fill) >= 3 else fill[0]
+            fills.append((pymupdf.Rect(drawing["rect"]), lum))
+    return fills
+
+
+def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Line], list[Loc]]:
+    """The page's lines sorted into main flow, header/footer zone, hidden text; invisible boxes."""
+    flags = (pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP) | pymupdf.TEXT_PRESERVE_WHITESPACE
+    data = page.get_text("rawdict", flags=flags)
+    height = page.rect.height or 1.0
+    image_boxes = [pymupdf.Rect(info["bbox"]) for info in page.get_image_info()]
+    fills: list[tuple[pymupdf.Rect, float]] | None = None
+    main: list[_Line] = []
+    edge: list[_Line] = []
+    hidden: list[_Line] = []
+    invisible: list[Loc] = []
+    for block_no, block in enumerate(data["blocks"]):
+        if block.get("type") != 0:
+            continue
+        for line in block["lines"]:
+            visible_chars: list[tuple[str, Loc]] = []
+            hidden_chars: list[tuple[str, Loc]] = []
+            for span in line["spans"]:
+                if fills is None and min(
+                        (span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
+                    fills = _page_fills(page)
+                is_invisible = _span_is_invisible(span, fills)
+                box = pymupdf.Rect(span["bbox"])
+                under_image = any(img.contains(box) for img in image_boxes) if image_boxes else False
+                target = hidden_chars if (is_invisible or under_image) else visible_chars
+                for ch in span["chars"]:
+                    x0, y0, x1, y1 = ch["bbox"]
+                    loc = (page.number, x0, y0, x1, y1)
+                    target.append((ch["c"], loc))
+                if is_invisible and span["chars"]:
+                    invisible.append((page.number, *span["bbox"]))
+            for chars, bucket in ((visible_chars, None), (hidden_chars, hidden)):
+                if not chars or not "".join(c for c, _ in chars).strip():
+                    continue
+                xs = [loc[1] for _, loc in chars] + [loc[3] for _, loc in chars]
+                ys = [loc[2] for _, loc in chars] + [loc[4] for _, loc in chars]
+                item = _Line(chars, (min(xs), min(ys), max(xs), max(ys)), block_no)
+                if bucket is None:
+                    middle = (item.bbox[1] + item.bbox[3]) / 2
+                    bucket = edge if (middle < EDGE_ZONE * height or middle > (1 - EDGE_ZONE) * height) else main
+                bucket.append(item)
+    return main, edge, hidden, invisible
+
+
+def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None,
+                keep_lines: bool = False) -> _Line | None:
+    """Writes lines with the joining rules described in the module docstring."""
+    for line in lines:
+        if prev is not None:
+            same_row = _overlap(prev.bbox, line.bbox) > 0.5 and line.bbox[0] >= prev.bbox[2] - 1
+            first = line.chars[0][0]
+            if same_row and line.block != prev.block:
+                builder.add("\t")
+            elif line.block == prev.block and not keep_lines:
+                if builder.last() == "-" and first.isalpha() and len(builder) > 1 and builder.chars[-2].isalpha():
+                    if first.islower():
+                        builder.drop_last()  # "Mor-" + "ris": a word hyphenated at the line end
+                else:
+                    builder.add(" ")
+            else:
+                builder.add("\n")
+        for ch, loc in line.chars:
+            builder.add_char(ch, loc)
+        prev = line
+    return prev
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Vertical overlap of two boxes as a share of the smaller height."""
+    top, bottom = max(a[1], b[1]), min(a[3], b[3])
+    smaller = min(a[3] - a[1], b[3] - b[1]) or 1.0
+    return max(0.0, bottom - top) / smaller
+
+
+def _ocr_page(page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool) -> tuple[list[_Line], str | None]:
+    """OCR text of the raster images on a page, as lines; a reason if a human must look instead."""
+    boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
+    boxes = [b for b in boxes if b.width > 20 and b.height > 8]
+    if not boxes:
+        return [], None
+    if ocr is None or not ocr.available:
+        return [], f"page {page.number + 1}: images could not be checked for text (OCR unavailable)"
+    words = ocr.image_words(page)
+    if not words and not has_text:
+        return [], f"page {page.number + 1}: image-only page with no readable text"
+    lines: list[_Line] = []
+    for key, group in words.items():
+        chars: list[tuple[str, Loc]] = []
+        for word in group:
+            if chars:
+                chars.append((" ", (page.number, *word.box)))
+            # Each OCR character maps to the WHOLE word box: pixels are removed word by word.
+            chars.extend((ch, (page.number, *word.box)) for ch in word.text)
+        xs = [w.box[0] for w in group] + [w.box[2] for w in group]
+        ys = [w.box[1] for w in group] + [w.box[3] for w in group]
+        lines.append(_Line(chars, (min(xs), min(ys), max(xs), max(ys)), hash(key)))
+    return lines, None
+
+
+def _side_channels(doc: pymupdf.Document, builder: _Builder) -> None:
+    """Metadata, XMP, outline, annotations, forms, links, embedded files, page labels."""
+    for key, value in sorted((doc.metadata or {}).items()):
+        if isinstance(value, str) and key not in ("format", "encryption", "creationDate", "modDate"):
+            builder.piece("metadata", value, ref=f"meta:{key}")
+    xmp = doc.get_xml_metadata() or ""
+    if xmp:
+        builder.piece("metadata", re.sub(r"<[^>]+>", " ", xmp), ref="xmp")
+    for index, entry in enumerate(doc.get_toc(simple=True)):
+        builder.piece("outline", entry[1], ref=f"toc:{index}")
+    for page in doc:
+        for annot in page.annots() or []:
+            info = annot.info
+            for key in ("title", "subject", "content"):
+                builder.piece("annotation", info.get(key, ""), page.number, f"annot:{annot.xref}:{key}")
+        for widget in page.widgets() or []:
+            for value in (widget.field_name, widget.field_label, widget.field_value):
+                builder.piece("form", str(value or ""), page.number, f"widget:{widget.xref}")
+        for link in page.get_links():
+            for key in ("uri", "file"):
+                builder.piece("link", str(link.get(key) or ""), page.number, f"link:{key}")
+    for name in doc.embfile_names():
+        info = doc.embfile_info(name)
+        for value in (name, info.get("filename"), info.get("ufilename"), info.get("desc")):
+            builder.piece("embedded", str(value or ""), ref=f"embedded:{name}")
+    try:
+        labels = doc.get_page_labels()
+    except Exception:  # noqa: BLE001 - a malformed label tree must not stop extraction
+        labels = []
+    for index, label in enumerate(labels or []):
+        builder.piece("metadata", str(label.get("prefix") or ""), ref=f"pagelabel:{index}")

@@ -1,0 +1,88 @@
+"""Redaction policy: which categories are redacted, how, and what is always kept.
+
+Policies are readable TOML files in ``config/policies/`` (``publication`` and ``strict`` built in);
+a deployment can point at its own file. A policy may ``extends`` another: categories are merged, keep
+lists given in the child replace the parent's.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from redaction.errors import RedactionError
+
+BUILT_IN = ("publication", "strict")
+
+
+class PolicyError(RedactionError):
+    """A policy file is missing or malformed."""
+
+
+@dataclass(frozen=True)
+class CategoryRule:
+    action: str = "remove"
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class Policy:
+    name: str
+    threshold: float
+    categories: dict[str, CategoryRule]
+    roles: frozenset[str] = field(default_factory=frozenset)
+    pseudonym_heads: frozenset[str] = field(default_factory=frozenset)
+    agency_words: frozenset[str] = field(default_factory=frozenset)
+    not_names: frozenset[str] = field(default_factory=frozenset)
+    acronyms: frozenset[str] = field(default_factory=frozenset)
+    public_name_context: tuple[str, ...] = ()
+
+    def redacts(self, category: str) -> bool:
+        return category in self.categories
+
+    def rule(self, category: str) -> CategoryRule:
+        return self.categories.get(category, CategoryRule())
+
+
+def _read(name_or_path: str) -> dict[str, Any]:
+    try:
+        if name_or_path in BUILT_IN:
+            text = resources.files("config").joinpath("policies", f"{name_or_path}.toml").read_text("utf-8")
+        else:
+            text = Path(name_or_path).read_text("utf-8")
+        return tomllib.loads(text)
+    except (OSError, tomllib.TOMLDecodeError) as exc:
+        raise PolicyError(f"cannot read redaction policy {name_or_path!r}: {exc}") from exc
+
+
+def load_policy(name_or_path: str = "publication") -> Policy:
+    data = _read(name_or_path)
+    parent = data.get("extends")
+    if parent:
+        base = _read(parent)
+        merged_categories = {**base.get("categories", {}), **data.get("categories", {})}
+        merged_keep = {**base.get("keep", {}), **data.get("keep", {})}
+        data = {**base, **data, "categories": merged_categories, "keep": merged_keep}
+    keep = data.get("keep", {})
+    try:
+        categories = {k: CategoryRule(**v) for k, v in data.get("categories", {}).items()}
+    except TypeError as exc:
+        raise PolicyError(f"policy {name_or_path!r}: bad category rule: {exc}") from exc
+    for cat, rule in categories.items():
+        if rule.action not in ("remove", "label"):
+            raise PolicyError(f"policy {name_or_path!r}: category {cat} has unknown action {rule.action!r}")
+    lower = lambda key: frozenset(str(w).lower() for w in keep.get(key, []))  # noqa: E731
+    return Policy(
+        name=str(data.get("name", name_or_path)),
+        threshold=float(data.get("threshold", 0.4)),
+        categories=categories,
+        roles=lower("roles"),
+        pseudonym_heads=lower("pseudonym_heads"),
+        agency_words=lower("agency_words"),
+        not_names=lower("not_names"),
+        acronyms=frozenset(str(w) for w in keep.get("acronyms", [])),
+        public_name_context=tuple(str(w).lower() for w in keep.get("public_name_context", [])),
+    )

@@ -1,0 +1,111 @@
+"""Rendering: true removal with PyMuPDF redactions, then every side channel sanitised.
+
+Nothing is drawn "on top": ``apply_redactions`` deletes the characters, the image pixels and the vector
+graphics under each box. Then metadata and XMP are replaced by neutral values, the outline is rewritten
+without redacted text, annotations, form fields, links, embedded files, JavaScript, page labels and
+thumbnails are removed, and the file is written afresh with full garbage collection so no incremental
+update (with the old text) survives.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+
+import pymupdf
+
+from redaction.textmatch import variant_pattern
+from redaction.types import Proposal
+
+NEUTRAL_METADATA = {"title": "Redacted document", "author": "", "subject": "", "keywords": "",
+                    "creator": "SafePub", "producer": "SafePub", "creationDate": "", "modDate": ""}
+OUTLINE_REPLACEMENT = "[redacted]"
+
+
+def render_pdf(doc: pymupdf.Document, proposals: Iterable[Proposal]) -> bytes:
+    """Applies the proposals to an open document (modified in place) and returns the new file's bytes."""
+    proposals = list(proposals)
+    by_page: dict[int, list[Proposal]] = defaultdict(list)
+    for proposal in proposals:
+        if proposal.page is not None and proposal.rects:
+            by_page[proposal.page].append(proposal)
+    for page in doc:
+        page_proposals = by_page.get(page.number, [])
+        for proposal in page_proposals:
+            for rect in proposal.rects:
+                _add_redaction(page, pymupdf.Rect(rect), proposal)
+        if page_proposals:
+            page.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+                                  graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED,
+                                  text=pymupdf.PDF_REDACT_TEXT_REMOVE)
+    _sanitise(doc, proposals)
+    return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+
+
+def _add_redaction(page: pymupdf.Page, rect: pymupdf.Rect, proposal: Proposal) -> None:
+    if proposal.action == "label" and proposal.label:
+        size = max(4.0, min(11.0, rect.height * 0.75))
+        page.add_redact_annot(rect, text=proposal.label, fontname="helv", fontsize=size, fill=(0, 0, 0),
+                              text_color=(1, 1, 1), cross_out=False)
+    else:
+        page.add_redact_annot(rect, fill=(0, 0, 0), cross_out=False)
+
+
+def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
+    texts = sorted({p.text for p in proposals if p.text and p.category not in ("HIDDEN_TEXT", "IMAGE_TEXT")},
+                   key=len, reverse=True)
+    _rewrite_outline(doc, texts)
+    for page in doc:
+        for annot in list(page.annots() or []):
+            page.delete_annot(annot)
+        for widget in list(page.widgets() or []):
+            page.delete_widget(widget)
+        for link in page.get_links():
+            page.delete_link(link)
+    for name in doc.embfile_names():
+        doc.embfile_del(name)
+    try:
+        doc.set_page_labels([])
+    except Exception:  # noqa: BLE001 - documents without a page-label tree
+        pass
+    # PyMuPDF's own scrubber: JavaScript, thumbnails, XMP, remaining hidden text and responses.
+    doc.scrub(attached_files=True, clean_pages=True, embedded_files=True, hidden_text=True, javascript=True,
+              metadata=True, redactions=False, remove_links=True, reset_fields=True, reset_responses=True,
+              thumbnails=True, xml_metadata=True)
+    doc.del_xml_metadata()
+    doc.set_metadata(NEUTRAL_METADATA)
+
+
+def _rewrite_outline(doc: pymupdf.Document, texts: list[str]) -> None:
+    toc = doc.get_toc(simple=False)
+    if not toc or not texts:
+        return
+    patterns = [variant_pattern(t) for t in texts]
+    changed = False
+    for entry in toc:
+        title = entry[1]
+        for pattern in patterns:
+            title = pattern.sub(OUTLINE_REPLACEMENT, title)
+        if title != entry[1]:
+            entry[1] = re.sub(r"\s+", " ", title).strip()
+            changed = True
+    if changed:
+        doc.set_toc(toc)
+
+
+def render_text(text: str, proposals: Iterable[Proposal]) -> str:
+    """Plain text: each proposal's characters replaced by its label or a block of the same width."""
+    spans = sorted({(p.start, p.end, p.label if p.action == "label" else None)
+                    for p in proposals if p.start >= 0}, key=lambda s: (s[0], -s[1]))
+    out, cursor = [], 0
+    for start, end, label in spans:
+        if start < cursor:
+            start = cursor
+        if start >= end:
+            continue
+        out.append(text[cursor:start])
+        out.append(f"[{label}]" if label else "\u2588" * (end - start))
+        cursor = end
+    out.append(text[cursor:])
+    return "".join(out)

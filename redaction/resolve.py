@@ -1,0 +1,165 @@
+"""From raw findings to the spans to redact: register search, keep-list, propagation, overlaps.
+
+Recall comes first: once a person is found anywhere with confidence (register, a title before a
+surname, a family table, or NER that passes the keep-list), every other mention of that person — first
+name alone, surname after a title, possessive, ALL-CAPS, initials — is proposed too. But what published
+reviews keep is kept: pseudonyms ("Child K"), roles, agency names, public names (the independent reviewer,
+the chair) and the names in research citations ("Brandon et al 2010", "Munro (2011)").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import replace
+
+from redaction.policy import Policy
+from redaction.register import Register, flexible_pattern, initials, register_terms
+from redaction.types import Span
+
+PERSON_LIKE = {"PERSON", "NICKNAME"}
+_TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|pc|dc|ds|di|sgt|nurse|cllr|rev|sir|dame|lord|lady)\.?\s+)+",
+                     re.IGNORECASE)
+_TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:()\"'’]*$")
+_CITATION_AFTER = re.compile(r"^\s*(?:et\.?\s+al\b|\(\s*(?:19|20)\d\d\w?|,?\s*(?:19|20)\d\d\b|"
+                             r"(?:and|&)\s+[A-Z][\w'-]+\s*(?:\(|,)?\s*(?:19|20)\d\d)")
+_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
+_INITIALS_INTRO = re.compile(r"\(\s*([A-Z]{2,4})\s*\)")
+SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner": 3, "channel": 1}
+
+
+def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy) -> list[Span]:
+    spans = list(spans) + list(find_register_spans(text, register))
+    public = _public_tokens(text, register, policy)
+    people: list[Span] = []
+    others: list[Span] = []
+    for span in spans:
+        if span.category in PERSON_LIKE:
+            cleaned = clean_person(text, span, policy, public)
+            if cleaned is not None:
+                people.append(cleaned)
+        elif policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
+            others.append(span)
+    confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
+    propagated = list(propagate(text, confident, register, policy, public))
+    return remove_overlaps([s for s in confident + propagated + others if policy.redacts(s.category)])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Register
+# ---------------------------------------------------------------------------------------------------------
+def find_register_spans(text: str, register: Register) -> Iterable[Span]:
+    for term in register_terms(register):
+        if len(term.text) < 2:
+            continue
+        pattern = flexible_pattern(term.text, case_sensitive=term.case_sensitive)
+        for match in pattern.finditer(text):
+            yield Span(match.start(), match.end(), term.category, 1.0, "register", term.entity,
+                       text[match.start():match.end()])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Person names: clean, keep-list
+# ---------------------------------------------------------------------------------------------------------
+def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
+    """Lower-case tokens of public names: register public_names and names introduced as the reviewer."""
+    names = [_TITLES.sub("", n).strip() for n in register.public_names]
+    if policy.public_name_context:
+        context = "|".join(re.escape(c) for c in sorted(policy.public_name_context, key=len, reverse=True))
+        intro = re.compile(rf"(?i:\b(?:{context}))\s*(?:is|was|:|-|,)?\s*((?:[A-Z][\w'’-]+\.?\s+){{0,2}}"
+                           rf"[A-Z][\w'’-]+)")
+        names += [_TITLES.sub("", m.group(1)) for m in intro.finditer(text)]
+    family = {t.lower() for p in register.people for t in p.parts}
+    return {t.lower() for n in names for t in n.split() if len(t) > 1 and t.lower() not in family}
+
+
+def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Span | None:
+    """Trims titles and possessives; None when the finding is a role, pseudonym, agency or citation."""
+    start, end = span.start, span.end
+    value = text[start:end]
+    lead = _TITLES.match(value) if span.source != "register" else None
+    if lead:
+        start += lead.end()
+    value = text[start:end]
+    trail = _TRAILING.search(value)
+    if trail and trail.start() > 0 and span.source != "register":
+        end = start + trail.start()
+    value = text[start:end].strip()
+    if not value or span.source == "register":
+        return replace(span, start=start, end=end, text=text[start:end]) if value else None
+    lower = value.lower()
+    tokens = _NAME_TOKEN.findall(value)
+    if not tokens or len(value) < 2 or any(ch.isdigit() for ch in value):
+        return None
+    if lower in policy.roles or lower in policy.not_names:
+        return None
+    words = [t.lower() for t in tokens]
+    if words[0] in policy.pseudonym_heads and all(len(t) <= 2 or t.isupper() for t in tokens[1:]):
+        return None  # "Child K", "Adult B", "Sibling 2"
+    if any(w in policy.agency_words for w in words):
+        return None
+    if all(w in policy.roles or w in policy.not_names or w in policy.pseudonym_heads for w in words):
+        return None
+    if not any(t[0].isupper() for t in tokens):
+        return None
+    if all(w in public for w in words):
+        return None
+    if span.source == "ner" and _CITATION_AFTER.match(text[end:end + 40]):
+        return None
+    return replace(span, start=start, end=end, text=text[start:end])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Propagation
+# ---------------------------------------------------------------------------------------------------------
+def propagate(text: str, people: list[Span], register: Register, policy: Policy,
+              public: set[str]) -> Iterable[Span]:
+    """Every other mention of every confidently found person."""
+    terms: dict[str, tuple[str, str, bool]] = {}  # term -> (category, entity, case-insensitive)
+    registered = {t.lower() for p in register.people for t in [p.name, *p.parts, *p.aliases]}
+    for span in people:
+        value = span.text.strip()
+        entity = span.recognizer if span.source == "register" else f"person:{value.lower()}"
+        insensitive = value.lower() in registered
+        candidates = [value, *(_NAME_TOKEN.findall(value))]
+        for term in candidates:
+            lower = term.lower().strip(".")
+            if (len(lower) < 2 or lower in policy.not_names or lower in policy.roles
+                    or lower in policy.pseudonym_heads or lower in policy.agency_words or lower in public):
+                continue
+            if term != value and len(lower) < 3 and not insensitive:
+                continue
+            terms.setdefault(term, (span.category, entity, insensitive))
+        # initials introduced in brackets right after a name: "Amira Hussain (AH)"
+        after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 12))
+        if after and after.group(1) in initials(value)[:1] and after.group(1) not in policy.acronyms:
+            terms.setdefault(after.group(1), (span.category, entity, False))
+    for term, (category, entity, insensitive) in sorted(terms.items()):
+        if insensitive:
+            pattern = flexible_pattern(term)
+        else:
+            # Detected (not registered) names: the capitalised and ALL-CAPS forms only, so that a
+            # surname that is also a word ("Brook") does not remove the word "brook".
+            forms = {re.escape(term), re.escape(term.upper())}
+            pattern = re.compile(r"(?<![\w@])(?:" + "|".join(sorted(forms)) + r")(?!\w)")
+        for match in pattern.finditer(text):
+            yield Span(match.start(), match.end(), category, 0.9, "propagation", entity,
+                       text[match.start():match.end()])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Overlaps
+# ---------------------------------------------------------------------------------------------------------
+def remove_overlaps(spans: list[Span]) -> list[Span]:
+    """Drops findings inside a longer or stronger finding; keeps partial overlaps (both redact)."""
+    ordered = sorted(spans, key=lambda s: (s.start, -(s.end - s.start), SOURCE_RANK.get(s.source, 9)))
+    kept: list[Span] = []
+    reach = -1
+    reach_span: Span | None = None
+    for span in ordered:
+        if reach_span is not None and span.end <= reach and span.start >= reach_span.start:
+            continue
+        kept.append(span)
+        if span.end > reach:
+            reach, reach_span = span.end, span
+    return sorted(kept, key=lambda s: (s.start, s.end, s.category))
