@@ -64,7 +64,7 @@ class RedactionEngine:
         if progress:
             progress(0, extracted.page_count)
         raw = self.detector.detect(extracted.text)
-        spans = resolve(extracted.text, raw, reg, policy)
+        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         proposals = build_proposals(extracted, spans, policy)
         if progress:
             progress(extracted.page_count, extracted.page_count)
@@ -76,7 +76,9 @@ class RedactionEngine:
         reg = parse_register(register)
         policy = self.policy(profile)
         extracted = self.extract(data)
-        return extracted.text, resolve(extracted.text, self.detector.detect(extracted.text), reg, policy)
+        spans = resolve(extracted.text, self.detector.detect(extracted.text), reg, policy,
+                        extracted.ranges("image"))
+        return extracted.text, spans
 
     def render(self, data: bytes, proposals: Iterable[Proposal], *,
                kept: Iterable[Proposal] = ()) -> bytes:

@@ -53,6 +53,9 @@ class ExtractedDocument:
     invisible: list[Loc] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
 
+    def ranges(self, channel: str) -> list[tuple[int, int]]:
+        return [(p.start, p.end) for p in self.pieces if p.channel == channel]
+
     def piece_at(self, offset: int) -> Piece | None:
         for piece in self.pieces:
             if piece.start <= offset < piece.end:
@@ -241,8 +244,13 @@ def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None,
         if prev is not None:
             same_row = _overlap(prev.bbox, line.bbox) > 0.5 and line.bbox[0] >= prev.bbox[2] - 1
             first = line.chars[0][0]
-            if same_row and line.block != prev.block:
-                builder.add("\t")
+            gap = line.bbox[0] - prev.bbox[2]
+            if same_row:
+                # cells of one table row: a visible gap between them is a cell boundary
+                height = max(1.0, prev.bbox[3] - prev.bbox[1])
+                builder.add("\t" if gap > 0.8 * height else " ")
+            elif line.bbox[3] <= prev.bbox[1] + 1 and line.bbox[0] > prev.bbox[0]:
+                builder.add("\t")  # back up and to the right: the next cell of a row with wrapped cells
             elif line.block == prev.block and not keep_lines:
                 if builder.last() == "-" and first.isalpha() and len(builder) > 1 and builder.chars[-2].isalpha():
                     if first.islower():

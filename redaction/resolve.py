@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from redaction.lexicon import is_common_word
 from redaction.policy import Policy
+from redaction.recognizers._names import load_name_lexicon
 from redaction.register import Register, flexible_pattern, initials, register_terms
 from redaction.types import Span
 
@@ -28,21 +30,56 @@ _INITIALS_INTRO = re.compile(r"\(\s*([A-Z]{2,4})\s*\)")
 SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner": 3, "channel": 1}
 
 
-def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy) -> list[Span]:
+def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy,
+            image_ranges: Iterable[tuple[int, int]] = ()) -> list[Span]:
     spans = list(spans) + list(find_register_spans(text, register))
+    if policy.redacts("IMAGE_TEXT"):
+        spans += list(image_text_spans(text, image_ranges))
     public = _public_tokens(text, register, policy)
     people: list[Span] = []
     others: list[Span] = []
     for span in spans:
         if span.category in PERSON_LIKE:
-            cleaned = clean_person(text, span, policy, public)
-            if cleaned is not None:
-                people.append(cleaned)
+            for part in split_lines(text, span):
+                cleaned = clean_person(text, part, policy, public)
+                if cleaned is not None:
+                    people.append(cleaned)
         elif policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
             others.append(span)
     confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
     propagated = list(propagate(text, confident, register, policy, public))
-    return remove_overlaps([s for s in confident + propagated + others if policy.redacts(s.category)])
+    people = confident + propagated
+    dates = list(table_dates_of_birth(text, people))
+    return remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
+
+
+_FULL_DATE = re.compile(r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?[ -]"
+                        r"[A-Za-z]{3,9}\.?[ -]\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+
+
+_ROW = re.compile(r"[^\n]*\t[^\n]*")
+_CELL = re.compile(r"[^\t\n]+")
+
+
+def table_dates_of_birth(text: str, people: list[Span]) -> Iterable[Span]:
+    """In a table row naming a person in a cell of its own, a cell holding only a full date is that
+    person's date of birth (family composition tables)."""
+    person_ranges = {(s.start, s.end) for s in people}
+    if not person_ranges:
+        return
+    for line in _ROW.finditer(text):
+        cells = []
+        for m in _CELL.finditer(text, line.start(), line.end()):
+            value = m.group()
+            start = m.start() + len(value) - len(value.lstrip())
+            cells.append((start, start + len(value.strip())))
+        if len(cells) < 3:
+            continue
+        if not any(any(ps <= a and pe >= b for ps, pe in person_ranges if ps < b and pe > a) for a, b in cells):
+            continue
+        for a, b in cells:
+            if _FULL_DATE.match(text[a:b]):
+                yield Span(a, b, "DATE_OF_BIRTH", 0.85, "pattern", "FamilyTableDate", text[a:b])
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -58,6 +95,20 @@ def find_register_spans(text: str, register: Register) -> Iterable[Span]:
                        text[match.start():match.end()])
 
 
+_IMAGE_TOKEN = re.compile(r"[^\s]+")
+
+
+def image_text_spans(text: str, ranges: Iterable[tuple[int, int]]) -> Iterable[Span]:
+    """Text in images fails closed: OCR misreads names and numbers ("DN22.2NF"), so in images every
+    token with a digit and every name-like capitalised word is removed, whatever detection says."""
+    for start, end in ranges:
+        for match in _IMAGE_TOKEN.finditer(text, start, end):
+            token = match.group().strip(".,;:()'\"")
+            if token and (any(ch.isdigit() for ch in token) or name_like(token) or "@" in token):
+                yield Span(match.start(), match.end(), "IMAGE_TEXT", 0.5, "channel", "ImageTextFailClosed",
+                           match.group())
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Person names: clean, keep-list
 # ---------------------------------------------------------------------------------------------------------
@@ -71,6 +122,30 @@ def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
         names += [_TITLES.sub("", m.group(1)) for m in intro.finditer(text)]
     family = {t.lower() for p in register.people for t in p.parts}
     return {t.lower() for n in names for t in n.split() if len(t) > 1 and t.lower() not in family}
+
+
+def split_lines(text: str, span: Span) -> list[Span]:
+    """A name never crosses a table cell or a block break (the extractor joins a paragraph's lines)."""
+    value = text[span.start:span.end]
+    if span.source == "register" or not re.search(r"[\n\t]", value):
+        return [span]
+    parts = []
+    for match in re.finditer(r"[^\n\t]+", value):
+        start, end = span.start + match.start(), span.start + match.end()
+        parts.append(replace(span, start=start, end=end, text=text[start:end]))
+    return parts
+
+
+def name_like(token: str) -> bool:
+    """Capitalised and either not an ordinary English word or a known given name or surname."""
+    word = token.strip(".'’")
+    if not word[:1].isupper():
+        return False
+    if not is_common_word(word):
+        return True
+    lexicon = load_name_lexicon()
+    word = word[:1] + word[1:].lower()
+    return lexicon.is_first_name(word) or lexicon.is_surname(word) or word in lexicon.word_first_names
 
 
 def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Span | None:
@@ -106,6 +181,8 @@ def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Spa
         return None
     if span.source == "ner" and _CITATION_AFTER.match(text[end:end + 40]):
         return None
+    if span.source == "ner" and not any(name_like(t) for t in tokens):
+        return None  # "Relationship Family": NER's guess made only of ordinary words
     return replace(span, start=start, end=end, text=text[start:end])
 
 
@@ -129,6 +206,8 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
                 continue
             if term != value and len(lower) < 3 and not insensitive:
                 continue
+            if term != value and span.source == "ner" and not name_like(term):
+                continue  # a common word inside an NER finding is not searched for on its own
             terms.setdefault(term, (span.category, entity, insensitive))
         # initials introduced in brackets right after a name: "Amira Hussain (AH)"
         after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 12))

@@ -1,0 +1,209 @@
+"""The engine on PDFs built in code: each redacted string is gone from every channel AND the
+neighbouring text survives, whatever the layout (hyphenation, page breaks, columns, tables, rotation,
+crop boxes, ligatures) or hiding place (metadata, outline, annotations, links, embedded files, white text,
+images)."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import pymupdf
+import pytest
+
+from redaction.textmatch import dehyphenate, normalise
+from tests.redaction.conftest import page_texts
+
+REGISTER = {"people": [{"name": "Tyler Morris", "role": "child", "aliases": ["Ty"],
+                        "date_of_birth": "2017-11-03"}],
+            "addresses": ["27 Brook Street, Rotherham S60 2TT"]}
+
+
+def everything(pdf: bytes) -> str:
+    """All text a reader or a tool could get out of the file (page text of every kind + side channels)."""
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        parts = [page.get_text("text", flags=pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_MEDIABOX_CLIP) for page in doc]
+        parts += [str(v) for v in (doc.metadata or {}).values()]
+        parts.append(doc.get_xml_metadata() or "")
+        parts += [entry[1] for entry in doc.get_toc()]
+        for page in doc:
+            parts += [str(a.info) for a in page.annots() or []]
+            parts += [str(link.get("uri")) for link in page.get_links()]
+        parts += list(doc.embfile_names())
+    return normalise(dehyphenate("\n".join(parts)))
+
+
+def redact(engine, pdf: bytes, register=REGISTER) -> bytes:
+    output, _ = engine.redact(pdf, register=register)
+    return output
+
+
+def test_when_register_name_in_body_then_removed_and_neighbours_survive(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic with Mother."),
+                    (72, 130, "Ty was seen again; Morris's weight was recorded."),
+                    (72, 160, "Child T was born on 3 November 2017 at home.")])
+    out = everything(redact(engine, pdf))
+    for gone in ("Tyler", "Morris", "Ty ", "3 November 2017"):
+        assert gone not in out
+    for kept in ("attended the clinic with Mother", "was seen again", "weight was recorded", "Child T",
+                 "was born on"):
+        assert kept in out
+
+
+def test_when_name_is_hyphenated_across_lines_then_both_fragments_are_removed(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "The health visitor met Tyler Mor-\nris and his sister at the family home.")])
+    out = redact(engine, pdf)
+    text = page_texts(out)
+    assert "Mor" not in text and "ris and" not in text.replace("\n", " ")
+    assert "his sister at the family home" in text.replace("\n", " ")
+
+
+def test_when_address_continues_on_next_page_then_every_fragment_is_removed(engine, make_pdf):
+    pdf = make_pdf([(72, 700, "The family then lived at 27 Brook")],
+                   [(72, 120, "Street, Rotherham S60 2TT with the maternal grandmother.")])
+    out = redact(engine, pdf, register={"addresses": ["27 Brook Street, Rotherham S60 2TT"]})
+    with pymupdf.open(stream=out, filetype="pdf") as doc:
+        first, second = doc[0].get_text(), doc[1].get_text()
+    assert "Brook" not in first and "27" not in first and "The family then lived at" in first
+    assert "Street" not in second and "S60" not in second and "with the maternal grandmother" in second
+
+
+def test_when_a_name_hides_in_side_channels_then_all_are_cleaned(engine, make_pdf):
+    def setup(doc: pymupdf.Document) -> None:
+        doc.set_metadata({"title": "Review of Tyler Morris", "author": "Kelly Morris"})
+        doc.set_toc([[1, "Background", 1], [1, "Tyler Morris chronology", 1]])
+        page = doc[0]
+        annot = page.add_text_annot((300, 300), "Check Tyler's DOB")
+        annot.set_info(title="Kelly Morris")
+        annot.update()
+        page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 200, 200, 220),
+                          "uri": "https://example.org/tyler-morris"})
+        doc.embfile_add("tyler-morris-notes.txt", b"Tyler Morris notes", filename="tyler-morris-notes.txt")
+
+    pdf = make_pdf([(72, 100, "Background: Tyler Morris lived with Mother.")], setup=setup)
+    out = redact(engine, pdf)
+    assert "Tyler" not in everything(out) and "Morris" not in everything(out)
+    with pymupdf.open(stream=out, filetype="pdf") as doc:
+        assert [e[1] for e in doc.get_toc()][0] == "Background"
+        assert not doc.embfile_names()
+        assert not list(doc[0].annots())
+        assert doc.get_xml_metadata() == ""
+    assert "lived with Mother" in page_texts(out)
+
+
+def test_when_text_is_white_on_white_then_it_is_removed_whole(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Visible paragraph about practice."),
+                    (72, 300, "secret note kept out of sight", {"color": (1, 1, 1)})])
+    out = redact(engine, pdf, register=None)
+    text = page_texts(out)
+    assert "secret note" not in text
+    assert "Visible paragraph about practice." in text
+
+
+def test_when_page_is_rotated_then_redaction_hits_the_name(engine, make_pdf):
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].set_rotation(90)
+
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic.")], setup=setup)
+    text = page_texts(redact(engine, pdf))
+    assert "Tyler" not in text and "Morris" not in text
+    assert "attended the clinic." in text
+
+
+def test_when_cropbox_differs_from_mediabox_then_redaction_hits_the_name(engine, make_pdf):
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].set_cropbox(pymupdf.Rect(50, 50, 545, 792))
+
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic.")], setup=setup)
+    text = page_texts(redact(engine, pdf))
+    assert "Tyler" not in text and "Morris" not in text
+    assert "attended the clinic." in text
+
+
+def test_when_name_contains_a_ligature_then_it_is_still_found(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Dr Tyler Gri\ufb03ths reviewed the case.")])
+    out = redact(engine, pdf, register={"people": [{"name": "Tyler Griffiths"}]})
+    text = normalise(page_texts(out))
+    assert "Griffiths" not in text and "Tyler" not in text
+    assert "reviewed the case." in text
+
+
+def test_when_text_is_in_two_columns_then_each_column_is_redacted_alone(engine, make_pdf):
+    pdf = make_pdf([(50, 100, "Left column about training."), (320, 100, "Tyler Morris was seen."),
+                    (50, 115, "More on supervision."), (320, 115, "Right column continues.")])
+    text = page_texts(redact(engine, pdf))
+    assert "Tyler" not in text and "Morris" not in text
+    for kept in ("Left column about training.", "More on supervision.", "Right column continues.",
+                 "was seen."):
+        assert kept in text
+
+
+def test_when_family_table_lists_names_then_cells_are_redacted_and_headers_kept(engine, make_pdf):
+    rows = [("Relationship", "Family member", "DOB"), ("Subject (Child T)", "Tyler Morris", "03/11/2017"),
+            ("Mother", "Kelly Morris", "04/07/1990")]
+    items = [(x, 100 + 20 * r, cell) for r, row in enumerate(rows) for x, cell in zip((60, 220, 400), row)]
+    out = redact(engine, make_pdf(items))
+    text = page_texts(out)
+    for gone in ("Tyler", "Morris", "Kelly", "03/11/2017"):
+        assert gone not in text
+    for kept in ("Relationship", "Family member", "Subject (Child T)", "Mother"):
+        assert kept in text
+
+
+def _image_with_text(text: str) -> bytes:
+    """A PNG of a scanned line of text (rendered from a PDF page, so real pixels)."""
+    doc = pymupdf.open()
+    page = doc.new_page(width=300, height=60)
+    page.insert_text((10, 35), text, fontsize=18)
+    return page.get_pixmap(dpi=150).tobytes("png")
+
+
+def _region_uniform(pdf: bytes, rect: pymupdf.Rect) -> bool:
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        pix = doc[0].get_pixmap(clip=rect, dpi=100, colorspace=pymupdf.csGRAY)
+        samples = pix.samples
+        return max(samples) - min(samples) < 40
+
+
+@pytest.mark.skipif(not __import__("redaction.ocr", fromlist=["x"]).OcrEngine().available,
+                    reason="tesseract is not installed")
+def test_when_name_is_in_a_scanned_image_then_its_pixels_are_removed(engine, make_pdf):
+    png = _image_with_text("Dear Kelly Morris")
+    box = pymupdf.Rect(72, 200, 372, 260)
+
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].insert_image(box, stream=png)
+
+    pdf = make_pdf([(72, 100, "Kelly Morris received this letter.")], setup=setup)
+    out, analysis = engine.redact(pdf, register={"people": [{"name": "Kelly Morris"}]})
+    assert any(p.channel == "image" for p in analysis.proposals)
+    # the words' region of the image is blank, the rest of the page is still there
+    assert _region_uniform(out, pymupdf.Rect(140, 205, 372, 255))
+    assert "received this letter." in page_texts(out)
+
+
+def test_when_input_is_text_then_spans_index_the_text_exactly(engine):
+    text = "Tyler Morris (born 3 November 2017) lives at 27 Brook Street, Rotherham S60 2TT.\n"
+    _, spans = engine.detect_spans(text.encode(), register=REGISTER)
+    assert spans
+    for span in spans:
+        assert text[span.start:span.end] == span.text
+    found = {span.text for span in spans}
+    assert "Tyler Morris" in found or {"Tyler", "Morris"} <= found
+    assert "S60 2TT" in " ".join(found)
+
+
+def test_when_same_document_is_analysed_twice_then_proposals_are_identical(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Tyler Morris attended with Ms Okafor, the health visitor.")])
+    first = [p.to_dict() for p in engine.analyze(pdf, register=REGISTER).proposals]
+    second = [p.to_dict() for p in engine.analyze(pdf, register=REGISTER).proposals]
+    assert first == second
+    assert json.loads(json.dumps(first)) == first
+
+
+def test_when_pdf_is_saved_then_no_old_revision_survives(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic.")])
+    out = redact(engine, pdf)
+    raw = io.BytesIO(out).getvalue()
+    assert raw.count(b"%%EOF") == 1
+    assert b"Tyler" not in raw and b"Morris" not in raw
