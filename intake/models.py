@@ -1,0 +1,235 @@
+"""SQLAlchemy 2 models. No Flask import: the worker and the CLI use them directly.
+
+Columns that would carry a document's words (title, register, proposal text and context, warnings)
+are ``*_enc`` LargeBinary ciphertext sealed under the submission's field data key. Clear columns hold
+only ids, enums, counts, sizes, hashes and timestamps, which is what listings and audit need.
+Schema changes go through Alembic (intake/migrations); ``Base.metadata`` is the autogenerate target.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = (
+    "partnership_uploader",
+    "secretariat_reviewer",
+    "secretariat_approver",
+    "panel_member",
+    "admin",
+)
+SUBMISSION_KINDS = ("lcspr", "scr", "rapid_review")
+STATUSES = ("received", "processing", "proposed", "approved", "published", "failed")
+VERSION_ROLES = ("original", "preview", "final")
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC in Python; naive UTC in the column (SQLite has no time zones)."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: object) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: object) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    pass
+
+
+class Partnership(Base):
+    __tablename__ = "partnership"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class User(Base):
+    __tablename__ = "app_user"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    email: Mapped[str] = mapped_column(String(320), unique=True)
+    password_hash: Mapped[str | None] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(40))
+    partnership_id: Mapped[str | None] = mapped_column(ForeignKey("partnership.id"), index=True)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Bumped on password change, deactivation or "log out everywhere": old session cookies stop working.
+    session_version: Mapped[int] = mapped_column(Integer, default=1)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiToken(Base):
+    __tablename__ = "api_token"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    # SHA-256 of the token: tokens are 256-bit random, so a fast hash is enough and lookups stay O(1).
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Submission(Base):
+    __tablename__ = "submission"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnership.id"), index=True)
+    uploaded_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    kind: Mapped[str] = mapped_column(String(20))
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    status: Mapped[str] = mapped_column(String(20), default="received", index=True)
+    failure_reason: Mapped[str | None] = mapped_column(Text)
+    document_kind: Mapped[str] = mapped_column(String(10))  # pdf | text, sniffed from content
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    title_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    register_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    warnings_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    page_count: Mapped[int | None] = mapped_column(Integer)
+    proposal_count: Mapped[int | None] = mapped_column(Integer)
+    needs_review_count: Mapped[int | None] = mapped_column(Integer)
+    progress_page: Mapped[int] = mapped_column(Integer, default=0)
+    progress_total: Mapped[int] = mapped_column(Integer, default=0)
+    # Processing lease: the job that owns the submission while it is "processing", and until when.
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_owner: Mapped[str | None] = mapped_column(String(100))
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    queued_job_id: Mapped[str | None] = mapped_column(String(100))  # last RQ job enqueued for it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DataKeyRecord(Base):
+    """A data key wrapped under a KEK. Purging a submission nulls ``wrapped`` (crypto-shredding)."""
+
+    __tablename__ = "data_key"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))  # fields | original | preview | final
+    kek_id: Mapped[str] = mapped_column(String(64), index=True)
+    wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    destroyed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class DocumentVersion(Base):
+    """One stored document (its id is the EncryptedStore object name)."""
+
+    __tablename__ = "document_version"
+    __table_args__ = (UniqueConstraint("submission_id", "revision", "role"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    role: Mapped[str] = mapped_column(String(20))  # original | preview | final
+    data_key_id: Mapped[str] = mapped_column(ForeignKey("data_key.id"))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(Integer)
+    sha256: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ProposalRecord(Base):
+    """A proposed redaction. ``payload_enc`` is the whole Proposal.to_dict() JSON, sealed."""
+
+    __tablename__ = "proposal"
+    __table_args__ = (UniqueConstraint("submission_id", "revision", "proposal_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
+    proposal_id: Mapped[str] = mapped_column(String(40))
+    ordinal: Mapped[int] = mapped_column(Integer)
+    category: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    page: Mapped[int | None] = mapped_column(Integer)
+    score: Mapped[float] = mapped_column(Float)
+    source: Mapped[str] = mapped_column(String(20))
+    payload_enc: Mapped[bytes] = mapped_column(LargeBinary)
+
+
+class Decision(Base):
+    """A human decision on a proposal (issue 4 builds the review workflow on this table)."""
+
+    __tablename__ = "decision"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    proposal_id: Mapped[str | None] = mapped_column(String(40))
+    actor_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    action: Mapped[str] = mapped_column(String(20))
+    reason_code: Mapped[str | None] = mapped_column(String(60))
+    payload_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class AuditEvent(Base):
+    """Append-only event log; rows are only ever inserted through intake.audit.append."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    action: Mapped[str] = mapped_column(String(60), index=True)
+    actor_id: Mapped[str | None] = mapped_column(String(32))
+    actor_role: Mapped[str | None] = mapped_column(String(40))
+    partnership_id: Mapped[str | None] = mapped_column(String(32))
+    submission_id: Mapped[str | None] = mapped_column(String(32), index=True)
+    # Canonical JSON (sorted keys, compact) of ids and counts: the exact bytes issue 4 will hash.
+    details: Mapped[str] = mapped_column(Text, default="{}")
+
+
+class JobRecord(Base):
+    """One attempt of a background job, for operators and for recovery after a crash."""
+
+    __tablename__ = "job_record"
+    __table_args__ = (Index("ix_job_record_submission", "submission_id", "attempt"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"))
+    rq_job_id: Mapped[str | None] = mapped_column(String(100))
+    attempt: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(20))  # running | succeeded | failed | abandoned
+    worker: Mapped[str | None] = mapped_column(String(100))
+    outcome: Mapped[str | None] = mapped_column(String(100))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
