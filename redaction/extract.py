@@ -248,7 +248,7 @@ def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None,
             if same_row:
                 # cells of one table row: a visible gap between them is a cell boundary
                 height = max(1.0, prev.bbox[3] - prev.bbox[1])
-                builder.add("\t" if gap > 0.8 * height else " ")
+                builder.add("\t" if gap > 0.3 * height else " ")
             elif line.bbox[3] <= prev.bbox[1] + 1 and line.bbox[0] > prev.bbox[0]:
                 builder.add("\t")  # back up and to the right: the next cell of a row with wrapped cells
             elif line.block == prev.block and not keep_lines:

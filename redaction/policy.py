@@ -36,6 +36,7 @@ class Policy:
     roles: frozenset[str] = field(default_factory=frozenset)
     pseudonym_heads: frozenset[str] = field(default_factory=frozenset)
     agency_words: frozenset[str] = field(default_factory=frozenset)
+    agency_heads: frozenset[str] = field(default_factory=frozenset)
     not_names: frozenset[str] = field(default_factory=frozenset)
     acronyms: frozenset[str] = field(default_factory=frozenset)
     public_name_context: tuple[str, ...] = ()
@@ -82,6 +83,7 @@ def load_policy(name_or_path: str = "publication") -> Policy:
         roles=lower("roles"),
         pseudonym_heads=lower("pseudonym_heads"),
         agency_words=lower("agency_words"),
+        agency_heads=lower("agency_heads"),
         not_names=lower("not_names"),
         acronyms=frozenset(str(w) for w in keep.get("acronyms", [])),
         public_name_context=tuple(str(w).lower() for w in keep.get("public_name_context", [])),

@@ -48,13 +48,35 @@ def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy
             others.append(span)
     confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
     propagated = list(propagate(text, confident, register, policy, public))
-    people = confident + propagated
+    agencies = agency_ranges(text, policy)
+    people = [s for s in confident + propagated if s.source == "register" or not _inside(s, agencies)]
     dates = list(table_dates_of_birth(text, people))
     return remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
 
 
 _FULL_DATE = re.compile(r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?[ -]"
                         r"[A-Za-z]{3,9}\.?[ -]\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+
+
+_AGENCY_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def agency_ranges(text: str, policy: Policy) -> list[tuple[int, int]]:
+    """Names of agencies: capitalised words ending in an agency word ("Mercia Fields Police")."""
+    pattern = _AGENCY_CACHE.get(policy.agency_heads)
+    if pattern is None:
+        heads = "|".join(re.escape(h) for h in sorted(policy.agency_heads, key=len, reverse=True))
+        word = r"(?:[A-Z][\w'’&-]*|of|and|for|the|&)"
+        pattern = re.compile(rf"\b[A-Z][\w'’-]*(?:[ ]+{word}){{0,7}}?[ ]+(?i:{heads})\b")
+        _AGENCY_CACHE[policy.agency_heads] = pattern
+    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+
+
+def _inside(span: Span, ranges: list[tuple[int, int]]) -> bool:
+    import bisect
+
+    i = bisect.bisect_right(ranges, (span.start, 10**12)) - 1
+    return i >= 0 and ranges[i][0] <= span.start and span.end <= ranges[i][1]
 
 
 _ROW = re.compile(r"[^\n]*\t[^\n]*")
@@ -124,15 +146,19 @@ def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
     return {t.lower() for n in names for t in n.split() if len(t) > 1 and t.lower() not in family}
 
 
+_PART = re.compile(r"[^\n\t]+?(?=[\n\t]|(?<=\w\w)[.;:!?]\s|$)")
+
+
 def split_lines(text: str, span: Span) -> list[Span]:
-    """A name never crosses a table cell or a block break (the extractor joins a paragraph's lines)."""
+    """A name never crosses a table cell, a block break or a sentence end ("Child T. Parveen")."""
     value = text[span.start:span.end]
-    if span.source == "register" or not re.search(r"[\n\t]", value):
+    if span.source == "register":
         return [span]
     parts = []
-    for match in re.finditer(r"[^\n\t]+", value):
+    for match in _PART.finditer(value):
         start, end = span.start + match.start(), span.start + match.end()
-        parts.append(replace(span, start=start, end=end, text=text[start:end]))
+        if text[start:end].strip():
+            parts.append(replace(span, start=start, end=end, text=text[start:end]))
     return parts
 
 
@@ -148,6 +174,19 @@ def name_like(token: str) -> bool:
     return lexicon.is_first_name(word) or lexicon.is_surname(word) or word in lexicon.word_first_names
 
 
+_PSEUDONYM_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
+
+
+def _pseudonym_prefix(policy: Policy) -> re.Pattern[str]:
+    """ "Child T. " / "Adult B's " at the start of a finding: a pseudonym, not part of the name."""
+    pattern = _PSEUDONYM_CACHE.get(policy.pseudonym_heads)
+    if pattern is None:
+        heads = "|".join(re.escape(h) for h in sorted(policy.pseudonym_heads, key=len, reverse=True))
+        pattern = re.compile(rf"^(?i:{heads})\s+[A-Z0-9]{{1,2}}\b(?:['’]s)?[.,;:]?\s*")
+        _PSEUDONYM_CACHE[policy.pseudonym_heads] = pattern
+    return pattern
+
+
 def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Span | None:
     """Trims titles and possessives; None when the finding is a role, pseudonym, agency or citation."""
     start, end = span.start, span.end
@@ -156,6 +195,10 @@ def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Spa
     if lead:
         start += lead.end()
     value = text[start:end]
+    pseudonym = _pseudonym_prefix(policy).match(value) if span.source != "register" else None
+    if pseudonym:
+        start += pseudonym.end()
+        value = text[start:end]
     trail = _TRAILING.search(value)
     if trail and trail.start() > 0 and span.source != "register":
         end = start + trail.start()
