@@ -1,0 +1,118 @@
+"""The recovery sweep: no submission stays "received" or "processing" forever.
+
+Runs in every worker's main process at start-up and then every SAFEPUB_RECOVERY_INTERVAL seconds
+(RQ maintenance hook), and on demand with ``safepub recover``. It covers what RQ's own retry cannot:
+
+* the whole worker was killed (kill -9), so no retry was scheduled, and the lease expired;
+* the last RQ retry was used up by a crash, so the submission must be marked failed;
+* the web process could not enqueue (Redis was down), so a "received" submission has no job.
+
+Every change is a conditional UPDATE on the state it observed, so sweeps in several workers at once,
+and a job that is merely slow but alive (its heartbeat keeps the lease fresh), are safe.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from redis import Redis
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from config.settings import Settings
+from intake import audit
+from intake.models import JobRecord, Submission, utcnow
+
+log = logging.getLogger("safepub.worker.recovery")
+
+GAVE_UP = ("processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look "
+           "at this draft")
+ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+@dataclass
+class RecoveryReport:
+    requeued: list[str] = field(default_factory=list)
+    failed: list[str] = field(default_factory=list)
+
+
+def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
+    if redis is None or not job_id:
+        return False
+    try:
+        return Job.fetch(job_id, connection=redis).get_status() in ALIVE
+    except NoSuchJobError:
+        return False
+
+
+def recover(sessions: sessionmaker[Session], settings: Settings, enqueue: Callable[[str], str],
+            redis: Redis | None, now: datetime | None = None) -> RecoveryReport:
+    now = now or utcnow()
+    report = RecoveryReport()
+    with sessions() as session:
+        expired = session.execute(
+            select(Submission.id, Submission.attempts, Submission.lease_until).where(
+                Submission.status == "processing", Submission.purged_at.is_(None),
+                (Submission.lease_until.is_(None)) | (Submission.lease_until < now))
+        ).all()
+        stale = session.execute(
+            select(Submission.id, Submission.queued_job_id, Submission.updated_at).where(
+                Submission.status == "received", Submission.purged_at.is_(None),
+                Submission.updated_at < now - timedelta(seconds=settings.job_lease_seconds))
+        ).all()
+
+    for submission_id, attempts, lease_until in expired:
+        with sessions() as session, session.begin():
+            observed = (Submission.id == submission_id) & (Submission.status == "processing")
+            observed &= Submission.lease_until.is_(None) if lease_until is None else (
+                Submission.lease_until == lease_until)
+            give_up = attempts >= settings.job_max_attempts
+            values = (
+                {"status": "failed", "failure_reason": GAVE_UP.format(n=attempts), "lease_owner": None,
+                 "lease_until": None, "processed_at": now}
+                if give_up else {"status": "received", "lease_owner": None, "lease_until": None, "updated_at": now}
+            )
+            result = session.execute(update(Submission).where(observed).values(**values)
+                                     .execution_options(synchronize_session=False))
+            if result.rowcount != 1:
+                continue  # a live job renewed its lease, or another sweep got there first
+            session.execute(update(JobRecord)
+                            .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
+                            .values(state="abandoned", finished_at=now, outcome="lease_expired")
+                            .execution_options(synchronize_session=False))
+            partnership = session.scalar(select(Submission.partnership_id).where(Submission.id == submission_id))
+            audit.append(session, "processing.recovered", submission_id=submission_id, partnership_id=partnership,
+                         details={"attempts": attempts, "outcome": "failed" if give_up else "requeued"})
+        if give_up:
+            report.failed.append(submission_id)
+            log.warning("submission failed after repeated crashes", extra={"submission_id": submission_id})
+        else:
+            _requeue(sessions, enqueue, submission_id)
+            report.requeued.append(submission_id)
+
+    for submission_id, job_id, _updated in stale:
+        if _job_alive(redis, job_id):
+            continue
+        _requeue(sessions, enqueue, submission_id)
+        report.requeued.append(submission_id)
+    if report.requeued or report.failed:
+        log.info("recovery sweep", extra={"requeued": len(report.requeued), "failed": len(report.failed)})
+    return report
+
+
+def _requeue(sessions: sessionmaker[Session], enqueue: Callable[[str], str], submission_id: str) -> None:
+    try:
+        job_id = enqueue(submission_id)
+    except Exception as exc:  # noqa: BLE001 - Redis down: the next sweep tries again
+        log.warning("requeue failed", extra={"submission_id": submission_id, "error": type(exc).__name__})
+        return
+    with sessions() as session, session.begin():
+        session.execute(update(Submission).where(Submission.id == submission_id)
+                        .values(queued_job_id=job_id, updated_at=utcnow())
+                        .execution_options(synchronize_session=False))
+    log.info("submission requeued", extra={"submission_id": submission_id})
