@@ -144,8 +144,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocume
             # The body flows on across the page break unless the last line ended a sentence.
             tail = "".join(c for c, _ in prev.chars).rstrip()
             head = main[0].chars[0][0] if main[0].chars else ""
-            builder.add(" " if tail and not _SENTENCE_END.search(tail) and (head.islower() or head.isdigit())
-                        else "\n")
+            builder.add(" " if tail and head and not _SENTENCE_END.search(tail) else "\n")
         page_start = len(builder)
         prev = _emit_lines(builder, main, prev=None) or prev
         if len(builder) > page_start:

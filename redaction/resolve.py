@@ -69,7 +69,17 @@ def agency_ranges(text: str, policy: Policy) -> list[tuple[int, int]]:
         word = r"(?:[A-Z][\w'’&-]*|of|and|for|the|&)"
         pattern = re.compile(rf"\b[A-Z][\w'’-]*(?:[ ]+{word}){{0,7}}?[ ]+(?i:{heads})\b")
         _AGENCY_CACHE[policy.agency_heads] = pattern
-    return [(m.start(), m.end()) for m in pattern.finditer(text)]
+    return [(m.start(), m.end()) for m in pattern.finditer(text) if not _possessive_pair(m.group())]
+
+
+_PLURAL_POSSESSIVES = {"children's", "women's", "men's", "people's", "young people's"}
+
+
+def _possessive_pair(value: str) -> bool:
+    """ "Yusi's NHS (number)" is a person's, not an agency: a possessive that is not "Children's"."""
+    words = value.split()
+    return any(w.lower().replace("’", "'").endswith("'s") and w.lower().replace("’", "'") not in
+               _PLURAL_POSSESSIVES for w in words)
 
 
 def _inside(span: Span, ranges: list[tuple[int, int]]) -> bool:

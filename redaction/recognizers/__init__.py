@@ -10,6 +10,7 @@ from presidio_analyzer import EntityRecognizer
 
 from redaction.recognizers._names import load_name_lexicon
 from redaction.recognizers.address import AddressRecognizer
+from redaction.recognizers.apposition import AppositionNameRecognizer
 from redaction.recognizers.caps_name import CapsNameRecognizer
 from redaction.recognizers.case_reference import CaseReferenceRecognizer
 from redaction.recognizers.date_of_birth import DateOfBirthRecognizer
@@ -52,6 +53,7 @@ def build_recognizers() -> list[EntityRecognizer]:
         VehicleRegRecognizer(),
         SocialHandleRecognizer(),
         TitledNameRecognizer(),
+        AppositionNameRecognizer(),
         CapsNameRecognizer(lexicon=load_name_lexicon),
         FamilyTableRecognizer(),
         NameLexiconRecognizer(lexicon=load_name_lexicon),

@@ -15,7 +15,7 @@ from redaction.recognizers._base import Hit, TextRecognizer
 from redaction.recognizers._text import INITIAL, NAME_TOKEN, is_ordinary_word
 
 TITLES = (
-    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "PC", "DC", "DS", "DI", "DCI", "PCSO",
+    "Mr", "Mrs", "Ms", "Miss", "Mx", "Dr", "Prof", "Professor", "PC", "PS", "DC", "DS", "DI", "DCI", "PCSO",
     "Sgt", "Sergeant", "Insp", "Inspector", "Nurse", "Cllr", "Councillor", "Rev", "Revd", "Sir", "Dame",
     "Lord", "Lady", "Judge",
 )  # fmt: skip

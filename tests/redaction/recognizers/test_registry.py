@@ -8,7 +8,7 @@ EXPECTED = {
     "PostcodeRecognizer", "PhoneRecognizer", "EmailRecognizer", "NhsNumberRecognizer", "NiNumberRecognizer",
     "DateOfBirthRecognizer", "AddressRecognizer", "SchoolRecognizer", "HealthFacilityRecognizer",
     "CaseReferenceRecognizer", "VehicleRegRecognizer", "SocialHandleRecognizer", "TitledNameRecognizer",
-    "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer",
+    "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer", "AppositionNameRecognizer",
 }  # fmt: skip
 
 
