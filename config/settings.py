@@ -8,6 +8,7 @@ Entry points (``safepub`` commands, the gunicorn factory, ``python -m worker``) 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -92,6 +93,9 @@ class Settings:
         storage_dir = env.get("SAFEPUB_STORAGE_DIR")
         secret_key = env.get("SECRET_KEY") or _read_secret_file(data_dir / "secret_key")
         max_upload_mb = _int(env, "SAFEPUB_MAX_UPLOAD_MB", 50, minimum=1)
+        queue_name = env.get("SAFEPUB_QUEUE") or "safepub"
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,60}", queue_name):
+            raise ConfigurationError("SAFEPUB_QUEUE may only contain letters, digits, '-' and '_'")
         log_level = (env.get("SAFEPUB_LOG_LEVEL") or "INFO").upper()
         if log_level not in {"DEBUG", "INFO", "WARNING", "ERROR"}:
             raise ConfigurationError("SAFEPUB_LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
@@ -101,7 +105,7 @@ class Settings:
             database_schema=env.get("SAFEPUB_DATABASE_SCHEMA") or None,
             secret_key=secret_key,
             redis_url=env.get("REDIS_URL") or None,
-            queue_name=env.get("SAFEPUB_QUEUE") or "safepub",
+            queue_name=queue_name,
             port=_int(env, "PORT", 8000, minimum=1),
             max_upload_bytes=max_upload_mb * MB,
             key_file=Path(key_file).expanduser().resolve() if key_file else data_dir / "keyring.json",

@@ -142,6 +142,11 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
         submission = session.get(Submission, submission_id)
         assert submission is not None
         session.refresh(submission)
+        # A killed earlier attempt never finished its record; it is superseded now.
+        session.execute(update(JobRecord)
+                        .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
+                        .values(state="abandoned", outcome="superseded", finished_at=now)
+                        .execution_options(synchronize_session=False))
         session.add(JobRecord(submission_id=submission_id, rq_job_id=owner, attempt=submission.attempts,
                               state="running", worker=ctx.worker_name))
         audit.append(session, "processing.started", submission_id=submission_id,

@@ -43,7 +43,7 @@ def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
             JOB,
             submission_id,
             # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
-            job_id=f"{settings.queue_name}.process.{submission_id}.{uuid.uuid4().hex[:8]}",
+            job_id=f"{settings.queue_name}-process-{submission_id}-{uuid.uuid4().hex[:8]}",
             # Retries handle a killed work horse or a transient error; the job's own lease and attempt
             # counter in the database decide when to give up, so this is an upper bound.
             retry=Retry(max=max(settings.job_max_attempts - 1, 0)) if settings.job_max_attempts > 1 else None,

@@ -45,6 +45,22 @@ def test_when_a_partnership_uploads_text_then_202_with_id_status_and_sha256(clie
     assert detail["document_kind"] == "text"
 
 
+def test_when_uploaded_then_a_job_with_only_the_id_is_queued(client, world, services, settings, redis_conn):
+    from rq import Queue
+
+    from intake.models import Submission
+
+    response = post(client, world.headers("uploader_a"), data=DRAFT.encode(), register=REGISTER)
+    sid = response.get_json()["id"]
+    with services.sessions() as session:
+        job_id = session.get(Submission, sid).queued_job_id
+    queue = Queue(settings.queue_name, connection=redis_conn)
+    assert job_id in queue.job_ids
+    job = queue.fetch_job(job_id)
+    assert job.func_name == "worker.jobs.process_submission"
+    assert job.args == (sid,) and job.kwargs == {}
+
+
 def test_when_a_pdf_is_named_txt_then_it_is_still_recognised_as_pdf(client, world):
     response = post(client, world.headers("uploader_a"), data=make_pdf(), filename="notes.txt")
     assert response.status_code == 202
