@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import time
+from dataclasses import replace
 from datetime import timedelta
 from typing import IO, Any
 
@@ -46,6 +47,8 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
         redis = connect(settings)
         services = build_services(settings, redis=redis, enqueue=enqueuer(settings, redis))
+    elif services.settings is not settings:
+        services = replace(services, settings=settings)  # the app's settings win (tests override some)
     app = Flask(__name__)
     app.request_class = InMemoryRequest
     app.config.update(
