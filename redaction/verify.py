@@ -22,6 +22,7 @@ import os
 import re
 import subprocess
 import sys
+import urllib.parse
 import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -95,8 +96,14 @@ def verify_pdf(
     ocr: bool = True,
     tessdata: str | None = None,
     second_parser: bool = True,
+    allowed: Iterable[str] = (),
 ) -> VerificationReport:
     """Check every channel of ``pdf`` for the ``(text, category)`` pairs in ``forbidden``.
+
+    ``allowed`` are phrases the engine deliberately kept that may contain a forbidden item: an agency
+    name such as "Mercia Fields Police" when "Mercia Fields" was redacted elsewhere. Occurrences of a
+    forbidden item inside an allowed phrase are not failures; everywhere else they are. An allowed
+    phrase that is itself forbidden is ignored (forbidden wins).
 
     ``tessdata`` is Tesseract's language-data directory; None looks in the usual places
     (:func:`find_tessdata`). ``second_parser=False`` skips pypdf (for unit tests of other channels).
@@ -106,7 +113,7 @@ def verify_pdf(
     # process compiles the patterns and extracts everything else.
     pypdf_job = _PypdfJob(pdf) if second_parser else None
     try:
-        matcher = _Matcher(forbidden)
+        matcher = _Matcher(forbidden, allowed)
         try:
             doc = pymupdf.open(stream=pdf, filetype="pdf")
         except Exception:  # noqa: BLE001 - an unreadable output can never be called clean
@@ -140,9 +147,10 @@ def verify_pdf(
     )
 
 
-def verify_text(text: str, forbidden: Iterable[tuple[str, str]]) -> VerificationReport:
+def verify_text(text: str, forbidden: Iterable[tuple[str, str]], *,
+                allowed: Iterable[str] = ()) -> VerificationReport:
     """The same check for plain-text output (one channel, ``body``)."""
-    matcher = _Matcher(forbidden)
+    matcher = _Matcher(forbidden, allowed)
     _raise_if_found(matcher.scan("body", text), matcher)
     return VerificationReport(channels_checked=("body",), items_checked=matcher.item_count,
                               ocr_available=False, pages=0, items_skipped=matcher.skipped)
@@ -163,7 +171,7 @@ def find_tessdata(candidates: Iterable[str] = TESSDATA_CANDIDATES) -> str | None
 class _Matcher:
     """All forbidden items as ONE trie-shaped regex, plus a key table to name what matched."""
 
-    def __init__(self, forbidden: Iterable[tuple[str, str]]) -> None:
+    def __init__(self, forbidden: Iterable[tuple[str, str]], allowed: Iterable[str] = ()) -> None:
         self.categories: dict[str, str] = {}
         items: list[str] = []
         skipped: set[str] = set()
@@ -178,13 +186,19 @@ class _Matcher:
         self.item_count = len(items)
         self.skipped = len(skipped - {""})
         self.pattern = textmatch.combined_pattern(items)
+        self.allowed = textmatch.combined_pattern(
+            a for a in allowed if textmatch.match_key(a) not in self.categories)
 
     def scan(self, channel: str, text: str) -> set[tuple[str, str]]:
         """(channel, item key) for every item found in either reading of ``text``."""
         found: set[tuple[str, str]] = set()
         if self.pattern is None or not text:
             return found
-        for reading in textmatch.readings(text):
+        for reading in _readings(text):
+            if self.allowed is not None:
+                # Blank kept phrases out; \x1f is neither a word character nor whitespace, so a
+                # forbidden match can neither start inside one nor run through one.
+                reading = self.allowed.sub(lambda m: "\x1f" * len(m.group(0)), reading)
             for match in self.pattern.finditer(reading):
                 keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
                 found.update((channel, key) for key in keys)
@@ -209,6 +223,16 @@ class _Matcher:
 # Not a possible item key (keys have no whitespace): marks "the file keeps an earlier revision".
 _REVISION_KEY = " revision"
 _UNKNOWN_KEY = " unknown"
+
+
+def _readings(text: str) -> tuple[str, ...]:
+    """textmatch's readings, plus one with underscores as spaces: "_" is a word character, so
+    "tyler_morris" (a file name, a handle in a URL) would otherwise hide both names from the
+    word-bounded patterns."""
+    found = textmatch.readings(text)
+    if "_" in text:
+        found += tuple(reading.replace("_", " ") for reading in found)
+    return found
 
 
 def _raise_if_found(found: set[tuple[str, str]], matcher: _Matcher) -> None:
@@ -242,7 +266,12 @@ def _scan_document(
 
     raw_parts, uses_actual_text = _raw_strings(doc, pdf)
     check("raw", raw_parts)
-    check("body", _page_texts(doc, ignore_actual_text=uses_actual_text))
+    layers_on = _all_layers_on(doc)
+    try:
+        check("body", _page_texts(layers_on, ignore_actual_text=uses_actual_text))
+    finally:
+        if layers_on is not doc:
+            layers_on.close()
     check("metadata", [v for v in (doc.metadata or {}).values() if isinstance(v, str)])
     check("xmp", [doc.get_xml_metadata() or ""])
     check("outline", [str(entry[1]) for entry in doc.get_toc(simple=True)])
@@ -263,15 +292,38 @@ def _scan_document(
     return found, checked, ocr_info
 
 
+def _all_layers_on(doc: pymupdf.Document) -> pymupdf.Document:
+    """The document with every optional-content layer visible.
+
+    PyMuPDF pitfall: get_text() silently skips content in layers that are OFF, so a name in a hidden
+    layer is invisible to extraction (pypdf and the raw pass still see it). Document.set_layer()
+    only takes effect after a reload, hence the in-memory round trip - paid only by files with layers.
+    """
+    ocgs = doc.get_ocgs()
+    if not ocgs:
+        return doc
+    try:
+        doc.set_layer(-1, on=list(ocgs), off=[])
+        return pymupdf.open(stream=doc.tobytes(), filetype="pdf")
+    except Exception:  # noqa: BLE001 - a broken layer config: raw strings and pypdf still cover it
+        return doc
+
+
 def _page_texts(doc: pymupdf.Document, *, ignore_actual_text: bool) -> Iterator[str]:
     """All page text: no clipping to the page (text off the visible area is still in the file), no
     filtering by colour or size (white and 1pt text are read like any other)."""
     for page in doc:
-        yield page.get_text("text", flags=_TEXT_FLAGS)
+        yield _page_text(page)
         # /ActualText replaces the glyphs' text on extraction: a span can *show* a name while claiming
         # to say something else. Read the glyphs as well when the file uses it.
         if ignore_actual_text:
-            yield page.get_text("text", flags=_TEXT_FLAGS | pymupdf.TEXT_IGNORE_ACTUALTEXT)
+            yield _page_text(page, pymupdf.TEXT_IGNORE_ACTUALTEXT)
+
+
+def _page_text(page: pymupdf.Page, extra_flags: int = 0) -> str:
+    # PyMuPDF pitfall: clearing TEXT_MEDIABOX_CLIP is not enough, get_text() still clips to the page
+    # rectangle unless it is given an infinite clip.
+    return page.get_text("text", flags=_TEXT_FLAGS | extra_flags, clip=pymupdf.INFINITE_RECT())
 
 
 def _page_objects(doc: pymupdf.Document) -> tuple[list[str], list[str], list[str]]:
@@ -283,14 +335,17 @@ def _page_objects(doc: pymupdf.Document) -> tuple[list[str], list[str], list[str
             annotations += [str(v) for v in (annot.info or {}).values() if v]
             if annot.type[0] == pymupdf.PDF_ANNOT_FILE_ATTACHMENT:
                 info = annot.file_info or {}
-                annotations += [str(info.get(k) or "") for k in ("filename", "desc")]
+                annotations += [str(info.get(k) or "") for k in ("filename", "description", "desc")]
                 annotations.append(_bytes_text(annot.get_file()))
         for widget in page.widgets() or []:
-            forms += [str(widget.field_name or ""), str(widget.field_value or ""), str(widget.field_label or ""),
-                      str(widget.button_caption or "")]
+            forms += [str(getattr(widget, key) or "")
+                      for key in ("field_name", "field_value", "field_label", "button_caption")]
             forms += [str(v) for v in (widget.choice_values or [])]
         for link in page.get_links():
-            links += [str(link.get(k) or "") for k in ("uri", "file", "nameddest")]
+            for key in ("uri", "file", "nameddest"):
+                value = str(link.get(key) or "")
+                # "?q=14%20Larch%20Close" and "/tyler+morris" name the family too.
+                links += [value, urllib.parse.unquote_plus(value)]
     return annotations, forms, links
 
 
@@ -298,7 +353,8 @@ def _embedded_files(doc: pymupdf.Document) -> Iterator[str]:
     for name in doc.embfile_names():
         info = doc.embfile_info(name)
         yield name
-        yield from (str(info.get(k) or "") for k in ("filename", "ufilename", "desc"))
+        # "description" is the key PyMuPDF 1.26 returns; "desc" is the keyword embfile_add() takes.
+        yield from (str(info.get(k) or "") for k in ("filename", "ufilename", "description", "desc"))
         yield _bytes_text(doc.embfile_get(name))
 
 
@@ -316,7 +372,7 @@ def _bytes_text(data: bytes | None) -> str:
     if data[:1024].find(b"%PDF-") >= 0:
         try:
             with pymupdf.open(stream=data, filetype="pdf") as inner:
-                return _SEPARATOR.join(p.get_text("text", flags=_TEXT_FLAGS) for p in inner)
+                return _SEPARATOR.join(_page_text(p) for p in inner)
         except Exception:  # noqa: BLE001 - an unreadable attachment is still scanned as bytes below
             pass
     return data.decode("utf-8", "replace") if _is_utf8(data[:4096]) else data.decode("latin-1")
@@ -328,7 +384,8 @@ def _bytes_text(data: bytes | None) -> str:
 _LITERAL = re.compile(rb"\((?:\\.|[^\\)])*\)", re.DOTALL)
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]{2,})>")
 _ESCAPE = re.compile(rb"\\([nrtbf()\\]|[0-7]{1,3}|\r\n|\r|\n)")
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
+            b"(": b"(", b")": b")", b"\\": b"\\"}
 _TJ_ARRAY = re.compile(rb"\[((?:\\.|[^\]\\])*)\]\s*TJ", re.DOTALL)
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 # PDFDocEncoding differs from Latin-1 in 0x18-0x1F and 0x80-0x9F (ISO 32000-1, Annex D.2).
@@ -384,7 +441,8 @@ def _raw_strings(doc: pymupdf.Document, pdf: bytes) -> tuple[list[str], bool]:
         actual_text |= not whole and b"ActualText" in data
         parts += _stream_texts(data, whole=whole)
     try:
-        parts += _pdf_strings(doc.xref_object(-1, compressed=True, ascii=True).encode("latin-1", "replace"))  # trailer
+        trailer = doc.xref_object(-1, compressed=True, ascii=True)
+        parts += _pdf_strings(trailer.encode("latin-1", "replace"))
     except Exception:  # noqa: BLE001
         pass
     parts += _file_level_strings(pdf, seen)
@@ -484,9 +542,12 @@ def _decodings(data: bytes) -> list[str]:
     latin = data.decode("latin-1")
     if not _HIGH.search(data):
         return [latin]
-    texts = {latin, codecs.charmap_decode(data, "replace", _PDFDOC_CHARS)[0], data.decode("cp1252", "replace")}
-    if _is_utf8(data):
+    pdfdoc = codecs.charmap_decode(data, "replace", _PDFDOC_CHARS)[0]
+    texts = {latin, pdfdoc, data.decode("cp1252", "replace")}
+    try:
         texts.add(data.decode("utf-8"))
+    except UnicodeDecodeError:
+        pass
     return list(texts)
 
 

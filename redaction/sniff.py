@@ -1,0 +1,139 @@
+"""What kind of document an upload is, decided by its bytes, and opening PDFs safely.
+
+File names and MIME types come from the uploader and prove nothing: a PNG renamed ``review.pdf`` must be
+refused with a message the uploader can act on, not crash the engine (a 500) or, worse, be processed as
+something it is not. Every refusal is an :class:`UnsupportedDocumentError` whose message is one line,
+written for the uploader, and never quotes the document's contents.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Literal
+
+import pymupdf
+
+from redaction.errors import UnsupportedDocumentError
+
+Kind = Literal["pdf", "text"]
+
+_PDF_MAGIC = b"%PDF-"
+# The PDF specification allows junk before the header; readers accept it within the first 1024 bytes.
+_HEADER_WINDOW = 1024
+# ...and the trailer's %%EOF marker within the last 1024 bytes. A file without one was cut short.
+_TRAILER_WINDOW = 1024
+# C0 and C1 control characters (Unicode category Cc) except tab, line feed, carriage return, form feed.
+_FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
+
+# Signatures of formats people upload by mistake, to say what the file is rather than "not a PDF".
+_SIGNATURES: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG\r\n\x1a\n", "this looks like a PNG image, not a PDF"),
+    (b"\xff\xd8\xff", "this looks like a JPEG image, not a PDF"),
+    (b"GIF87a", "this looks like a GIF image, not a PDF"),
+    (b"GIF89a", "this looks like a GIF image, not a PDF"),
+    (b"II*\x00", "this looks like a TIFF image, not a PDF"),
+    (b"MM\x00*", "this looks like a TIFF image, not a PDF"),
+    (b"PK\x03\x04", "this looks like a Word/ZIP file, not a PDF; please export it as PDF"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+     "this looks like an old Word/Office file, not a PDF; please export it as PDF"),
+    (b"{\\rtf", "this looks like an RTF document, not a PDF; please export it as PDF"),
+)
+
+_CORRUPT = "the PDF is damaged or incomplete and cannot be read; please upload it again"
+_ENCRYPTED = "the PDF is password-protected; please upload an unprotected copy"
+
+
+def detect_kind(data: bytes) -> Kind:
+    """``"pdf"`` or ``"text"`` from the content alone; anything else raises UnsupportedDocumentError."""
+    if not data:
+        raise UnsupportedDocumentError("empty file")
+    if _PDF_MAGIC in data[:_HEADER_WINDOW]:
+        return "pdf"
+    for signature, reason in _SIGNATURES:
+        if data.startswith(signature):
+            raise UnsupportedDocumentError(reason)
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise UnsupportedDocumentError("this text file is UTF-16; please save it as UTF-8")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise UnsupportedDocumentError("not a PDF or UTF-8 text file") from None
+    # Control characters other than layout whitespace mean binary data that happens to be valid UTF-8
+    # (or a mis-encoded file): its "text" offsets would not mean anything to a reviewer.
+    if _FORBIDDEN_CONTROLS.search(text):
+        raise UnsupportedDocumentError("not a PDF or UTF-8 text file")
+    if not text.strip():
+        raise UnsupportedDocumentError("empty file")
+    return "text"
+
+
+def open_pdf(data: bytes, *, max_pages: int = 2000) -> pymupdf.Document:
+    """Open a PDF from memory (never from disk: the plaintext must not touch the file system) and
+    refuse what the engine cannot redact reliably.
+
+    Refused: not a PDF, encrypted with a user password, damaged beyond what MuPDF can repair (it
+    silently rebuilds broken cross-reference tables, which is fine for a sloppy producer but not for a
+    file cut short in transfer: pages or objects may be missing and the uploader would publish a
+    partial review), no pages, more than ``max_pages`` pages, and XFA-only forms (their content lives
+    in XML that MuPDF does not render, so it could neither be checked nor redacted).
+
+    The caller owns the returned document and should close it.
+    """
+    if detect_kind(data) != "pdf":
+        raise UnsupportedDocumentError("not a PDF file")
+    try:
+        doc = pymupdf.open(stream=data, filetype="pdf")
+    except Exception:  # noqa: BLE001 - any parser failure on uploaded bytes is the uploader's problem
+        raise UnsupportedDocumentError(_CORRUPT) from None
+    try:
+        _check(doc, data, max_pages)
+    except UnsupportedDocumentError:
+        doc.close()
+        raise
+    except Exception:  # noqa: BLE001 - hostile structure that makes MuPDF throw while we inspect it
+        doc.close()
+        raise UnsupportedDocumentError(_CORRUPT) from None
+    return doc
+
+
+def _check(doc: pymupdf.Document, data: bytes, max_pages: int) -> None:
+    if not doc.is_pdf:
+        raise UnsupportedDocumentError("not a PDF file")
+    # needs_pass: a user password is required to read anything. A PDF encrypted only with an *owner*
+    # password (permissions such as "no copying") opens without one; it is accepted, because every
+    # byte is readable and the redacted output is written as a fresh, unencrypted file.
+    if doc.needs_pass:
+        raise UnsupportedDocumentError(_ENCRYPTED)
+    if doc.page_count == 0:
+        raise UnsupportedDocumentError("the PDF has no pages (it may be damaged)")
+    if doc.page_count > max_pages:
+        raise UnsupportedDocumentError(
+            f"the PDF has {doc.page_count} pages; at most {max_pages} pages can be processed"
+        )
+    # is_repaired (pdf_was_repaired): the xref was unusable and MuPDF rebuilt it by scanning the file
+    # for "N 0 obj". Many real producers write slightly wrong xref offsets, so repair alone is not an
+    # error; repair *plus* a missing %%EOF trailer is a truncated upload, and repair plus a page that
+    # will not load or render is a damaged one.
+    if doc.is_repaired:
+        if b"%%EOF" not in data[-_TRAILER_WINDOW:]:
+            raise UnsupportedDocumentError(_CORRUPT)
+        for number in range(doc.page_count):
+            doc.load_page(number)
+        doc.load_page(0).get_pixmap(dpi=10, alpha=False)
+    if _is_xfa_only(doc):
+        raise UnsupportedDocumentError(
+            "the PDF is a dynamic XFA form, which cannot be redacted; please print it to PDF first"
+        )
+
+
+def _is_xfa_only(doc: pymupdf.Document) -> bool:
+    """Dynamic XFA: the catalog says the viewer must render the XML itself (NeedsRendering), or there
+    is XFA data but no AcroForm fields to fall back on."""
+    catalog = doc.pdf_catalog()
+    if doc.xref_get_key(catalog, "NeedsRendering") == ("bool", "true"):
+        return True
+    has_xfa = doc.xref_get_key(catalog, "AcroForm/XFA")[0] != "null"
+    if not has_xfa:
+        return False
+    fields_type, fields = doc.xref_get_key(catalog, "AcroForm/Fields")
+    return fields_type == "null" or fields.replace(" ", "") in ("[]", "")
