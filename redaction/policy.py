@@ -40,6 +40,7 @@ class Policy:
     not_names: frozenset[str] = field(default_factory=frozenset)
     acronyms: frozenset[str] = field(default_factory=frozenset)
     public_name_context: tuple[str, ...] = ()
+    public_institutions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def redacts(self, category: str) -> bool:
         return category in self.categories
@@ -87,4 +88,6 @@ def load_policy(name_or_path: str = "publication") -> Policy:
         not_names=lower("not_names"),
         acronyms=frozenset(str(w) for w in keep.get("acronyms", [])),
         public_name_context=tuple(str(w).lower() for w in keep.get("public_name_context", [])),
+        public_institutions={str(k): tuple(str(w).lower() for w in v)
+                             for k, v in keep.get("public_institutions", {}).items()},
     )

@@ -45,7 +45,8 @@ def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy
                 if cleaned is not None:
                     people.append(cleaned)
         elif policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
-            others.append(span)
+            if not _public_institution(span, policy):
+                others.append(_extend_date(text, _extend_demonym(text, span)))
     confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
     propagated = list(propagate(text, confident, register, policy, public))
     agencies = agency_ranges(text, policy)
@@ -112,6 +113,48 @@ def table_dates_of_birth(text: str, people: list[Span]) -> Iterable[Span]:
         for a, b in cells:
             if _FULL_DATE.match(text[a:b]):
                 yield Span(a, b, "DATE_OF_BIRTH", 0.85, "pattern", "FamilyTableDate", text[a:b])
+
+
+_DEMONYM_TAIL = re.compile(r"\s+(?:national|nationals|citizen|citizens|origin|descent|nationality)\b")
+
+
+_DAY_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–|/)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+"
+                         r"|\b\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|/)\s*)$")
+_YEAR_AFTER = re.compile(r"^,?\s+(?:1[89]|20)\d\d\b")
+
+
+def _extend_date(text: str, span: Span) -> Span:
+    """NER often drops the day ("26 [September 2002]") or the year: take the whole date."""
+    if span.category != "DATE_TIME":
+        return span
+    start, end = span.start, span.end
+    before = _DAY_BEFORE.search(text, max(0, start - 16), start)
+    if before:
+        start = before.start()
+    after = _YEAR_AFTER.match(text[end:end + 8])
+    if after:
+        end += after.end()
+    return replace(span, start=start, end=end, text=text[start:end]) if (start, end) != (span.start, span.end) \
+        else span
+
+
+def _public_institution(span: Span, policy: Policy) -> bool:
+    words = policy.public_institutions.get(span.category)
+    if not words:
+        return False
+    value = " ".join(span.text.lower().split())
+    if span.text.isupper() and " " not in span.text.strip() and len(span.text.strip()) > 4:
+        return True  # "FACTS", "LAW": headings, not names
+    tokens = re.findall(r"[\w'’-]+", value)
+    return bool(tokens) and all(t.replace("’", "'") in words for t in tokens)
+
+
+def _extend_demonym(text: str, span: Span) -> Span:
+    """ "Swedish" -> "Swedish national": the whole description of the person's origin."""
+    if span.category != "NRP":
+        return span
+    tail = _DEMONYM_TAIL.match(text, span.end)
+    return replace(span, end=tail.end(), text=text[span.start:tail.end()]) if tail else span
 
 
 # ---------------------------------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from __future__ import annotations
 from presidio_analyzer import EntityRecognizer
 
 from redaction.recognizers._names import load_name_lexicon
+from redaction.recognizers.acronym_org import AcronymOrganisationRecognizer
 from redaction.recognizers.address import AddressRecognizer
 from redaction.recognizers.apposition import AppositionNameRecognizer
 from redaction.recognizers.caps_name import CapsNameRecognizer
@@ -18,8 +19,10 @@ from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.family_table import FamilyTableRecognizer
 from redaction.recognizers.health_facility import HealthFacilityRecognizer
 from redaction.recognizers.name_lexicon import NameLexiconRecognizer
+from redaction.recognizers.money import CountRecognizer, MoneyRecognizer
 from redaction.recognizers.nhs_number import NhsNumberRecognizer
 from redaction.recognizers.ni_number import NiNumberRecognizer
+from redaction.recognizers.occupation import OccupationRecognizer
 from redaction.recognizers.phone import PhoneRecognizer
 from redaction.recognizers.postcode import PostcodeRecognizer
 from redaction.recognizers.school import SchoolRecognizer
@@ -29,7 +32,8 @@ from redaction.recognizers.vehicle_reg import VehicleRegRecognizer
 
 ENTITIES: tuple[str, ...] = (
     "POSTCODE", "PHONE", "EMAIL", "NHS_NUMBER", "NI_NUMBER", "DATE_OF_BIRTH", "ADDRESS", "SCHOOL",
-    "HEALTH_FACILITY", "CASE_REFERENCE", "VEHICLE_REG", "SOCIAL_HANDLE", "PERSON",
+    "HEALTH_FACILITY", "CASE_REFERENCE", "VEHICLE_REG", "SOCIAL_HANDLE", "PERSON", "QUANTITY", "OCCUPATION",
+    "ORGANIZATION",
 )  # fmt: skip
 
 
@@ -54,6 +58,10 @@ def build_recognizers() -> list[EntityRecognizer]:
         SocialHandleRecognizer(),
         TitledNameRecognizer(),
         AppositionNameRecognizer(),
+        MoneyRecognizer(),
+        CountRecognizer(),
+        OccupationRecognizer(),
+        AcronymOrganisationRecognizer(),
         CapsNameRecognizer(lexicon=load_name_lexicon),
         FamilyTableRecognizer(),
         NameLexiconRecognizer(lexicon=load_name_lexicon),

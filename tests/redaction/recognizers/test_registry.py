@@ -9,6 +9,7 @@ EXPECTED = {
     "DateOfBirthRecognizer", "AddressRecognizer", "SchoolRecognizer", "HealthFacilityRecognizer",
     "CaseReferenceRecognizer", "VehicleRegRecognizer", "SocialHandleRecognizer", "TitledNameRecognizer",
     "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer", "AppositionNameRecognizer",
+    "MoneyRecognizer", "CountRecognizer", "OccupationRecognizer", "AcronymOrganisationRecognizer",
 }  # fmt: skip
 
 
