@@ -102,8 +102,8 @@ def run(port: int | None = None) -> int:
         env["REDIS_URL"] = f"unix://{embedded.socket_file}"
     children = [
         subprocess.Popen([sys.executable, "-m", "worker"], env=env),
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{settings.port}",
-                          "--workers", str(settings.web_concurrency), "--timeout", "300",
+        subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn_conf",
+                          "--bind", f"127.0.0.1:{settings.port}", "--workers", str(settings.web_concurrency),
                           "intake.app:create_app()"], env=env),
     ]
     url = f"http://localhost:{settings.port}/"
