@@ -16,7 +16,7 @@ from dataclasses import replace
 from redaction.lexicon import is_common_word
 from redaction.policy import Policy
 from redaction.recognizers._names import load_name_lexicon
-from redaction.register import Register, flexible_pattern, initials, register_terms
+from redaction.register import Register, TermMatcher, initials, register_terms
 from redaction.types import Span
 
 PERSON_LIKE = {"PERSON", "NICKNAME"}
@@ -161,13 +161,12 @@ def _extend_demonym(text: str, span: Span) -> Span:
 # Register
 # ---------------------------------------------------------------------------------------------------------
 def find_register_spans(text: str, register: Register) -> Iterable[Span]:
-    for term in register_terms(register):
-        if len(term.text) < 2:
-            continue
-        pattern = flexible_pattern(term.text, case_sensitive=term.case_sensitive)
-        for match in pattern.finditer(text):
-            yield Span(match.start(), match.end(), term.category, 1.0, "register", term.entity,
-                       text[match.start():match.end()])
+    terms = [t for t in register_terms(register) if len(t.text) >= 2]
+    for case_sensitive in (False, True):
+        matcher = TermMatcher(((t.text, t) for t in terms if t.case_sensitive == case_sensitive),
+                              case_sensitive=case_sensitive)
+        for start, end, term in matcher.finditer(text):
+            yield Span(start, end, term.category, 1.0, "register", term.entity, text[start:end])
 
 
 _IMAGE_TOKEN = re.compile(r"[^\s]+")
@@ -309,17 +308,13 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
         after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 12))
         if after and after.group(1) in initials(value)[:1] and after.group(1) not in policy.acronyms:
             terms.setdefault(after.group(1), (span.category, entity, False))
-    for term, (category, entity, insensitive) in sorted(terms.items()):
-        if insensitive:
-            pattern = flexible_pattern(term)
-        else:
-            # Detected (not registered) names: the capitalised and ALL-CAPS forms only, so that a
-            # surname that is also a word ("Brook") does not remove the word "brook".
-            forms = {re.escape(term), re.escape(term.upper())}
-            pattern = re.compile(r"(?<![\w@])(?:" + "|".join(sorted(forms)) + r")(?!\w)")
-        for match in pattern.finditer(text):
-            yield Span(match.start(), match.end(), category, 0.9, "propagation", entity,
-                       text[match.start():match.end()])
+    # Detected (not registered) names are searched in their capitalised and ALL-CAPS forms only, so
+    # that a surname that is also a word ("Brook") does not remove the word "brook".
+    insensitive_terms = [(t, v) for t, v in sorted(terms.items()) if v[2]]
+    sensitive_terms = [(form, v) for t, v in sorted(terms.items()) if not v[2] for form in (t, t.upper())]
+    for items, case_sensitive in ((insensitive_terms, False), (sensitive_terms, True)):
+        for start, end, (category, entity, _) in TermMatcher(items, case_sensitive=case_sensitive).finditer(text):
+            yield Span(start, end, category, 0.9, "propagation", entity, text[start:end])
 
 
 # ---------------------------------------------------------------------------------------------------------
