@@ -11,6 +11,7 @@ reported in ``Analysis.needs_review`` so that nothing is silently publication-re
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -19,12 +20,12 @@ from redaction.extract import ExtractedDocument, extract_pdf, extract_text
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
 from redaction.propose import build_proposals
-from redaction.register import parse_register
+from redaction.register import Register, parse_register, register_terms
 from redaction.render import render_pdf, render_text
-from redaction.resolve import resolve
+from redaction.resolve import agency_ranges, resolve
 from redaction.sniff import detect_kind, open_pdf
 from redaction.types import Analysis, Proposal
-from redaction.verify import verify_pdf
+from redaction.verify import VerificationReport, verify_pdf, verify_text
 
 Progress = Callable[[int, int], None]
 NOT_VERIFIED = {"HIDDEN_TEXT", "IMAGE_TEXT"}  # removed by position, not matched by text
@@ -66,10 +67,12 @@ class RedactionEngine:
         raw = self.detector.detect(extracted.text)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         proposals = build_proposals(extracted, spans, policy)
+        kept = sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, policy)})
         if progress:
             progress(extracted.page_count, extracted.page_count)
         return Analysis(kind=extracted.kind, page_count=extracted.page_count,  # type: ignore[arg-type]
-                        proposals=tuple(proposals), needs_review=tuple(extracted.needs_review))
+                        proposals=tuple(proposals), needs_review=tuple(extracted.needs_review),
+                        kept_phrases=tuple(kept))
 
     def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
@@ -80,26 +83,54 @@ class RedactionEngine:
                         extracted.ranges("image"))
         return extracted.text, spans
 
-    def render(self, data: bytes, proposals: Iterable[Proposal], *,
-               kept: Iterable[Proposal] = ()) -> bytes:
-        """Applies proposals, sanitises every channel and verifies the result.
+    def render(self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
+               kept_phrases: Iterable[str] = (), register: Any = None) -> bytes:
+        """Applies proposals, sanitises every channel and verifies the result; returns the new bytes.
 
         ``kept`` are proposals a reviewer rejected: their texts are not required to disappear.
+        ``kept_phrases`` are agency names the analysis kept (``Analysis.kept_phrases``).
+        With ``register``, every name, alias, date of birth and address in it must be gone too, even
+        where extraction never saw it (fail closed).
         Raises VerificationFailed if any applied text survives anywhere in the output.
         """
+        return self.render_with_report(data, proposals, kept=kept, kept_phrases=kept_phrases,
+                                       register=register)[0]
+
+    def render_with_report(self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
+                           kept_phrases: Iterable[str] = (), register: Any = None
+                           ) -> tuple[bytes, VerificationReport]:
         proposals = list(proposals)
-        kind = detect_kind(data)
-        if kind == "text":
-            return render_text(data.decode("utf-8-sig"), proposals).encode("utf-8")
-        with open_pdf(data) as doc:
-            output = render_pdf(doc, proposals)
         kept_texts = {p.text.lower() for p in kept}
-        forbidden = sorted({(p.text, p.category) for p in proposals
-                            if p.text and p.category not in NOT_VERIFIED and p.text.lower() not in kept_texts})
-        verify_pdf(output, forbidden, ocr=self.ocr is not None and self.ocr.available)
-        return output
+        items = {(p.text, p.category) for p in proposals if p.text and p.category not in NOT_VERIFIED}
+        items |= _register_items(parse_register(register))
+        forbidden = sorted((t, c) for t, c in items if t.lower() not in kept_texts)
+        allowed = list(kept_phrases)
+        if detect_kind(data) == "text":
+            output = render_text(data.decode("utf-8-sig"), proposals)
+            return output.encode("utf-8"), verify_text(output, forbidden, allowed=allowed)
+        with open_pdf(data) as doc:
+            output_pdf = render_pdf(doc, proposals)
+        ocr = self.ocr is not None and self.ocr.available
+        report = verify_pdf(output_pdf, forbidden, ocr=ocr, tessdata=self.ocr.tessdata if ocr else None,
+                            allowed=allowed)
+        return output_pdf, report
 
     def redact(self, data: bytes, *, register: Any = None, profile: str | None = None,
                progress: Progress | None = None) -> tuple[bytes, Analysis]:
+        """Analyse, render and verify in one go; verification problems that need a human (an image
+        that could not be read) are added to the analysis's ``needs_review``."""
         analysis = self.analyze(data, register=register, profile=profile, progress=progress)
-        return self.render(data, analysis.proposals), analysis
+        output, report = self.render_with_report(data, analysis.proposals, kept_phrases=analysis.kept_phrases,
+                                                 register=register)
+        if report.needs_review:
+            reasons = [f"verification: {w}" for w in report.warnings]
+            if report.unread_image_pages:
+                reasons.append(f"verification: {report.unread_image_pages} page(s) with images not OCR-checked")
+            analysis = dataclasses.replace(analysis, needs_review=analysis.needs_review + tuple(reasons))
+        return output, analysis
+
+
+def _register_items(register: Register) -> set[tuple[str, str]]:
+    """What the partnership told us about the family must not survive (initials excepted: two capital
+    letters are too common to require their absence everywhere)."""
+    return {(t.text, t.category) for t in register_terms(register) if not t.case_sensitive and len(t.text) >= 2}

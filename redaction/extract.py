@@ -124,7 +124,19 @@ def extract_text(text: str) -> ExtractedDocument:
     return ExtractedDocument("text", text, [None] * len(text), [Piece(0, len(text), "text")], 1)
 
 
+def _all_layers_on(doc: pymupdf.Document) -> None:
+    """Text in a layer switched off is invisible but still in the file: show every layer to extract it."""
+    try:
+        configs = doc.layer_ui_configs() or []
+    except Exception:  # noqa: BLE001 - documents without optional content
+        return
+    for config in configs:
+        if not config.get("on"):
+            doc.set_layer_ui_config(config["number"], action=0)
+
+
 def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocument:
+    _all_layers_on(doc)
     builder = _Builder()
     invisible: list[Loc] = []
     needs_review: list[str] = []
@@ -195,8 +207,10 @@ def _page_fills(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, float]]:
 def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Line], list[Loc]]:
     """The page's lines sorted into main flow, header/footer zone, hidden text; invisible boxes."""
     flags = (pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP) | pymupdf.TEXT_PRESERVE_WHITESPACE
-    data = page.get_text("rawdict", flags=flags)
+    # INFINITE_RECT: text placed outside the page is still in the file, and must be found too.
+    data = page.get_text("rawdict", flags=flags, clip=pymupdf.INFINITE_RECT())
     height = page.rect.height or 1.0
+    visible_area = page.rect
     image_boxes = [pymupdf.Rect(info["bbox"]) for info in page.get_image_info()]
     fills: list[tuple[pymupdf.Rect, float]] | None = None
     main: list[_Line] = []
@@ -213,8 +227,8 @@ def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Lin
                 if fills is None and min(
                         (span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
                     fills = _page_fills(page)
-                is_invisible = _span_is_invisible(span, fills)
                 box = pymupdf.Rect(span["bbox"])
+                is_invisible = _span_is_invisible(span, fills) or not box.intersects(visible_area)
                 under_image = any(img.contains(box) for img in image_boxes) if image_boxes else False
                 target = hidden_chars if (is_invisible or under_image) else visible_chars
                 for ch in span["chars"]:

@@ -86,6 +86,9 @@ class Analysis:
     #: Reasons a human must look before publication (OCR unavailable, unreadable image-only page...).
     needs_review: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default_factory=tuple)
+    #: Phrases deliberately kept that may contain a redacted word (agency names such as
+    #: "Mercia Fields Police"): verification does not count those occurrences as leaks.
+    kept_phrases: tuple[str, ...] = ()
 
     @property
     def publication_ready_candidate(self) -> bool:
@@ -98,4 +101,5 @@ class Analysis:
             "proposals": [p.to_dict() for p in self.proposals],
             "needs_review": list(self.needs_review),
             "warnings": list(self.warnings),
+            "kept_phrases": list(self.kept_phrases),
         }

@@ -230,3 +230,38 @@ def test_when_pdf_is_saved_then_no_old_revision_survives(engine, make_pdf):
     raw = io.BytesIO(out).getvalue()
     assert raw.count(b"%%EOF") == 1
     assert b"Tyler" not in raw and b"Morris" not in raw
+
+
+def test_when_text_lies_outside_the_page_then_it_is_removed(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Visible text about practice."), (72, -50, "Tyler Morris off the page"),
+                    (700, 100, "notes right of the page")])
+    out = redact(engine, pdf)
+    with pymupdf.open(stream=out, filetype="pdf") as doc:
+        text = doc[0].get_text(clip=pymupdf.INFINITE_RECT())
+    assert "Tyler" not in text and "right of the page" not in text
+    assert "Visible text about practice." in text
+
+
+def test_when_text_is_in_a_hidden_layer_then_it_is_found_and_removed(engine):
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Visible text about practice.")
+    layer = doc.add_ocg("Reviewer notes", on=False)
+    page.insert_text((72, 300), "Layer text naming Tyler Morris", oc=layer)
+    out, analysis = engine.redact(doc.tobytes(), register=REGISTER)
+    assert any(p.text == "Tyler Morris" for p in analysis.proposals)
+    with pymupdf.open(stream=out, filetype="pdf") as result:
+        for config in result.layer_ui_configs():
+            result.set_layer_ui_config(config["number"], action=0)
+        text = result[0].get_text()
+    assert "Tyler" not in text and "Morris" not in text
+    assert "Visible text about practice." in text
+
+
+def test_when_register_name_survives_where_extraction_cannot_see_then_verification_fails(engine, make_pdf):
+    from redaction.errors import VerificationFailed
+
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic.")])
+    with pytest.raises(VerificationFailed) as failure:
+        engine.render(pdf, [], register=REGISTER)  # nothing applied: the register says it must go
+    assert "Tyler" not in str(failure.value)
