@@ -69,17 +69,26 @@ def load_policy(name_or_path: str = "publication") -> Policy:
         merged_keep = {**base.get("keep", {}), **data.get("keep", {})}
         data = {**base, **data, "categories": merged_categories, "keep": merged_keep}
     keep = data.get("keep", {})
+    if not isinstance(keep, dict) or not isinstance(data.get("categories", {}), dict):
+        raise PolicyError(f"policy {name_or_path!r}: 'keep' and 'categories' must be tables")
     try:
         categories = {k: CategoryRule(**v) for k, v in data.get("categories", {}).items()}
     except TypeError as exc:
         raise PolicyError(f"policy {name_or_path!r}: bad category rule: {exc}") from exc
+    try:
+        threshold = float(data.get("threshold", 0.4))
+    except (TypeError, ValueError) as exc:
+        raise PolicyError(f"policy {name_or_path!r}: 'threshold' must be a number") from exc
+    for key, value in keep.items():
+        if key != "public_institutions" and not isinstance(value, list):
+            raise PolicyError(f"policy {name_or_path!r}: keep list {key!r} must be a list of words")
     for cat, rule in categories.items():
         if rule.action not in ("remove", "label"):
             raise PolicyError(f"policy {name_or_path!r}: category {cat} has unknown action {rule.action!r}")
     lower = lambda key: frozenset(str(w).lower() for w in keep.get(key, []))  # noqa: E731
     return Policy(
         name=str(data.get("name", name_or_path)),
-        threshold=float(data.get("threshold", 0.4)),
+        threshold=threshold,
         categories=categories,
         roles=lower("roles"),
         pseudonym_heads=lower("pseudonym_heads"),

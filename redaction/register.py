@@ -84,6 +84,11 @@ def _person(index: int, value: Any) -> Person:
     where = f"register 'people[{index}]'"
     if not isinstance(value, dict):
         raise RegisterError(f"{where} must be an object with a 'name'")
+    unknown = set(value) - {"name", "role", "aliases", "date_of_birth"}
+    if unknown:
+        # a typo ("dob", "alias") must not silently drop what the partnership told us
+        raise RegisterError(f"{where} has unknown keys: {', '.join(sorted(unknown))} "
+                            "(allowed: name, role, aliases, date_of_birth)")
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RegisterError(f"{where} needs a non-empty 'name' string")
@@ -159,11 +164,15 @@ def address_forms(address: str) -> list[str]:
     forms = {address.strip()}
     if parts:
         first = parts[0]
-        if re.match(r"(?i)^(flat|apartment|apt|unit|room)\b", first) and len(parts) > 1:
-            forms.add(f"{first}, {parts[1]}")
-            first = parts[1] if re.search(r"\d", parts[1]) else first
         forms.add(first)
         forms.add(", ".join(parts[: min(2, len(parts))]))
+        if re.match(r"(?i)^(flat|apartment|apt|unit|room)\b", first) and len(parts) > 1:
+            forms.add(f"{first}, {parts[1]}")
+            # "Flat 4, Weaver House, 12 High Road": the building and the street identify on their own
+            for part in parts[1:3]:
+                if re.match(r"^\d+[a-zA-Z]?\s+\S", part) or re.search(
+                        r"(?i)\b(house|court|lodge|mansions|tower|block|buildings?)$", part):
+                    forms.add(part)
     for match in _POSTCODE.finditer(address):
         forms.add(f"{match.group(1)} {match.group(2)}")
         # the address without its postcode

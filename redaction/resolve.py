@@ -26,7 +26,7 @@ _TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:()\"'’]*$")
 _CITATION_AFTER = re.compile(r"^\s*(?:et\.?\s+al\b|\(\s*(?:19|20)\d\d\w?|,?\s*(?:19|20)\d\d\b|"
                              r"(?:and|&)\s+[A-Z][\w'-]+\s*(?:\(|,)?\s*(?:19|20)\d\d)")
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
-_INITIALS_INTRO = re.compile(r"\(\s*([A-Z]{2,4})\s*\)")
+_INITIALS_INTRO = re.compile(r"\s*\(\s*([A-Z]{2,4})\s*\)")
 SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner": 3, "channel": 1}
 
 
@@ -195,7 +195,8 @@ def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
                            rf"[A-Z][\w'’-]+)")
         names += [_TITLES.sub("", m.group(1)) for m in intro.finditer(text)]
     family = {t.lower() for p in register.people for t in p.parts}
-    return {t.lower() for n in names for t in n.split() if len(t) > 1 and t.lower() not in family}
+    tokens = {t.strip(".,;:'’\"").lower() for n in names for t in n.split()}
+    return {t for t in tokens if len(t) > 1 and t not in family}
 
 
 _PART = re.compile(r"[^\n\t]+?(?=[\n\t]|(?<=\w\w)[.;:!?]\s|$)")
@@ -305,7 +306,7 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
                 continue  # a common word inside an NER finding is not searched for on its own
             terms.setdefault(term, (span.category, entity, insensitive))
         # initials introduced in brackets right after a name: "Amira Hussain (AH)"
-        after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 12))
+        after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 14))
         if after and after.group(1) in initials(value)[:1] and after.group(1) not in policy.acronyms:
             terms.setdefault(after.group(1), (span.category, entity, False))
     # Detected (not registered) names are searched in their capitalised and ALL-CAPS forms only, so

@@ -38,7 +38,7 @@ _NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|tw
                  r"eighty|ninety|hundred|a hundred|several|dozens of)")
 _COUNT = re.compile(
     rf"\b(?i:{_NUMBER_WORDS}(?:[ -]{_NUMBER_WORDS})?|\d{{1,3}}(?:,\d{{3}})*)"
-    r"(?:\s+(?:other|more|further|separate|different|[a-z]+ic|[a-z]+al))?"
+    r"(?:\s+(?!(?:years?|months?|weeks?|days?|hours?|minutes?|times?|per|of|and|or|to|the|a)\b)[a-z]{3,})?"
     r"\s+(?!(?:years?|months?|weeks?|days?|hours?|minutes?|times?|per|of|and|or|to|the|a)\b)"
     r"[a-z]{3,}s\b(?:\s+of\s+[a-z]+)?"
 )

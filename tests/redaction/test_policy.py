@@ -104,27 +104,9 @@ MALFORMED = [
     ('[categories]\nPERSON = { action = "remove", colour = "red" }\n', "unknown rule key"),
     ('[categories]\nPERSON = "remove"\n', "rule not a table"),
     ('extends = "no-such-policy"\n', "parent missing"),
-    pytest.param(
-        'threshold = "high"\n',
-        "threshold not a number",
-        marks=pytest.mark.xfail(
-            strict=True, reason="BUG: a non-numeric threshold raises ValueError, not PolicyError"
-        ),
-    ),
-    pytest.param(
-        'categories = "PERSON"\n',
-        "categories not a table",
-        marks=pytest.mark.xfail(
-            strict=True, reason="BUG: categories that are not a table raise AttributeError, not PolicyError"
-        ),
-    ),
-    pytest.param(
-        '[keep]\nroles = "mother"\n',
-        "keep list not a list",
-        marks=pytest.mark.xfail(
-            strict=True, reason="BUG: a keep list given as a string is split into letters silently"
-        ),
-    ),
+    ('threshold = "high"\n', "threshold not a number"),
+    ('categories = "PERSON"\n', "categories not a table"),
+    ('[keep]\nroles = "mother"\n', "keep list not a list"),
 ]
 
 

@@ -176,12 +176,6 @@ def test_when_a_name_is_introduced_as_the_reviewer_then_it_is_kept(intro: str) -
     assert proposed(result, text, "Kelly Hollins")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: _public_tokens keeps the full stop on the last token when the "
-    "reviewer's name ends a sentence followed by a capitalised word ('Jane Doe. The'), so 'doe.' "
-    "never matches and the reviewer's name is redacted everywhere",
-)
 def test_when_reviewer_name_ends_a_sentence_then_it_is_still_kept() -> None:
     text = "Independent reviewer: Jane Doe. The review began in May. Jane Doe met Kelly Hollins."
     result = run(text, [ner(text, "Jane Doe"), ner(text, "Jane Doe", nth=1), ner(text, "Kelly Hollins")])
@@ -253,11 +247,6 @@ def test_when_registered_person_has_initials_then_only_the_capital_initials_are_
     assert untouched(result, text, "Ah") and untouched(result, text, "ah well")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: propagate() matches _INITIALS_INTRO at the span's end, which "
-    "requires '(' immediately; 'Amira Hussain (AH)' (with the usual space) never propagates AH",
-)
 def test_when_initials_are_introduced_in_brackets_then_later_initials_are_proposed() -> None:
     text = "The nurse met Amira Hussain (AH) at the clinic. Later AH told the GP she was tired."
     result = run(text, [ner(text, "Amira Hussain")])
