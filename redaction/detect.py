@@ -78,7 +78,7 @@ class Detector:
                                        labels_to_ignore=["CARDINAL", "ORDINAL"])
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}],
                                          ner_model_configuration=config)
-        self.nlp_engine.nlp = {"en": self.nlp}  # the already-loaded, trimmed pipeline: load() is not called
+        self.nlp_engine.nlp = {"en": self.nlp}  # type: ignore[assignment]  # the already-loaded, trimmed pipeline: load() is not called
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in (SpacyRecognizer(supported_language="en", supported_entities=NER_ENTITIES),
                            IbanRecognizer(), CreditCardRecognizer(),
@@ -105,8 +105,8 @@ class Detector:
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
             source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
             category = _PRESIDIO_TO_OURS.get(result.entity_type, result.entity_type)
-            spans.append(Span(result.start, result.end, category, round(float(result.score), 3), source,
-                              recognizer, text[result.start:result.end]))
+            spans.append(Span(result.start, result.end, category, round(float(result.score), 3),
+                              source, recognizer, text[result.start:result.end]))  # type: ignore[arg-type]
         return sorted(spans, key=lambda s: (s.start, s.end, s.category, s.recognizer))
 
 

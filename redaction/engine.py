@@ -110,9 +110,8 @@ class RedactionEngine:
             return output.encode("utf-8"), verify_text(output, forbidden, allowed=allowed)
         with open_pdf(data) as doc:
             output_pdf = render_pdf(doc, proposals)
-        ocr = self.ocr is not None and self.ocr.available
-        report = verify_pdf(output_pdf, forbidden, ocr=ocr, tessdata=self.ocr.tessdata if ocr else None,
-                            allowed=allowed)
+        tessdata = self.ocr.tessdata if self.ocr is not None and self.ocr.available else None
+        report = verify_pdf(output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed)
         return output_pdf, report
 
     def redact(self, data: bytes, *, register: Any = None, profile: str | None = None,

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from redaction.errors import RedactionError
+from redaction.types import Action
 
 BUILT_IN = ("publication", "strict")
 
@@ -24,7 +25,7 @@ class PolicyError(RedactionError):
 
 @dataclass(frozen=True)
 class CategoryRule:
-    action: str = "remove"
+    action: Action = "remove"
     label: str = ""
 
 

@@ -31,15 +31,15 @@ def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Polic
             proposals.append(Proposal(
                 id=proposal_id(channel, page, span.start, span.end, span.category), category=span.category,
                 text=span.text, channel=channel, page=page, rects=(), score=span.score, source=span.source,
-                recognizer=span.recognizer, context=context, entity=entity, label=label, action=rule.action,  # type: ignore[arg-type]
-                start=span.start, end=span.end))
+                recognizer=span.recognizer, context=context, entity=entity, label=label,
+                action=rule.action, start=span.start, end=span.end))
             continue
         for page, rects in sorted(pages.items()):
             proposals.append(Proposal(
                 id=proposal_id(channel, page, span.start, span.end, span.category), category=span.category,
                 text=span.text, channel=channel, page=page, rects=tuple(rects), score=span.score,
                 source=span.source, recognizer=span.recognizer, context=context, entity=entity, label=label,
-                action=rule.action, start=span.start, end=span.end))  # type: ignore[arg-type]
+                action=rule.action, start=span.start, end=span.end))
     proposals.extend(_invisible_text(doc, policy))
     return proposals
 

@@ -18,8 +18,8 @@ from redaction.recognizers.date_of_birth import DateOfBirthRecognizer
 from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.family_table import FamilyTableRecognizer
 from redaction.recognizers.health_facility import HealthFacilityRecognizer
-from redaction.recognizers.name_lexicon import NameLexiconRecognizer
 from redaction.recognizers.money import CountRecognizer, MoneyRecognizer
+from redaction.recognizers.name_lexicon import NameLexiconRecognizer
 from redaction.recognizers.nhs_number import NhsNumberRecognizer
 from redaction.recognizers.ni_number import NiNumberRecognizer
 from redaction.recognizers.occupation import OccupationRecognizer

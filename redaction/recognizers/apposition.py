@@ -35,7 +35,8 @@ _NAME_THEN_ROLE = re.compile(
     rf"(?<![\w'’-]){_NAME}{_OPT}\((?:the{_SP})?(?:{_ROLES}|aged\b|age\b|DOB\b|d\.o\.b|born\b)",
 )
 # "the health visitor (Name Name)" / "the social worker, Name Name," / "her GP, Dr..." (titles elsewhere)
-_ROLE_THEN_NAME = re.compile(rf"\b(?i:{_ROLES})(?:{_OPT}\({_OPT}{_NAME}{_OPT}\)|,{_SP}{_NAME.replace('?P<name>', '?P<name2>')}{_OPT},)")
+_NAME2 = _NAME.replace("?P<name>", "?P<name2>")
+_ROLE_THEN_NAME = re.compile(rf"\b(?i:{_ROLES})(?:{_OPT}\({_OPT}{_NAME}{_OPT}\)|,{_SP}{_NAME2}{_OPT},)")
 
 
 class AppositionNameRecognizer(TextRecognizer):

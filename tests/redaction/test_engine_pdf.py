@@ -141,7 +141,7 @@ def test_when_text_is_in_two_columns_then_each_column_is_redacted_alone(engine, 
 def test_when_family_table_lists_names_then_cells_are_redacted_and_headers_kept(engine, make_pdf):
     rows = [("Relationship", "Family member", "DOB"), ("Subject (Child T)", "Tyler Morris", "03/11/2017"),
             ("Mother", "Kelly Morris", "04/07/1990")]
-    items = [(x, 100 + 20 * r, cell) for r, row in enumerate(rows) for x, cell in zip((60, 220, 400), row)]
+    items = [(x, 100 + 20 * r, cell) for r, row in enumerate(rows) for x, cell in zip((60, 220, 400), row, strict=True)]
     out = redact(engine, make_pdf(items))
     text = page_texts(out)
     for gone in ("Tyler", "Morris", "Kelly", "03/11/2017"):
