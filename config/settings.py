@@ -49,7 +49,7 @@ def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL whatever spelling the platform hands us."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Literal
 
-from sqlalchemy import Select
+from sqlalchemy import Select, false
 
 from intake.auth import Principal
 from intake.models import Submission
@@ -56,7 +56,7 @@ def scope(query: Select, principal: Principal) -> Select:  # type: ignore[type-a
         return query.where(Submission.partnership_id == principal.partnership_id)
     if principal.role in READ:
         return query
-    return query.where(False)
+    return query.where(false())
 
 
 def check(principal: Principal, submission: Submission | None, resource: Resource) -> Submission:

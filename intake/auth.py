@@ -92,13 +92,20 @@ def create_partnership(session: Session, name: str) -> Partnership:
 
 def find_partnership(session: Session, ref: str) -> Partnership | None:
     """By id or by exact name."""
-    return session.get(Partnership, ref) or session.scalars(
-        select(Partnership).where(Partnership.name == ref)
-    ).first()
+    return (
+        session.get(Partnership, ref)
+        or session.scalars(select(Partnership).where(Partnership.name == ref)).first()
+    )
 
 
-def create_user(session: Session, *, email: str, role: str, partnership: Partnership | None = None,
-                password: str | None = None) -> tuple[User, str]:
+def create_user(
+    session: Session,
+    *,
+    email: str,
+    role: str,
+    partnership: Partnership | None = None,
+    password: str | None = None,
+) -> tuple[User, str]:
     """Returns the user and the password (generated when not given), to be shown once."""
     email = normalise_email(email)
     if "@" not in email or len(email) > 320:
@@ -114,8 +121,12 @@ def create_user(session: Session, *, email: str, role: str, partnership: Partner
     password = password or generate_password()
     if len(password) < 10:
         raise UserError("passwords must be at least 10 characters")
-    user = User(email=email, role=role, partnership_id=partnership.id if partnership else None,
-                password_hash=hash_password(password))
+    user = User(
+        email=email,
+        role=role,
+        partnership_id=partnership.id if partnership else None,
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
     return user, password
@@ -126,8 +137,9 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 # -- passwords ----------------------------------------------------------------------------------------
-def authenticate(session: Session, email: str, password: str, settings: Settings,
-                 now: datetime | None = None) -> User:
+def authenticate(
+    session: Session, email: str, password: str, settings: Settings, now: datetime | None = None
+) -> User:
     """Check a password, applying the lockout. Commits nothing; the caller's unit of work does."""
     now = now or utcnow()
     user = find_user(session, email)

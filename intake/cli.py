@@ -60,7 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="upgrade the database schema").set_defaults(handler=cmd_migrate)
 
     partnerships = sub.add_parser("partnerships", help="manage partnerships").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     create = partnerships.add_parser("create", help="create a partnership")
     create.add_argument("name")
     create.set_defaults(handler=cmd_partnerships_create)
@@ -84,12 +85,15 @@ def _parser() -> argparse.ArgumentParser:
     keys = sub.add_parser("keys", help="key-encryption keys").add_subparsers(dest="action", required=True)
     keys.add_parser("init", help="create the key file (SAFEPUB_KEY_FILE)").set_defaults(handler=cmd_keys_init)
     keys.add_parser("rotate", help="new KEK, re-wrap every data key, retire the old KEK").set_defaults(
-        handler=cmd_keys_rotate)
+        handler=cmd_keys_rotate
+    )
     keys.add_parser("status", help="key ids and how many data keys each wraps").set_defaults(
-        handler=cmd_keys_status)
+        handler=cmd_keys_status
+    )
 
     submissions = sub.add_parser("submissions", help="manage submissions").add_subparsers(
-        dest="action", required=True)
+        dest="action", required=True
+    )
     purge = submissions.add_parser("purge", help="crypto-shred a submission (irreversible)")
     purge.add_argument("submission_id")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -142,11 +146,18 @@ def cmd_users_create(ns: argparse.Namespace, settings: Settings) -> int:
             if ns.partnership:
                 partnership = find_partnership(session, ns.partnership)
                 if partnership is None:
-                    raise UserError(f"no partnership {ns.partnership!r} (create it with `safepub partnerships create`)")
-            user, password = create_user(session, email=ns.email, role=ns.role, partnership=partnership,
-                                         password=password)
-            audit.append(session, "user.created", partnership_id=user.partnership_id,
-                         details={"user": user.id, "role": user.role})
+                    raise UserError(
+                        f"no partnership {ns.partnership!r} (create it with `safepub partnerships create`)"
+                    )
+            user, password = create_user(
+                session, email=ns.email, role=ns.role, partnership=partnership, password=password
+            )
+            audit.append(
+                session,
+                "user.created",
+                partnership_id=user.partnership_id,
+                details={"user": user.id, "role": user.role},
+            )
     except UserError as exc:
         print(f"safepub: {exc}", file=sys.stderr)
         return 2
@@ -167,8 +178,12 @@ def cmd_tokens_create(ns: argparse.Namespace, settings: Settings) -> int:
             print(f"safepub: no user {ns.email}", file=sys.stderr)
             return 2
         token, record = create_token(session, user)
-        audit.append(session, "token.created", partnership_id=user.partnership_id,
-                     details={"user": user.id, "token": record.id})
+        audit.append(
+            session,
+            "token.created",
+            partnership_id=user.partnership_id,
+            details={"user": user.id, "token": record.id},
+        )
     print(token)
     print(f"(token id {record.id}; shown once, store it securely)", file=sys.stderr)
     return 0
@@ -208,9 +223,16 @@ def cmd_keys_rotate(ns: argparse.Namespace, settings: Settings) -> int:
     services = build_services(settings)
     report = services.keys.rotate(sessions)
     with sessions() as session, session.begin():
-        audit.append(session, "keys.rotated",
-                     details={"active": report.new_key_id, "rewrapped": report.rewrapped,
-                              "retired": report.retired, "still_in_use": report.still_in_use})
+        audit.append(
+            session,
+            "keys.rotated",
+            details={
+                "active": report.new_key_id,
+                "rewrapped": report.rewrapped,
+                "retired": report.retired,
+                "still_in_use": report.still_in_use,
+            },
+        )
     print(f"active key: {report.new_key_id}; re-wrapped {report.rewrapped} data keys")
     if report.retired:
         print(f"retired: {', '.join(report.retired)}")
@@ -230,9 +252,13 @@ def cmd_keys_status(ns: argparse.Namespace, settings: Settings) -> int:
     keyring = keyring_source(settings).current()
     sessions = _database(settings)
     with sessions() as session:
-        counts = dict(session.execute(select(DataKeyRecord.kek_id, func.count())
-                                      .where(DataKeyRecord.wrapped.is_not(None))
-                                      .group_by(DataKeyRecord.kek_id)).all())
+        counts = dict(
+            session.execute(
+                select(DataKeyRecord.kek_id, func.count())
+                .where(DataKeyRecord.wrapped.is_not(None))
+                .group_by(DataKeyRecord.kek_id)
+            ).all()
+        )
     for kid in keyring.key_ids:
         state = "active" if kid == keyring.active_id else ("retired" if keyring.is_retired(kid) else "old")
         print(f"{kid}\t{state}\t{counts.get(kid, 0)} data keys")
@@ -246,8 +272,10 @@ def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
     from intake.submissions import purge
 
     if not ns.yes:
-        answer = input(f"Destroy every key of submission {ns.submission_id}? Its data will be unrecoverable. "
-                       "Type 'purge' to confirm: ")
+        answer = input(
+            f"Destroy every key of submission {ns.submission_id}? Its data will be unrecoverable. "
+            "Type 'purge' to confirm: "
+        )
         if answer.strip() != "purge":
             print("not purged")
             return 1
@@ -258,7 +286,8 @@ def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
     except NotFound:
         print("safepub: no such submission", file=sys.stderr)
         return 2
-    print(f"purged: {result['data_keys_destroyed']} data keys destroyed, {result['blobs_deleted']} blobs deleted")
+    destroyed, deleted = result["data_keys_destroyed"], result["blobs_deleted"]
+    print(f"purged: {destroyed} data keys destroyed, {deleted} blobs deleted")
     return 0
 
 

@@ -105,7 +105,7 @@ class StreamCipher:
         count = max(1, -(-len(plaintext) // self.chunk_size))
         parts = [header]
         for index in range(count):
-            chunk = view[index * self.chunk_size:(index + 1) * self.chunk_size]
+            chunk = view[index * self.chunk_size : (index + 1) * self.chunk_size]
             nonce = prefix + index.to_bytes(4, "big") + (b"\x01" if index == count - 1 else b"\x00")
             parts.append(aead.encrypt(nonce, bytes(chunk), header + aad))
         return b"".join(parts)
@@ -124,7 +124,7 @@ class StreamCipher:
         count = max(1, -(-len(body) // step))
         out = []
         for index in range(count):
-            piece = bytes(body[index * step:(index + 1) * step])
+            piece = bytes(body[index * step : (index + 1) * step])
             nonce = prefix + index.to_bytes(4, "big") + (b"\x01" if index == count - 1 else b"\x00")
             try:
                 out.append(aead.decrypt(nonce, piece, header + aad))

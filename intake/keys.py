@@ -131,11 +131,15 @@ class KeyService:
         return self._unwrap(record)
 
     # -- field encryption ---------------------------------------------------------------------------
-    def seal_field(self, key: DataKey, submission_id: str, name: str, value: bytes, object_id: str = "") -> bytes:
+    def seal_field(
+        self, key: DataKey, submission_id: str, name: str, value: bytes, object_id: str = ""
+    ) -> bytes:
         aad = associated_data(submission_id=submission_id, purpose="field:" + name, object_id=object_id)
         return self.cipher.seal(key, value, aad)
 
-    def open_field(self, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = "") -> bytes:
+    def open_field(
+        self, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = ""
+    ) -> bytes:
         aad = associated_data(submission_id=submission_id, purpose="field:" + name, object_id=object_id)
         return self.cipher.open(key, blob, aad)
 
@@ -153,8 +157,13 @@ class KeyService:
             record.destroyed_at = now
         return len(records)
 
-    def rotate(self, factory: sessionmaker[Session], *, batch: int = 200,
-               progress: Callable[[int], None] | None = None) -> RotationReport:
+    def rotate(
+        self,
+        factory: sessionmaker[Session],
+        *,
+        batch: int = 200,
+        progress: Callable[[int], None] | None = None,
+    ) -> RotationReport:
         """New active KEK (key files), re-wrap every live data key under it, retire the old KEKs.
 
         Safe to re-run after a crash: old KEKs are only retired once nothing is wrapped under them.

@@ -81,13 +81,21 @@ def actor_of(principal: Principal) -> Actor:
 
 
 def document_aad(version: DocumentVersion) -> bytes:
-    return associated_data(submission_id=version.submission_id, purpose="document:" + version.role,
-                           object_id=version.id)
+    return associated_data(
+        submission_id=version.submission_id, purpose="document:" + version.role, object_id=version.id
+    )
 
 
 # -- upload ---------------------------------------------------------------------------------------------
-def receive(services: Services, principal: Principal, *, data: bytes, register_raw: bytes | None,
-            title: str | None, kind: str | None) -> Received:
+def receive(
+    services: Services,
+    principal: Principal,
+    *,
+    data: bytes,
+    register_raw: bytes | None,
+    title: str | None,
+    kind: str | None,
+) -> Received:
     partnership_id = access.require_upload(principal)
     kind = (kind or "lcspr").strip()
     if kind not in SUBMISSION_KINDS:
@@ -114,34 +122,64 @@ def receive(services: Services, principal: Principal, *, data: bytes, register_r
     digest = hashlib.sha256(data).hexdigest()
     submission_id = new_id()
     with services.sessions() as session, session.begin():
-        submission = Submission(id=submission_id, partnership_id=partnership_id, uploaded_by=principal.user_id,
-                                kind=kind, status="received", document_kind=document_kind, sha256=digest,
-                                size=len(data))
+        submission = Submission(
+            id=submission_id,
+            partnership_id=partnership_id,
+            uploaded_by=principal.user_id,
+            kind=kind,
+            status="received",
+            document_kind=document_kind,
+            sha256=digest,
+            size=len(data),
+        )
         session.add(submission)
         session.flush()
         fields_key = services.keys.create(session, submission_id, FIELDS)
         if title:
-            submission.title_enc = services.keys.seal_field(fields_key, submission_id, "title", title.encode())
+            submission.title_enc = services.keys.seal_field(
+                fields_key, submission_id, "title", title.encode()
+            )
         if register_raw is not None:
-            submission.register_enc = services.keys.seal_field(fields_key, submission_id, "register", register_raw)
+            submission.register_enc = services.keys.seal_field(
+                fields_key, submission_id, "register", register_raw
+            )
         store_document(services, session, submission, "original", data, CONTENT_TYPES[document_kind])
-        audit.append(session, "submission.received", actor=actor_of(principal), submission_id=submission_id,
-                     partnership_id=partnership_id,
-                     details={"bytes": len(data), "document_kind": document_kind, "kind": kind,
-                              "register": register_raw is not None})
-    log.info("submission received", extra={"submission_id": submission_id, "bytes": len(data),
-                                           "document_kind": document_kind})
+        audit.append(
+            session,
+            "submission.received",
+            actor=actor_of(principal),
+            submission_id=submission_id,
+            partnership_id=partnership_id,
+            details={
+                "bytes": len(data),
+                "document_kind": document_kind,
+                "kind": kind,
+                "register": register_raw is not None,
+            },
+        )
+    log.info(
+        "submission received",
+        extra={"submission_id": submission_id, "bytes": len(data), "document_kind": document_kind},
+    )
     enqueue_processing(services, submission_id)
     return Received(submission_id, "received", digest)
 
 
-def store_document(services: Services, session: Session, submission: Submission, role: str, data: bytes,
-                   content_type: str) -> DocumentVersion:
+def store_document(
+    services: Services, session: Session, submission: Submission, role: str, data: bytes, content_type: str
+) -> DocumentVersion:
     """Seal ``data`` under a fresh data key, write it, and record the version row (in ``session``)."""
     key = services.keys.create(session, submission.id, role)
-    version = DocumentVersion(id=new_id(), submission_id=submission.id, revision=submission.revision, role=role,
-                              data_key_id=key.id, content_type=content_type, size=len(data),
-                              sha256=hashlib.sha256(data).hexdigest())
+    version = DocumentVersion(
+        id=new_id(),
+        submission_id=submission.id,
+        revision=submission.revision,
+        role=role,
+        data_key_id=key.id,
+        content_type=content_type,
+        size=len(data),
+        sha256=hashlib.sha256(data).hexdigest(),
+    )
     services.store.put(version.id, data, key=key, aad=document_aad(version))
     session.add(version)
     session.flush()
@@ -161,8 +199,10 @@ def enqueue_processing(services: Services, submission_id: str) -> str | None:
     try:
         job_id = services.enqueue(submission_id)
     except Exception as exc:  # noqa: BLE001 - any queue failure is recoverable later
-        log.warning("enqueue failed; recovery will retry",
-                    extra={"submission_id": submission_id, "error": type(exc).__name__})
+        log.warning(
+            "enqueue failed; recovery will retry",
+            extra={"submission_id": submission_id, "error": type(exc).__name__},
+        )
         return None
     with services.sessions() as session, session.begin():
         submission = session.get(Submission, submission_id)
@@ -205,7 +245,9 @@ def summary(services: Services, session: Session, submission: Submission) -> dic
     }
 
 
-def list_visible(services: Services, principal: Principal, *, status: str | None = None) -> list[dict[str, Any]]:
+def list_visible(
+    services: Services, principal: Principal, *, status: str | None = None
+) -> list[dict[str, Any]]:
     with services.sessions() as session:
         query = access.scope(select(Submission), principal).order_by(Submission.created_at.desc())
         if status:
@@ -219,7 +261,9 @@ def get_visible(services: Services, principal: Principal, submission_id: str) ->
         detail = summary(services, session, submission)
         counts = session.execute(
             select(ProposalRecord.category, func.count())
-            .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
+            .where(
+                ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
+            )
             .group_by(ProposalRecord.category)
         ).all()
         detail["proposals_by_category"] = {category: n for category, n in counts}
@@ -236,20 +280,31 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
         key = services.keys.fields_key(session, submission.id)
         rows = session.scalars(
             select(ProposalRecord)
-            .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
+            .where(
+                ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
+            )
             .order_by(ProposalRecord.ordinal)
         ).all()
         result = [
-            json.loads(services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id))
+            json.loads(
+                services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id)
+            )
             for row in rows
         ]
-        audit.append(session, "proposals.viewed", actor=actor_of(principal), submission_id=submission.id,
-                     partnership_id=submission.partnership_id, details={"count": len(result)})
+        audit.append(
+            session,
+            "proposals.viewed",
+            actor=actor_of(principal),
+            submission_id=submission.id,
+            partnership_id=submission.partnership_id,
+            details={"count": len(result)},
+        )
         return result
 
 
-def read_document(services: Services, principal: Principal, submission_id: str,
-                  role: str) -> tuple[bytes, str]:
+def read_document(
+    services: Services, principal: Principal, submission_id: str, role: str
+) -> tuple[bytes, str]:
     """Decrypt one document version in memory for the caller; audited."""
     resource = {"original": "original", "preview": "preview", "final": "preview"}[role]
     with services.sessions() as session, session.begin():
@@ -257,9 +312,11 @@ def read_document(services: Services, principal: Principal, submission_id: str,
         if submission.purged_at is not None:
             raise Purged()
         version = session.scalars(
-            select(DocumentVersion).where(DocumentVersion.submission_id == submission.id,
-                                          DocumentVersion.revision == submission.revision,
-                                          DocumentVersion.role == role)
+            select(DocumentVersion).where(
+                DocumentVersion.submission_id == submission.id,
+                DocumentVersion.revision == submission.revision,
+                DocumentVersion.role == role,
+            )
         ).first()
         if version is None:
             raise NotReady(f"the {role} document is not available (status: {submission.status})")
@@ -267,9 +324,14 @@ def read_document(services: Services, principal: Principal, submission_id: str,
             data = load_document(services, session, version)
         except DataKeyDestroyed:
             raise Purged() from None
-        audit.append(session, "document.viewed", actor=actor_of(principal), submission_id=submission.id,
-                     partnership_id=submission.partnership_id,
-                     details={"role": role, "version": version.id, "bytes": len(data)})
+        audit.append(
+            session,
+            "document.viewed",
+            actor=actor_of(principal),
+            submission_id=submission.id,
+            partnership_id=submission.partnership_id,
+            details={"role": role, "version": version.id, "bytes": len(data)},
+        )
         return data, version.content_type
 
 
@@ -288,16 +350,25 @@ def purge(services: Services, submission_id: str, actor: Actor) -> dict[str, int
         if submission is None:
             raise access.NotFound()
         keys = services.keys.shred(session, submission.id)
-        versions = session.scalars(select(DocumentVersion).where(DocumentVersion.submission_id == submission.id)).all()
-        proposals = session.scalars(select(ProposalRecord).where(ProposalRecord.submission_id == submission.id)).all()
+        versions = session.scalars(
+            select(DocumentVersion).where(DocumentVersion.submission_id == submission.id)
+        ).all()
+        proposals = session.scalars(
+            select(ProposalRecord).where(ProposalRecord.submission_id == submission.id)
+        ).all()
         for row in proposals:
             session.delete(row)
         submission.title_enc = submission.register_enc = submission.warnings_enc = None
         submission.purged_at = utcnow()
         submission.lease_owner = None
-        audit.append(session, "submission.purged", actor=actor, submission_id=submission.id,
-                     partnership_id=submission.partnership_id,
-                     details={"data_keys_destroyed": keys, "documents": len(versions), "proposals": len(proposals)})
+        audit.append(
+            session,
+            "submission.purged",
+            actor=actor,
+            submission_id=submission.id,
+            partnership_id=submission.partnership_id,
+            details={"data_keys_destroyed": keys, "documents": len(versions), "proposals": len(proposals)},
+        )
         names = [v.id for v in versions]
     deleted = sum(1 for name in names if services.store.delete(name))
     log.info("submission purged", extra={"submission_id": submission_id, "data_keys": keys, "blobs": deleted})

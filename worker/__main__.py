@@ -39,7 +39,8 @@ class SafePubWorker(Worker):
     @property
     def should_run_maintenance_tasks(self) -> bool:  # type: ignore[override]
         return bool(super().should_run_maintenance_tasks) or (
-            time.monotonic() - self._last_recovery >= self.recovery_interval)
+            time.monotonic() - self._last_recovery >= self.recovery_interval
+        )
 
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
@@ -64,14 +65,22 @@ def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWor
     queue = processing_queue(settings, redis)
     name = f"{settings.queue_name}.{socket.gethostname()}.{os.getpid()}.{time.time_ns() % 10**6}"
     started = time.monotonic()
-    ctx = WorkerContext(services=services, engine=engine or build_engine(settings), queue=queue, worker_name=name)
+    ctx = WorkerContext(
+        services=services, engine=engine or build_engine(settings), queue=queue, worker_name=name
+    )
     log.info("engine loaded", extra={"seconds": round(time.monotonic() - started, 1)})
     worker_context.install(ctx)
     # worker_ttl bounds how long the dequeue blocks, i.e. how often maintenance (recovery) can run.
     ttl = max(settings.recovery_interval_seconds + 15, 20)
-    return SafePubWorker([queue], connection=redis, name=name, context=ctx,
-                         recovery_interval=settings.recovery_interval_seconds, worker_ttl=ttl,
-                         maintenance_interval=settings.recovery_interval_seconds)
+    return SafePubWorker(
+        [queue],
+        connection=redis,
+        name=name,
+        context=ctx,
+        recovery_interval=settings.recovery_interval_seconds,
+        worker_ttl=ttl,
+        maintenance_interval=settings.recovery_interval_seconds,
+    )
 
 
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:

@@ -20,8 +20,9 @@ from intake.services import Services
 class Engine(Protocol):
     """The part of redaction.engine.RedactionEngine the worker uses."""
 
-    def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
-                progress: Any = None) -> Any: ...
+    def analyze(
+        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
+    ) -> Any: ...
 
     def render(self, data: bytes, proposals: Any) -> bytes: ...
 

@@ -57,8 +57,9 @@ class LeaseLost(Exception):
     """Another attempt took the submission over (our lease expired); our results are discarded."""
 
 
-def process_submission(submission_id: str, *, context: WorkerContext | None = None,
-                       owner: str | None = None) -> dict[str, Any]:
+def process_submission(
+    submission_id: str, *, context: WorkerContext | None = None, owner: str | None = None
+) -> dict[str, Any]:
     ctx = context or worker_context.current()
     owner = owner or _current_job_id() or "local-" + uuid.uuid4().hex[:12]
     settings = ctx.services.settings
@@ -76,9 +77,11 @@ def process_submission(submission_id: str, *, context: WorkerContext | None = No
         return {"submission_id": submission_id, "outcome": "failed"}
     except VerificationFailed as exc:
         channels = sorted({channel for channel, _category in exc.survivors})
-        reason = ("automatic redaction could not be verified"
-                  + (f" (text survived in: {', '.join(channels)})" if channels else "")
-                  + "; the Secretariat will redact this draft by hand")
+        reason = (
+            "automatic redaction could not be verified"
+            + (f" (text survived in: {', '.join(channels)})" if channels else "")
+            + "; the Secretariat will redact this draft by hand"
+        )
         _fail(ctx, submission_id, owner, reason, outcome="VerificationFailed")
         return {"submission_id": submission_id, "outcome": "failed"}
     except LeaseLost:
@@ -120,17 +123,26 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
                     Submission.status == "received",
                     and_(
                         Submission.status == "processing",
-                        or_(Submission.lease_owner == owner, Submission.lease_until.is_(None),
-                            Submission.lease_until < now),
+                        or_(
+                            Submission.lease_owner == owner,
+                            Submission.lease_until.is_(None),
+                            Submission.lease_until < now,
+                        ),
                     ),
                 ),
             )
-            .values(status="processing", lease_owner=owner,
-                    lease_until=now + timedelta(seconds=settings.job_lease_seconds),
-                    attempts=Submission.attempts + 1, progress_page=0, progress_total=0, failure_reason=None)
+            .values(
+                status="processing",
+                lease_owner=owner,
+                lease_until=now + timedelta(seconds=settings.job_lease_seconds),
+                attempts=Submission.attempts + 1,
+                progress_page=0,
+                progress_total=0,
+                failure_reason=None,
+            )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if result.rowcount != 1  # type: ignore[attr-defined]:
             submission = session.get(Submission, submission_id)
             if submission is None:
                 return "missing"
@@ -143,14 +155,28 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
         assert submission is not None
         session.refresh(submission)
         # A killed earlier attempt never finished its record; it is superseded now.
-        session.execute(update(JobRecord)
-                        .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
-                        .values(state="abandoned", outcome="superseded", finished_at=now)
-                        .execution_options(synchronize_session=False))
-        session.add(JobRecord(submission_id=submission_id, rq_job_id=owner, attempt=submission.attempts,
-                              state="running", worker=ctx.worker_name))
-        audit.append(session, "processing.started", submission_id=submission_id,
-                     partnership_id=submission.partnership_id, details={"attempt": submission.attempts})
+        session.execute(
+            update(JobRecord)
+            .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
+            .values(state="abandoned", outcome="superseded", finished_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        session.add(
+            JobRecord(
+                submission_id=submission_id,
+                rq_job_id=owner,
+                attempt=submission.attempts,
+                state="running",
+                worker=ctx.worker_name,
+            )
+        )
+        audit.append(
+            session,
+            "processing.started",
+            submission_id=submission_id,
+            partnership_id=submission.partnership_id,
+            details={"attempt": submission.attempts},
+        )
         attempts = submission.attempts
     if attempts > settings.job_max_attempts:
         _fail(ctx, submission_id, owner, GAVE_UP.format(n=settings.job_max_attempts), outcome="max_attempts")
@@ -160,8 +186,9 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
 
 
 def _owned(submission_id: str, owner: str) -> Any:
-    return and_(Submission.id == submission_id, Submission.lease_owner == owner,
-                Submission.status == "processing")
+    return and_(
+        Submission.id == submission_id, Submission.lease_owner == owner, Submission.status == "processing"
+    )
 
 
 def _attempts(ctx: WorkerContext, submission_id: str) -> int:
@@ -173,7 +200,11 @@ def _attempts(ctx: WorkerContext, submission_id: str) -> int:
 def _finish_job_record(session: Any, submission_id: str, owner: str, state: str, outcome: str | None) -> None:
     record = session.scalars(
         select(JobRecord)
-        .where(JobRecord.submission_id == submission_id, JobRecord.rq_job_id == owner, JobRecord.state == "running")
+        .where(
+            JobRecord.submission_id == submission_id,
+            JobRecord.rq_job_id == owner,
+            JobRecord.state == "running",
+        )
         .order_by(JobRecord.attempt.desc())
     ).first()
     if record is not None:
@@ -183,18 +214,28 @@ def _finish_job_record(session: Any, submission_id: str, owner: str, state: str,
 def _fail(ctx: WorkerContext, submission_id: str, owner: str, reason: str, *, outcome: str) -> None:
     with ctx.session() as session, session.begin():
         result = session.execute(
-            update(Submission).where(_owned(submission_id, owner))
-            .values(status="failed", failure_reason=reason, lease_owner=None, lease_until=None,
-                    processed_at=utcnow())
+            update(Submission)
+            .where(_owned(submission_id, owner))
+            .values(
+                status="failed",
+                failure_reason=reason,
+                lease_owner=None,
+                lease_until=None,
+                processed_at=utcnow(),
+            )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1:
+        if result.rowcount != 1  # type: ignore[attr-defined]:
             return
         _finish_job_record(session, submission_id, owner, "failed", outcome)
         submission = session.get(Submission, submission_id)
-        audit.append(session, "processing.failed", submission_id=submission_id,
-                     partnership_id=submission.partnership_id if submission else None,
-                     details={"error": outcome[:80]})
+        audit.append(
+            session,
+            "processing.failed",
+            submission_id=submission_id,
+            partnership_id=submission.partnership_id if submission else None,
+            details={"error": outcome[:80]},
+        )
     log.warning("processing failed", extra={"submission_id": submission_id, "error": outcome})
 
 
@@ -202,7 +243,9 @@ def _release(ctx: WorkerContext, submission_id: str, owner: str, *, outcome: str
     """Give the lease up at once so the retry (or the recovery sweep) need not wait for it to expire."""
     with ctx.session() as session, session.begin():
         session.execute(
-            update(Submission).where(_owned(submission_id, owner)).values(lease_until=utcnow())
+            update(Submission)
+            .where(_owned(submission_id, owner))
+            .values(lease_until=utcnow())
             .execution_options(synchronize_session=False)
         )
         _finish_job_record(session, submission_id, owner, "failed", outcome)
@@ -230,13 +273,16 @@ class _Heartbeat:
             try:
                 self._write({})
             except Exception as exc:  # noqa: BLE001 - a missed beat is not fatal; the next one retries
-                log.warning("heartbeat failed", extra={"submission_id": self.submission_id,
-                                                       "error": type(exc).__name__})
+                log.warning(
+                    "heartbeat failed",
+                    extra={"submission_id": self.submission_id, "error": type(exc).__name__},
+                )
 
     def _write(self, values: dict[str, Any]) -> None:
         with self.ctx.session() as session, session.begin():
             session.execute(
-                update(Submission).where(_owned(self.submission_id, self.owner))
+                update(Submission)
+                .where(_owned(self.submission_id, self.owner))
                 .values(lease_until=utcnow() + timedelta(seconds=self.lease), **values)
                 .execution_options(synchronize_session=False)
             )
@@ -257,19 +303,24 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         assert submission is not None
         revision = submission.revision
         original = session.scalars(
-            select(DocumentVersion).where(DocumentVersion.submission_id == submission_id,
-                                          DocumentVersion.revision == revision,
-                                          DocumentVersion.role == "original")
+            select(DocumentVersion).where(
+                DocumentVersion.submission_id == submission_id,
+                DocumentVersion.revision == revision,
+                DocumentVersion.role == "original",
+            )
         ).one()
         data = load_document(services, session, original)
         fields_key = services.keys.fields_key(session, submission_id)
         register = None
         if submission.register_enc:
-            register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
+            register = services.keys.open_field(
+                fields_key, submission_id, "register", submission.register_enc
+            )
         document_kind = submission.document_kind
 
-    analysis = ctx.engine.analyze(data, register=register, profile=services.settings.engine_profile,
-                                  progress=heartbeat.progress)
+    analysis = ctx.engine.analyze(
+        data, register=register, profile=services.settings.engine_profile, progress=heartbeat.progress
+    )
     preview = ctx.engine.render(data, analysis.proposals)
     del data, register
 
@@ -279,45 +330,80 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         if submission is None or submission.lease_owner != owner or submission.status != "processing":
             raise LeaseLost()
         _replace_previous_results(services, session, submission_id, revision)
-        version = store_document(services, session, submission, "preview", preview,
-                                 CONTENT_TYPES["pdf" if document_kind == "pdf" else "text"])
+        version = store_document(
+            services,
+            session,
+            submission,
+            "preview",
+            preview,
+            CONTENT_TYPES["pdf" if document_kind == "pdf" else "text"],
+        )
         try:
             _store_proposals(services, session, submission_id, revision, fields_key, analysis.proposals)
             notes = {"needs_review": list(analysis.needs_review), "warnings": list(analysis.warnings)}
             result = session.execute(
-                update(Submission).where(_owned(submission_id, owner))
-                .values(status="proposed", lease_owner=None, lease_until=None, processed_at=utcnow(),
-                        page_count=analysis.page_count, proposal_count=len(analysis.proposals),
-                        needs_review_count=len(analysis.needs_review),
-                        progress_page=analysis.page_count, progress_total=analysis.page_count,
-                        warnings_enc=services.keys.seal_field(fields_key, submission_id, "notes",
-                                                              json.dumps(notes).encode()))
+                update(Submission)
+                .where(_owned(submission_id, owner))
+                .values(
+                    status="proposed",
+                    lease_owner=None,
+                    lease_until=None,
+                    processed_at=utcnow(),
+                    page_count=analysis.page_count,
+                    proposal_count=len(analysis.proposals),
+                    needs_review_count=len(analysis.needs_review),
+                    progress_page=analysis.page_count,
+                    progress_total=analysis.page_count,
+                    warnings_enc=services.keys.seal_field(
+                        fields_key, submission_id, "notes", json.dumps(notes).encode()
+                    ),
+                )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1:
+            if result.rowcount != 1  # type: ignore[attr-defined]:
                 raise LeaseLost()
             _finish_job_record(session, submission_id, owner, "succeeded", "proposed")
-            audit.append(session, "processing.finished", submission_id=submission_id,
-                         partnership_id=submission.partnership_id,
-                         details={"pages": analysis.page_count, "proposals": len(analysis.proposals),
-                                  "by_category": dict(sorted(counts.items())),
-                                  "needs_review": len(analysis.needs_review), "preview": version.id})
+            audit.append(
+                session,
+                "processing.finished",
+                submission_id=submission_id,
+                partnership_id=submission.partnership_id,
+                details={
+                    "pages": analysis.page_count,
+                    "proposals": len(analysis.proposals),
+                    "by_category": dict(sorted(counts.items())),
+                    "needs_review": len(analysis.needs_review),
+                    "preview": version.id,
+                },
+            )
         except BaseException:
             services.store.delete(version.id)
             raise
-    log.info("processing finished", extra={"submission_id": submission_id, "pages": analysis.page_count,
-                                           "proposals": len(analysis.proposals)})
+    log.info(
+        "processing finished",
+        extra={
+            "submission_id": submission_id,
+            "pages": analysis.page_count,
+            "proposals": len(analysis.proposals),
+        },
+    )
     return {"submission_id": submission_id, "outcome": "proposed", "proposals": len(analysis.proposals)}
 
 
 def _replace_previous_results(services: Any, session: Any, submission_id: str, revision: int) -> None:
     """Idempotency: an earlier attempt may have committed a preview and proposals (e.g. killed just
     after committing, before RQ recorded success). They are replaced, and their data key shredded."""
-    session.execute(delete(ProposalRecord).where(ProposalRecord.submission_id == submission_id,
-                                                 ProposalRecord.revision == revision))
+    session.execute(
+        delete(ProposalRecord).where(
+            ProposalRecord.submission_id == submission_id, ProposalRecord.revision == revision
+        )
+    )
     old = session.scalars(
-        select(DocumentVersion).where(DocumentVersion.submission_id == submission_id,
-                                      DocumentVersion.revision == revision, DocumentVersion.role == "preview")
+        select(DocumentVersion).where(
+            DocumentVersion.submission_id == submission_id,
+            DocumentVersion.revision == revision,
+            DocumentVersion.role == "preview",
+        )
     ).all()
     for version in old:
         key = session.get(DataKeyRecord, version.data_key_id)
@@ -328,8 +414,9 @@ def _replace_previous_results(services: Any, session: Any, submission_id: str, r
     session.flush()
 
 
-def _store_proposals(services: Any, session: Any, submission_id: str, revision: int, fields_key: Any,
-                     proposals: Any) -> None:
+def _store_proposals(
+    services: Any, session: Any, submission_id: str, revision: int, fields_key: Any, proposals: Any
+) -> None:
     seen: Counter[str] = Counter()
     for ordinal, proposal in enumerate(proposals):
         payload = proposal.to_dict()
@@ -338,12 +425,20 @@ def _store_proposals(services: Any, session: Any, submission_id: str, revision: 
         if seen[pid] > 1:  # the engine promises unique ids; never lose a proposal if it slips
             pid = f"{pid}-{seen[pid]}"
             payload["id"] = pid
-        session.add(ProposalRecord(
-            submission_id=submission_id, revision=revision, proposal_id=pid, ordinal=ordinal,
-            category=proposal.category, channel=proposal.channel, page=proposal.page,
-            score=float(proposal.score), source=proposal.source,
-            payload_enc=services.keys.seal_field(fields_key, submission_id, "proposal",
-                                                 json.dumps(payload).encode("utf-8"), pid),
-        ))
+        session.add(
+            ProposalRecord(
+                submission_id=submission_id,
+                revision=revision,
+                proposal_id=pid,
+                ordinal=ordinal,
+                category=proposal.category,
+                channel=proposal.channel,
+                page=proposal.page,
+                score=float(proposal.score),
+                source=proposal.source,
+                payload_enc=services.keys.seal_field(
+                    fields_key, submission_id, "proposal", json.dumps(payload).encode("utf-8"), pid
+                ),
+            )
+        )
     session.flush()
-

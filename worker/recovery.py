@@ -30,8 +30,9 @@ from intake.models import JobRecord, Submission, utcnow
 
 log = logging.getLogger("safepub.worker.recovery")
 
-GAVE_UP = ("processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look "
-           "at this draft")
+GAVE_UP = (
+    "processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look at this draft"
+)
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -50,44 +51,75 @@ def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
         return False
 
 
-def recover(sessions: sessionmaker[Session], settings: Settings, enqueue: Callable[[str], str],
-            redis: Redis | None, now: datetime | None = None) -> RecoveryReport:
+def recover(
+    sessions: sessionmaker[Session],
+    settings: Settings,
+    enqueue: Callable[[str], str],
+    redis: Redis | None,
+    now: datetime | None = None,
+) -> RecoveryReport:
     now = now or utcnow()
     report = RecoveryReport()
     with sessions() as session:
         expired = session.execute(
             select(Submission.id, Submission.attempts, Submission.lease_until).where(
-                Submission.status == "processing", Submission.purged_at.is_(None),
-                (Submission.lease_until.is_(None)) | (Submission.lease_until < now))
+                Submission.status == "processing",
+                Submission.purged_at.is_(None),
+                (Submission.lease_until.is_(None)) | (Submission.lease_until < now),
+            )
         ).all()
         stale = session.execute(
             select(Submission.id, Submission.queued_job_id, Submission.updated_at).where(
-                Submission.status == "received", Submission.purged_at.is_(None),
-                Submission.updated_at < now - timedelta(seconds=settings.job_lease_seconds))
+                Submission.status == "received",
+                Submission.purged_at.is_(None),
+                Submission.updated_at < now - timedelta(seconds=settings.job_lease_seconds),
+            )
         ).all()
 
     for submission_id, attempts, lease_until in expired:
         with sessions() as session, session.begin():
             observed = (Submission.id == submission_id) & (Submission.status == "processing")
-            observed &= Submission.lease_until.is_(None) if lease_until is None else (
-                Submission.lease_until == lease_until)
+            observed &= (
+                Submission.lease_until.is_(None)
+                if lease_until is None
+                else (Submission.lease_until == lease_until)
+            )
             give_up = attempts >= settings.job_max_attempts
             values = (
-                {"status": "failed", "failure_reason": GAVE_UP.format(n=attempts), "lease_owner": None,
-                 "lease_until": None, "processed_at": now}
-                if give_up else {"status": "received", "lease_owner": None, "lease_until": None, "updated_at": now}
+                {
+                    "status": "failed",
+                    "failure_reason": GAVE_UP.format(n=attempts),
+                    "lease_owner": None,
+                    "lease_until": None,
+                    "processed_at": now,
+                }
+                if give_up
+                else {"status": "received", "lease_owner": None, "lease_until": None, "updated_at": now}
             )
-            result = session.execute(update(Submission).where(observed).values(**values)
-                                     .execution_options(synchronize_session=False))
-            if result.rowcount != 1:
+            result = session.execute(
+                update(Submission)
+                .where(observed)
+                .values(**values)
+                .execution_options(synchronize_session=False)
+            )
+            if result.rowcount != 1  # type: ignore[attr-defined]:
                 continue  # a live job renewed its lease, or another sweep got there first
-            session.execute(update(JobRecord)
-                            .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
-                            .values(state="abandoned", finished_at=now, outcome="lease_expired")
-                            .execution_options(synchronize_session=False))
-            partnership = session.scalar(select(Submission.partnership_id).where(Submission.id == submission_id))
-            audit.append(session, "processing.recovered", submission_id=submission_id, partnership_id=partnership,
-                         details={"attempts": attempts, "outcome": "failed" if give_up else "requeued"})
+            session.execute(
+                update(JobRecord)
+                .where(JobRecord.submission_id == submission_id, JobRecord.state == "running")
+                .values(state="abandoned", finished_at=now, outcome="lease_expired")
+                .execution_options(synchronize_session=False)
+            )
+            partnership = session.scalar(
+                select(Submission.partnership_id).where(Submission.id == submission_id)
+            )
+            audit.append(
+                session,
+                "processing.recovered",
+                submission_id=submission_id,
+                partnership_id=partnership,
+                details={"attempts": attempts, "outcome": "failed" if give_up else "requeued"},
+            )
         if give_up:
             report.failed.append(submission_id)
             log.warning("submission failed after repeated crashes", extra={"submission_id": submission_id})
@@ -112,7 +144,10 @@ def _requeue(sessions: sessionmaker[Session], enqueue: Callable[[str], str], sub
         log.warning("requeue failed", extra={"submission_id": submission_id, "error": type(exc).__name__})
         return
     with sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == submission_id)
-                        .values(queued_job_id=job_id, updated_at=utcnow())
-                        .execution_options(synchronize_session=False))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(queued_job_id=job_id, updated_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
     log.info("submission requeued", extra={"submission_id": submission_id})

@@ -37,8 +37,14 @@ def upload() -> tuple[Response, int]:
     if len(data) > services.settings.max_upload_bytes:
         raise RequestEntityTooLarge()
     register_raw = _register_bytes()
-    received = submissions.receive(services, principal, data=data, register_raw=register_raw,
-                                   title=request.form.get("title"), kind=request.form.get("kind"))
+    received = submissions.receive(
+        services,
+        principal,
+        data=data,
+        register_raw=register_raw,
+        title=request.form.get("title"),
+        kind=request.form.get("kind"),
+    )
     return jsonify(id=received.id, status=received.status, sha256=received.sha256), 202
 
 

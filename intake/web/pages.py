@@ -26,10 +26,9 @@ def submissions_page() -> str:
     principal = current_principal()
     assert principal is not None
     items = submissions.list_visible(services_of(current_app), principal)
-    return render_template("submissions.html", items=items, principal=principal,
-                           can_upload=access.can_upload(principal))
-
-
+    return render_template(
+        "submissions.html", items=items, principal=principal, can_upload=access.can_upload(principal)
+    )
 
 
 @web.get("/submissions/<submission_id>")
@@ -48,8 +47,12 @@ def submission_status(submission_id: str) -> Response:
     principal = current_principal()
     assert principal is not None
     item = submissions.get_visible(services_of(current_app), principal, submission_id)
-    return jsonify(status=item["status"], progress=item["progress"], failure_reason=item["failure_reason"],
-                   proposal_count=item["proposal_count"])
+    return jsonify(
+        status=item["status"],
+        progress=item["progress"],
+        failure_reason=item["failure_reason"],
+        proposal_count=item["proposal_count"],
+    )
 
 
 @web.get("/submissions/<submission_id>/<any(preview, original):role>.pdf")
@@ -72,8 +75,9 @@ def upload() -> str | BaseResponse | tuple[Response, int]:
     services = services_of(current_app)
     if request.method == "GET":
         access.require_upload(principal)
-        return render_template("upload.html", kinds=SUBMISSION_KINDS,
-                               max_mb=services.settings.max_upload_bytes // (1024 * 1024))
+        return render_template(
+            "upload.html", kinds=SUBMISSION_KINDS, max_mb=services.settings.max_upload_bytes // (1024 * 1024)
+        )
     upload_file = request.files.get("file")
     data = upload_file.read() if upload_file else b""
     if len(data) > services.settings.max_upload_bytes:
@@ -82,8 +86,14 @@ def upload() -> str | BaseResponse | tuple[Response, int]:
     register_raw = register_part.read() if register_part and register_part.filename else None
     if register_raw is None and (request.form.get("register_text") or "").strip():
         register_raw = request.form["register_text"].encode("utf-8")
-    received = submissions.receive(services, principal, data=data, register_raw=register_raw,
-                                   title=request.form.get("title"), kind=request.form.get("kind"))
+    received = submissions.receive(
+        services,
+        principal,
+        data=data,
+        register_raw=register_raw,
+        title=request.form.get("title"),
+        kind=request.form.get("kind"),
+    )
     target = url_for("web.submission_page", submission_id=received.id)
     if request.accept_mimetypes.best == "application/json":
         return jsonify(id=received.id, status=received.status, sha256=received.sha256, url=target), 202

@@ -59,8 +59,9 @@ def login() -> str | Response | tuple[str, int]:
     email = (request.form.get("email") or "").strip()[:320]
     password = request.form.get("password") or ""
     limiter = RateLimiter(services.redis, settings.queue_name)
-    if not limiter.hit("login-ip", request.remote_addr or "-", limit=settings.login_attempts_per_minute,
-                       window_seconds=60):
+    if not limiter.hit(
+        "login-ip", request.remote_addr or "-", limit=settings.login_attempts_per_minute, window_seconds=60
+    ):
         return render_template("login.html", error="Too many attempts. Wait a minute and try again."), 429
     failure = None
     with services.sessions() as db, db.begin():

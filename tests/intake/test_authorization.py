@@ -25,22 +25,70 @@ WHO = ["uploader_a", "uploader_b", "reviewer", "approver", "panel", "admin", "an
 
 # endpoint -> expected status per caller (uploader_a owns the submission)
 MATRIX = {
-    "get":       {"uploader_a": 200, "uploader_b": 404, "reviewer": 200, "approver": 200, "panel": 200,
-                  "admin": 200, "anonymous": 401},
-    "proposals": {"uploader_a": 200, "uploader_b": 404, "reviewer": 200, "approver": 200, "panel": 403,
-                  "admin": 403, "anonymous": 401},
-    "preview":   {"uploader_a": 200, "uploader_b": 404, "reviewer": 200, "approver": 200, "panel": 200,
-                  "admin": 403, "anonymous": 401},
-    "original":  {"uploader_a": 200, "uploader_b": 404, "reviewer": 200, "approver": 200, "panel": 403,
-                  "admin": 403, "anonymous": 401},
-    "list":      {"uploader_a": 200, "uploader_b": 200, "reviewer": 200, "approver": 200, "panel": 200,
-                  "admin": 200, "anonymous": 401},
-    "upload":    {"uploader_a": 202, "uploader_b": 202, "reviewer": 403, "approver": 403, "panel": 403,
-                  "admin": 403, "anonymous": 401},
+    "get": {
+        "uploader_a": 200,
+        "uploader_b": 404,
+        "reviewer": 200,
+        "approver": 200,
+        "panel": 200,
+        "admin": 200,
+        "anonymous": 401,
+    },
+    "proposals": {
+        "uploader_a": 200,
+        "uploader_b": 404,
+        "reviewer": 200,
+        "approver": 200,
+        "panel": 403,
+        "admin": 403,
+        "anonymous": 401,
+    },
+    "preview": {
+        "uploader_a": 200,
+        "uploader_b": 404,
+        "reviewer": 200,
+        "approver": 200,
+        "panel": 200,
+        "admin": 403,
+        "anonymous": 401,
+    },
+    "original": {
+        "uploader_a": 200,
+        "uploader_b": 404,
+        "reviewer": 200,
+        "approver": 200,
+        "panel": 403,
+        "admin": 403,
+        "anonymous": 401,
+    },
+    "list": {
+        "uploader_a": 200,
+        "uploader_b": 200,
+        "reviewer": 200,
+        "approver": 200,
+        "panel": 200,
+        "admin": 200,
+        "anonymous": 401,
+    },
+    "upload": {
+        "uploader_a": 202,
+        "uploader_b": 202,
+        "reviewer": 403,
+        "approver": 403,
+        "panel": 403,
+        "admin": 403,
+        "anonymous": 401,
+    },
 }
 # Whether the caller sees partnership A's submission in GET /submissions.
-LISTED = {"uploader_a": True, "uploader_b": False, "reviewer": True, "approver": True, "panel": True,
-          "admin": True}
+LISTED = {
+    "uploader_a": True,
+    "uploader_b": False,
+    "reviewer": True,
+    "approver": True,
+    "panel": True,
+    "admin": True,
+}
 PATHS = {"get": "", "proposals": "/proposals", "preview": "/preview.pdf", "original": "/original.pdf"}
 
 
@@ -102,8 +150,9 @@ def test_every_document_read_is_audited_with_ids_only(client, world, services, s
     for endpoint in ("preview", "original", "proposals"):
         assert call(client, world, "reviewer", endpoint, submission_id).status_code == 200
     with services.sessions() as session:
-        events = session.scalars(select(AuditEvent).where(AuditEvent.submission_id == submission_id)
-                                 .order_by(AuditEvent.id)).all()
+        events = session.scalars(
+            select(AuditEvent).where(AuditEvent.submission_id == submission_id).order_by(AuditEvent.id)
+        ).all()
     actions = [e.action for e in events]
     assert actions.count("document.viewed") == 2
     assert "proposals.viewed" in actions

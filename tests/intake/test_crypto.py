@@ -11,9 +11,9 @@ import pytest
 from intake.crypto import (
     DataKey,
     DecryptionError,
+    KeyRetiredError,
     Keyring,
     KeyringError,
-    KeyRetiredError,
     StreamCipher,
     UnknownKeyError,
     associated_data,
@@ -49,7 +49,7 @@ def test_plaintext_does_not_appear_in_the_ciphertext(key):
 def _chunks(sealed: bytes, chunk: int) -> tuple[bytes, list[bytes]]:
     header, body = sealed[:15], sealed[15:]
     step = chunk + 16
-    return header, [body[i:i + step] for i in range(0, len(body), step)]
+    return header, [body[i : i + step] for i in range(0, len(body), step)]
 
 
 @pytest.mark.parametrize("attack", ["flip", "truncate", "drop_last", "reorder", "wrong_aad", "wrong_key"])

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from intake.cli import cmd_keys_rotate, cmd_submissions_purge
-from intake.crypto import Keyring, KeyRetiredError, WrappedKey
+from intake.crypto import KeyRetiredError, Keyring, WrappedKey
 from intake.keys import DataKeyDestroyed, _wrap_aad
 from intake.models import AuditEvent, DataKeyRecord, DocumentVersion, Submission
 from tests.worker.fakes import FakeEngine
@@ -58,14 +58,20 @@ def test_rotation_rewraps_everything_and_retires_the_old_key(client, world, serv
         assert original.status_code == 200 and original.data == TEXT
         proposals = client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer"))
         assert proposals.get_json()["proposals"][0]["text"] == "Zephyrine Quillfeather"
-        assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["title"] == "Child Z"
+        assert (
+            client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["title"]
+            == "Child Z"
+        )
 
     # A wrapped key saved from before the rotation (a backup) can no longer be unwrapped.
     record = after[0]
     old_kek, old_blob = before[record.id]
     with pytest.raises(KeyRetiredError):
-        keyring.unwrap(WrappedKey(old_kek, old_blob), record.id,
-                       _wrap_aad(record.id, record.submission_id, record.purpose))
+        keyring.unwrap(
+            WrappedKey(old_kek, old_blob),
+            record.id,
+            _wrap_aad(record.id, record.submission_id, record.purpose),
+        )
 
     # New uploads use the new key; the rotation is audited with key ids and counts only.
     new_sid = upload_and_process(client, world, services)
@@ -122,7 +128,9 @@ def test_purge_makes_the_submission_unrecoverable(client, world, services, setti
         assert response.status_code == (200 if path == "" else 410), path
     assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["purged"]
     # Other submissions are untouched.
-    assert client.get(f"/api/v1/submissions/{keep}/original.pdf", headers=world.headers("reviewer")).data == TEXT
+    assert (
+        client.get(f"/api/v1/submissions/{keep}/original.pdf", headers=world.headers("reviewer")).data == TEXT
+    )
     with services.sessions() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.purged")).one()
     assert event.submission_id == sid and json.loads(event.details)["data_keys_destroyed"] == 3

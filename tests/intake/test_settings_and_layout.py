@@ -24,18 +24,31 @@ def test_defaults_come_from_the_data_dir(tmp_path):
 
 
 def test_values_are_parsed_once_and_typed(tmp_path):
-    settings = Settings.from_env({
-        "SAFEPUB_DATA_DIR": str(tmp_path), "PORT": "9001", "SAFEPUB_MAX_UPLOAD_MB": "7",
-        "DATABASE_URL": "postgres://u@h/db", "REDIS_URL": "redis://r:6379/2", "SAFEPUB_COOKIE_SECURE": "no",
-        "SECRET_KEY": "s" * 40,
-    })
+    settings = Settings.from_env(
+        {
+            "SAFEPUB_DATA_DIR": str(tmp_path),
+            "PORT": "9001",
+            "SAFEPUB_MAX_UPLOAD_MB": "7",
+            "DATABASE_URL": "postgres://u@h/db",
+            "REDIS_URL": "redis://r:6379/2",
+            "SAFEPUB_COOKIE_SECURE": "no",
+            "SECRET_KEY": "s" * 40,
+        }
+    )
     assert settings.port == 9001 and settings.max_upload_bytes == 7 * 1024 * 1024
     assert settings.database_url == "postgresql+psycopg://u@h/db"
     assert settings.cookie_secure is False and settings.redis_url == "redis://r:6379/2"
 
 
-@pytest.mark.parametrize(("name", "value"), [("PORT", "eighty"), ("SAFEPUB_MAX_UPLOAD_MB", "0"),
-                                             ("SAFEPUB_COOKIE_SECURE", "maybe"), ("SAFEPUB_QUEUE", "a b")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [
+        ("PORT", "eighty"),
+        ("SAFEPUB_MAX_UPLOAD_MB", "0"),
+        ("SAFEPUB_COOKIE_SECURE", "maybe"),
+        ("SAFEPUB_QUEUE", "a b"),
+    ],
+)
 def test_malformed_values_fail_fast_naming_the_variable(tmp_path, name, value):
     with pytest.raises(ConfigurationError, match=name):
         Settings.from_env({"SAFEPUB_DATA_DIR": str(tmp_path), name: value})
@@ -71,8 +84,10 @@ def test_nothing_imports_worker_jobs_directly():
         assert "worker.jobs" not in _imports(path), f"{path.relative_to(REPO)} imports worker.jobs"
 
 
-@pytest.mark.parametrize("module", ["crypto", "store", "audit", "models", "db", "keys", "auth", "submissions",
-                                    "services", "logs", "access"])
+@pytest.mark.parametrize(
+    "module",
+    ["crypto", "store", "audit", "models", "db", "keys", "auth", "submissions", "services", "logs", "access"],
+)
 def test_core_modules_do_not_import_flask(module):
     names = _imports(REPO / "intake" / f"{module}.py")
     assert not {n for n in names if n.split(".")[0] == "flask" or n.startswith(("intake.web", "intake.api"))}
@@ -83,12 +98,18 @@ def test_only_entry_points_read_the_environment():
     for path in _sources("intake", "worker", "config"):
         if path in allowed:
             continue
-        assert "os.environ" not in path.read_text(encoding="utf-8"), f"{path.relative_to(REPO)} reads os.environ"
+        assert "os.environ" not in path.read_text(encoding="utf-8"), (
+            f"{path.relative_to(REPO)} reads os.environ"
+        )
 
 
 def test_engine_commands_do_not_import_flask():
-    code = ("import sys, intake.cli\n"
-            "try:\n    intake.cli.main(['redact', '--help'])\nexcept SystemExit:\n    pass\n"
-            "print('flask' in sys.modules, 'sqlalchemy' in sys.modules)")
-    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
+    code = (
+        "import sys, intake.cli\n"
+        "try:\n    intake.cli.main(['redact', '--help'])\nexcept SystemExit:\n    pass\n"
+        "print('flask' in sys.modules, 'sqlalchemy' in sys.modules)"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
+    )
     assert result.stdout.strip().splitlines()[-1] == "False False", result.stdout + result.stderr

@@ -64,7 +64,9 @@ def test_when_uploaded_then_a_job_with_only_the_id_is_queued(client, world, serv
 def test_when_a_pdf_is_named_txt_then_it_is_still_recognised_as_pdf(client, world):
     response = post(client, world.headers("uploader_a"), data=make_pdf(), filename="notes.txt")
     assert response.status_code == 202
-    detail = client.get(f"/api/v1/submissions/{response.get_json()['id']}", headers=world.headers("uploader_a"))
+    detail = client.get(
+        f"/api/v1/submissions/{response.get_json()['id']}", headers=world.headers("uploader_a")
+    )
     assert detail.get_json()["document_kind"] == "pdf"
 
 
@@ -115,18 +117,24 @@ def test_when_the_register_has_the_wrong_shape_then_400(client, world):
 
 
 def test_when_the_register_is_sent_as_a_file_part_then_it_is_accepted(client, world):
-    body = {"file": (io.BytesIO(DRAFT.encode()), "d.txt"),
-            "register": (io.BytesIO(json.dumps(REGISTER).encode()), "register.json")}
+    body = {
+        "file": (io.BytesIO(DRAFT.encode()), "d.txt"),
+        "register": (io.BytesIO(json.dumps(REGISTER).encode()), "register.json"),
+    }
     response = client.post("/api/v1/submissions", data=body, headers=world.headers("uploader_a"))
     assert response.status_code == 202
 
 
-@pytest.mark.parametrize("headers", [
-    {},
-    {"Authorization": "Bearer sp_not-a-real-token-at-all-000000000000"},
-    {"Authorization": "Basic dXNlcjpwYXNz"},
-    {"Authorization": "Bearer "},
-], ids=["missing", "wrong", "basic", "empty"])
+@pytest.mark.parametrize(
+    "headers",
+    [
+        {},
+        {"Authorization": "Bearer sp_not-a-real-token-at-all-000000000000"},
+        {"Authorization": "Basic dXNlcjpwYXNz"},
+        {"Authorization": "Bearer "},
+    ],
+    ids=["missing", "wrong", "basic", "empty"],
+)
 def test_when_the_token_is_missing_or_wrong_then_401(client, world, headers):
     response = post(client, headers, data=DRAFT.encode())
     assert response.status_code == 401
@@ -142,7 +150,9 @@ def test_when_a_token_is_revoked_then_401(client, world, services):
     from intake.models import ApiToken
 
     with services.sessions() as session, session.begin():
-        token = session.scalars(select(ApiToken).where(ApiToken.user_id == world.accounts["uploader_a"].user_id)).one()
+        token = session.scalars(
+            select(ApiToken).where(ApiToken.user_id == world.accounts["uploader_a"].user_id)
+        ).one()
         assert revoke_token(session, token.id)
     assert client.get("/api/v1/submissions", headers=world.headers("uploader_a")).status_code == 401
 

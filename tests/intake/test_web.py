@@ -51,18 +51,26 @@ def test_when_cookies_are_secure_then_the_session_cookie_says_so(settings, servi
     app = create_app(settings.with_overrides(cookie_secure=True), services=services)
     client = app.test_client()
     token = csrf_from(client.get("/login", base_url="https://localhost").get_data(as_text=True))
-    response = client.post("/login", base_url="https://localhost",
-                           headers={"Referer": "https://localhost/login"},
-                           data={"email": world.accounts["reviewer"].email,
-                                 "password": world.accounts["reviewer"].password, "csrf_token": token})
+    response = client.post(
+        "/login",
+        base_url="https://localhost",
+        headers={"Referer": "https://localhost/login"},
+        data={
+            "email": world.accounts["reviewer"].email,
+            "password": world.accounts["reviewer"].password,
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 302
     assert "Secure" in response.headers["Set-Cookie"]
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
 
 
 def test_when_the_csrf_token_is_missing_then_the_login_is_refused(client, world):
-    response = client.post("/login", data={"email": world.accounts["reviewer"].email,
-                                           "password": world.accounts["reviewer"].password})
+    response = client.post(
+        "/login",
+        data={"email": world.accounts["reviewer"].email, "password": world.accounts["reviewer"].password},
+    )
     assert response.status_code == 400
     assert client.get("/submissions").status_code == 302
 
@@ -75,7 +83,9 @@ def test_when_the_password_is_wrong_then_401_with_a_generic_message(client, worl
     assert "Wrong e-mail address or password" in unknown.get_data(as_text=True)
 
 
-def test_when_too_many_failures_then_the_account_is_locked_even_for_the_right_password(client, world, settings):
+def test_when_too_many_failures_then_the_account_is_locked_even_for_the_right_password(
+    client, world, settings
+):
     account = world.accounts["approver"]
     for _ in range(settings.login_max_failures):
         assert login(client, account.email, "wrong password!").status_code == 401
@@ -115,8 +125,11 @@ def test_the_upload_page_posts_with_csrf_and_reports_json_for_the_progress_scrip
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     assert 'src="/static/upload.js"' in html
-    response = client.post("/upload", data={"file": (io.BytesIO(TEXT), "d.txt"), "kind": "scr", "title": "Child Z"},
-                           headers={"Accept": "application/json", "X-CSRFToken": csrf_from(html)})
+    response = client.post(
+        "/upload",
+        data={"file": (io.BytesIO(TEXT), "d.txt"), "kind": "scr", "title": "Child Z"},
+        headers={"Accept": "application/json", "X-CSRFToken": csrf_from(html)},
+    )
     assert response.status_code == 202
     body = response.get_json()
     assert body["url"] == f"/submissions/{body['id']}"
@@ -134,8 +147,11 @@ def test_an_upload_without_csrf_is_refused(as_user):
 def test_a_wrong_type_from_the_page_is_a_readable_415(as_user):
     client = as_user("uploader_a")
     token = csrf_from(client.get("/upload").get_data(as_text=True))
-    response = client.post("/upload", data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n...."), "d.pdf")},
-                           headers={"Accept": "application/json", "X-CSRFToken": token})
+    response = client.post(
+        "/upload",
+        data={"file": (io.BytesIO(b"\x89PNG\r\n\x1a\n...."), "d.pdf")},
+        headers={"Accept": "application/json", "X-CSRFToken": token},
+    )
     assert response.status_code == 415
     assert "PNG" in response.get_json()["message"]
 
@@ -144,16 +160,22 @@ def test_the_secretariat_cannot_open_the_upload_page(as_user):
     assert as_user("reviewer").get("/upload").status_code == 403
 
 
-@pytest.mark.parametrize(("who", "page", "original", "preview"), [
-    ("uploader_a", 200, 200, 200),
-    ("uploader_b", 404, 404, 404),
-    ("reviewer", 200, 200, 200),
-    ("panel", 200, 403, 200),
-    ("admin", 200, 403, 403),
-])
-def test_pages_apply_the_same_access_rules_as_the_api(client, world, services, as_user, who, page, original, preview):
-    uploaded = client.post("/api/v1/submissions", data={"file": (io.BytesIO(TEXT), "d.txt")},
-                           headers=world.headers("uploader_a")).get_json()["id"]
+@pytest.mark.parametrize(
+    ("who", "page", "original", "preview"),
+    [
+        ("uploader_a", 200, 200, 200),
+        ("uploader_b", 404, 404, 404),
+        ("reviewer", 200, 200, 200),
+        ("panel", 200, 403, 200),
+        ("admin", 200, 403, 403),
+    ],
+)
+def test_pages_apply_the_same_access_rules_as_the_api(
+    client, world, services, as_user, who, page, original, preview
+):
+    uploaded = client.post(
+        "/api/v1/submissions", data={"file": (io.BytesIO(TEXT), "d.txt")}, headers=world.headers("uploader_a")
+    ).get_json()["id"]
     process_submission(uploaded, context=WorkerContext(services=services, engine=FakeEngine()), owner="j")
     browser = as_user(who)
     assert browser.get(f"/submissions/{uploaded}").status_code == page

@@ -24,8 +24,9 @@ class FakeEngine:
     calls: int = 0
     seen_registers: list[Any] = field(default_factory=list)
 
-    def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
-                progress: Any = None) -> Analysis:
+    def analyze(
+        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
+    ) -> Analysis:
         self.calls += 1
         self.seen_registers.append(register)
         if self.fail_with is not None and (self.fail_times == 0 or self.calls <= self.fail_times):
@@ -46,16 +47,30 @@ class FakeEngine:
         for name in names:
             start = text.find(name)
             while start >= 0:
-                proposals.append(Proposal(
-                    id=proposal_id("fake", start, name), category="PERSON_FAMILY", text=name, channel="text",
-                    page=None, rects=(), score=1.0, source="register", recognizer="fake",
-                    context=text[max(0, start - 20):start + len(name) + 20], entity=name, label=None,
-                    action="remove", start=start, end=start + len(name)))
+                proposals.append(
+                    Proposal(
+                        id=proposal_id("fake", start, name),
+                        category="PERSON_FAMILY",
+                        text=name,
+                        channel="text",
+                        page=None,
+                        rects=(),
+                        score=1.0,
+                        source="register",
+                        recognizer="fake",
+                        context=text[max(0, start - 20) : start + len(name) + 20],
+                        entity=name,
+                        label=None,
+                        action="remove",
+                        start=start,
+                        end=start + len(name),
+                    )
+                )
                 start = text.find(name, start + 1)
         return Analysis(kind="text", page_count=self.pages, proposals=tuple(proposals))
 
     def render(self, data: bytes, proposals: Any) -> bytes:
         text = data.decode("utf-8")
         for proposal in sorted(proposals, key=lambda p: -p.start):
-            text = text[:proposal.start] + "[REDACTED]" + text[proposal.end:]
+            text = text[: proposal.start] + "[REDACTED]" + text[proposal.end :]
         return text.encode("utf-8")

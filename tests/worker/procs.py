@@ -29,32 +29,48 @@ build_worker(settings, engine=FakeEngine(**json.loads(sys.argv[1]))).work(loggin
 
 
 def settings_env(settings: Settings) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items()
-           if not key.startswith(("SAFEPUB_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PYTEST_"))}
-    env.update({
-        "SAFEPUB_DATA_DIR": str(settings.data_dir),
-        "DATABASE_URL": settings.database_url,
-        "SAFEPUB_DATABASE_SCHEMA": settings.database_schema or "",
-        "REDIS_URL": settings.redis_url or "",
-        "SAFEPUB_QUEUE": settings.queue_name,
-        "SAFEPUB_KEY_FILE": str(settings.key_file),
-        "SECRET_KEY": settings.secret_key or "",
-        "SAFEPUB_JOB_LEASE_SECONDS": str(settings.job_lease_seconds),
-        "SAFEPUB_JOB_MAX_ATTEMPTS": str(settings.job_max_attempts),
-        "SAFEPUB_RECOVERY_INTERVAL": str(settings.recovery_interval_seconds),
-        "SAFEPUB_MAX_UPLOAD_MB": str(max(1, settings.max_upload_bytes // (1024 * 1024))),
-        "PYTHONPATH": str(REPO),
-    })
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("SAFEPUB_", "DATABASE_URL", "REDIS_URL", "SECRET_KEY", "PYTEST_"))
+    }
+    env.update(
+        {
+            "SAFEPUB_DATA_DIR": str(settings.data_dir),
+            "DATABASE_URL": settings.database_url,
+            "SAFEPUB_DATABASE_SCHEMA": settings.database_schema or "",
+            "REDIS_URL": settings.redis_url or "",
+            "SAFEPUB_QUEUE": settings.queue_name,
+            "SAFEPUB_KEY_FILE": str(settings.key_file),
+            "SECRET_KEY": settings.secret_key or "",
+            "SAFEPUB_JOB_LEASE_SECONDS": str(settings.job_lease_seconds),
+            "SAFEPUB_JOB_MAX_ATTEMPTS": str(settings.job_max_attempts),
+            "SAFEPUB_RECOVERY_INTERVAL": str(settings.recovery_interval_seconds),
+            "SAFEPUB_MAX_UPLOAD_MB": str(max(1, settings.max_upload_bytes // (1024 * 1024))),
+            "PYTHONPATH": str(REPO),
+        }
+    )
     return env
 
 
-def start_worker(settings: Settings, log_path: Path, *, fake: dict[str, Any] | None = None) -> subprocess.Popen:
+def start_worker(
+    settings: Settings, log_path: Path, *, fake: dict[str, Any] | None = None
+) -> subprocess.Popen:
     """A worker in its own session (process group), so a test can kill it together with its horse."""
-    command = ([sys.executable, "-c", FAKE_WORKER, json.dumps(fake)] if fake is not None
-               else [sys.executable, "-m", "worker"])
+    command = (
+        [sys.executable, "-c", FAKE_WORKER, json.dumps(fake)]
+        if fake is not None
+        else [sys.executable, "-m", "worker"]
+    )
     log = open(log_path, "ab")  # noqa: SIM115 - closed by stop_worker via the Popen's lifetime
-    return subprocess.Popen(command, cwd=REPO, env=settings_env(settings), stdout=log, stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    return subprocess.Popen(
+        command,
+        cwd=REPO,
+        env=settings_env(settings),
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
 
 
 def stop_worker(process: subprocess.Popen) -> None:

@@ -18,7 +18,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import inspect, text
 
-from intake.models import Submission
 from tests.conftest import CORPUS, SCORER
 from tests.worker.procs import start_worker, stop_worker, wait_for
 
@@ -27,26 +26,46 @@ pytestmark = pytest.mark.slow
 DOC = "dev005"
 
 # Words that exist only in these uploads (and in the register), so any hit is a plaintext leak.
-SECRET_TEXT = ("Ottoline Marchbanks-Vey was seen by her health visitor at 14 Quenby Wharf, Tollgate Minster.\n"
-               "Her brother Caspian Marchbanks-Vey said the school knew.\n")
-SECRET_REGISTER = {"people": [{"name": "Ottoline Marchbanks-Vey", "role": "child",
-                               "aliases": ["Lina"], "date_of_birth": "2016-02-29"},
-                              {"name": "Caspian Marchbanks-Vey", "role": "sibling"}],
-                   "addresses": ["14 Quenby Wharf, Tollgate Minster"]}
+SECRET_TEXT = (
+    "Ottoline Marchbanks-Vey was seen by her health visitor at 14 Quenby Wharf, Tollgate Minster.\n"
+    "Her brother Caspian Marchbanks-Vey said the school knew.\n"
+)
+SECRET_REGISTER = {
+    "people": [
+        {
+            "name": "Ottoline Marchbanks-Vey",
+            "role": "child",
+            "aliases": ["Lina"],
+            "date_of_birth": "2016-02-29",
+        },
+        {"name": "Caspian Marchbanks-Vey", "role": "sibling"},
+    ],
+    "addresses": ["14 Quenby Wharf, Tollgate Minster"],
+}
 SECRET_TITLE = "Practice review Brackenfold Lantern"
 NEEDLES = ["Marchbanks", "Ottoline", "Caspian", "Quenby Wharf", "Tollgate Minster", "Brackenfold Lantern"]
 
 
 def corpus_files() -> tuple[Path, Path, Path]:
-    pdf, register, truth = (CORPUS / f"{DOC}.pdf", CORPUS / f"{DOC}.register.json", CORPUS / f"{DOC}.truth.json")
+    pdf, register, truth = (
+        CORPUS / f"{DOC}.pdf",
+        CORPUS / f"{DOC}.register.json",
+        CORPUS / f"{DOC}.truth.json",
+    )
     if not (pdf.exists() and register.exists() and truth.exists() and SCORER.exists()):
-        pytest.skip(f"corpus or scorer not found at {CORPUS} / {SCORER} (expected ../shared next to the repo)")
+        pytest.skip(
+            f"corpus or scorer not found at {CORPUS} / {SCORER} (expected ../shared next to the repo)"
+        )
     return pdf, register, truth
 
 
 def upload(client, headers, data: bytes, register: bytes, title: str, filename: str) -> str:
-    body = {"file": (io.BytesIO(data), filename), "register": (io.BytesIO(register), "register.json"),
-            "title": title, "kind": "lcspr"}
+    body = {
+        "file": (io.BytesIO(data), filename),
+        "register": (io.BytesIO(register), "register.json"),
+        "title": title,
+        "kind": "lcspr",
+    }
     response = client.post("/api/v1/submissions", data=body, headers=headers)
     assert response.status_code == 202, response.get_json()
     return response.get_json()["id"]
@@ -67,8 +86,12 @@ def score(preview: bytes, truth: Path, original: Path, tmp_path: Path) -> str:
     shutil.copy(truth, corpus_dir / truth.name)
     shutil.copy(original, corpus_dir / original.name)
     (out_dir / f"{DOC}.pdf").write_bytes(preview)
-    result = subprocess.run([sys.executable, str(SCORER), "--corpus", str(corpus_dir), "--outputs", str(out_dir)],
-                            capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [sys.executable, str(SCORER), "--corpus", str(corpus_dir), "--outputs", str(out_dir)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     return result.stdout.strip().splitlines()[-1]
 
@@ -156,31 +179,52 @@ def _hits(blob: bytes, needles: list[str]) -> list[str]:
     return found
 
 
-def test_no_plaintext_from_uploads_anywhere_at_rest_or_in_logs(client, world, settings, services, redis_conn,
-                                                               real_worker, worker_log, tmp_path, caplog):
+def test_no_plaintext_from_uploads_anywhere_at_rest_or_in_logs(
+    client, world, settings, services, redis_conn, real_worker, worker_log, tmp_path, caplog
+):
     caplog.set_level(logging.DEBUG)
     headers = world.headers("uploader_a")
     register = json.dumps(SECRET_REGISTER).encode()
-    sids = [upload(client, headers, SECRET_TEXT.encode(), register, SECRET_TITLE, "draft.txt"),
-            upload(client, world.headers("uploader_b"), (SECRET_TEXT * 3).encode(), register, SECRET_TITLE,
-                   "draft2.txt")]
+    sids = [
+        upload(client, headers, SECRET_TEXT.encode(), register, SECRET_TITLE, "draft.txt"),
+        upload(
+            client,
+            world.headers("uploader_b"),
+            (SECRET_TEXT * 3).encode(),
+            register,
+            SECRET_TITLE,
+            "draft2.txt",
+        ),
+    ]
     needles = list(NEEDLES)
     try:
         pdf, pdf_register, _truth = corpus_files()
     except pytest.skip.Exception:
         pdf = None
     if pdf is not None:
-        sids.append(upload(client, headers, pdf.read_bytes(), pdf_register.read_bytes(), SECRET_TITLE, "d.pdf"))
+        sids.append(
+            upload(client, headers, pdf.read_bytes(), pdf_register.read_bytes(), SECRET_TITLE, "d.pdf")
+        )
         people = json.loads(pdf_register.read_text())["people"]
         needles += [p["name"] for p in people]
     for sid in sids:
         detail = wait_processed(client, world.headers("reviewer"), sid)
         assert detail["status"] == "proposed", detail["failure_reason"]
         # Reading documents and proposals goes through decryption; that must not leave traces either.
-        assert client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).status_code == 200
-        assert client.get(f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("reviewer")).status_code == 200
+        assert (
+            client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).status_code
+            == 200
+        )
+        assert (
+            client.get(
+                f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("reviewer")
+            ).status_code
+            == 200
+        )
     # Sanity: the needles really are in what was uploaded and reach the engine (else the scan proves nothing).
-    proposals = client.get(f"/api/v1/submissions/{sids[0]}/proposals", headers=world.headers("reviewer")).get_json()
+    proposals = client.get(
+        f"/api/v1/submissions/{sids[0]}/proposals", headers=world.headers("reviewer")
+    ).get_json()
     assert any("Marchbanks" in p["text"] for p in proposals["proposals"])
 
     assert _hits(SECRET_TEXT.encode("utf-16-le"), ["Ottoline"]), "the scanner itself must find plaintext"

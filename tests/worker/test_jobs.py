@@ -18,12 +18,20 @@ from worker.jobs import ProcessingError, process_submission
 from worker.recovery import recover
 
 TEXT = "Draft review. Zephyrine Quillfeather and her brother Orrin Quillfeather lived in Saltmarsh.\n"
-REGISTER = {"people": [{"name": "Zephyrine Quillfeather", "role": "child", "aliases": []},
-                       {"name": "Orrin Quillfeather", "role": "sibling", "aliases": []}]}
+REGISTER = {
+    "people": [
+        {"name": "Zephyrine Quillfeather", "role": "child", "aliases": []},
+        {"name": "Orrin Quillfeather", "role": "sibling", "aliases": []},
+    ]
+}
 
 
 def upload(client, world, who="uploader_a", text=TEXT, register=REGISTER) -> str:
-    body = {"file": (io.BytesIO(text.encode()), "draft.txt"), "register": json.dumps(register), "title": "Child Z"}
+    body = {
+        "file": (io.BytesIO(text.encode()), "draft.txt"),
+        "register": json.dumps(register),
+        "title": "Child Z",
+    }
     response = client.post("/api/v1/submissions", data=body, headers=world.headers(who))
     assert response.status_code == 202, response.get_json()
     return response.get_json()["id"]
@@ -52,8 +60,13 @@ def test_when_processed_then_proposed_with_proposals_and_preview(client, world, 
     assert submission.status == "proposed"
     assert submission.proposal_count == 2
     assert (submission.progress_page, submission.progress_total) == (3, 3)
-    proposals = client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).get_json()
-    assert sorted(p["text"] for p in proposals["proposals"]) == ["Orrin Quillfeather", "Zephyrine Quillfeather"]
+    proposals = client.get(
+        f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")
+    ).get_json()
+    assert sorted(p["text"] for p in proposals["proposals"]) == [
+        "Orrin Quillfeather",
+        "Zephyrine Quillfeather",
+    ]
     preview = client.get(f"/api/v1/submissions/{sid}/preview.pdf", headers=world.headers("reviewer"))
     assert preview.status_code == 200
     assert b"Quillfeather" not in preview.data and b"Saltmarsh" in preview.data
@@ -75,24 +88,40 @@ def test_when_run_twice_then_the_second_run_is_a_no_op(client, world, services, 
     assert again["outcome"] == "already_proposed"
     assert engine.calls == 1
     with services.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProposalRecord)
-                              .where(ProposalRecord.submission_id == sid)) == 2
+        assert (
+            session.scalar(
+                select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid)
+            )
+            == 2
+        )
 
 
-def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_duplicated(client, world, services, ctx):
+def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_duplicated(
+    client, world, services, ctx
+):
     sid = upload(client, world)
     process_submission(sid, context=ctx, owner="job-1")
     # Simulate: the first attempt committed, then its worker died before RQ recorded success and
     # something put the submission back to processing with an expired lease.
     with services.sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == sid).values(
-            status="processing", lease_owner="dead-job", lease_until=utcnow() - timedelta(seconds=1)))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == sid)
+            .values(status="processing", lease_owner="dead-job", lease_until=utcnow() - timedelta(seconds=1))
+        )
     assert process_submission(sid, context=ctx, owner="job-2")["outcome"] == "proposed"
     with services.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(ProposalRecord)
-                              .where(ProposalRecord.submission_id == sid)) == 2
-        previews = session.scalars(select(DocumentVersion).where(DocumentVersion.submission_id == sid,
-                                                                 DocumentVersion.role == "preview")).all()
+        assert (
+            session.scalar(
+                select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid)
+            )
+            == 2
+        )
+        previews = session.scalars(
+            select(DocumentVersion).where(
+                DocumentVersion.submission_id == sid, DocumentVersion.role == "preview"
+            )
+        ).all()
         assert len(previews) == 1
         assert services.store.exists(previews[0].id)
 
@@ -100,18 +129,29 @@ def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_d
 def test_when_another_attempt_holds_a_live_lease_then_the_job_backs_off(client, world, services, ctx, engine):
     sid = upload(client, world)
     with services.sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == sid).values(
-            status="processing", lease_owner="other", lease_until=utcnow() + timedelta(minutes=5)))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == sid)
+            .values(status="processing", lease_owner="other", lease_until=utcnow() + timedelta(minutes=5))
+        )
     assert process_submission(sid, context=ctx, owner="job-1")["outcome"] == "busy"
     assert engine.calls == 0
 
 
-@pytest.mark.parametrize(("error", "fragment"), [
-    (UnsupportedDocumentError("the PDF is password-protected; please upload an unprotected copy"), "password"),
-    (RegisterError("the register is not valid JSON"), "register"),
-    (VerificationFailed("survivors", [("metadata", "PERSON_FAMILY")]), "metadata"),
-])
-def test_when_the_input_is_bad_then_failed_at_once_with_a_readable_reason(client, world, services, error, fragment):
+@pytest.mark.parametrize(
+    ("error", "fragment"),
+    [
+        (
+            UnsupportedDocumentError("the PDF is password-protected; please upload an unprotected copy"),
+            "password",
+        ),
+        (RegisterError("the register is not valid JSON"), "register"),
+        (VerificationFailed("survivors", [("metadata", "PERSON_FAMILY")]), "metadata"),
+    ],
+)
+def test_when_the_input_is_bad_then_failed_at_once_with_a_readable_reason(
+    client, world, services, error, fragment
+):
     ctx = WorkerContext(services=services, engine=FakeEngine(fail_with=error))
     sid = upload(client, world)
     assert process_submission(sid, context=ctx, owner="job-1")["outcome"] == "failed"
@@ -134,8 +174,9 @@ def test_when_an_error_is_transient_then_the_retry_succeeds(client, world, servi
     assert submission.status == "processing" and submission.lease_until <= utcnow()
     assert process_submission(sid, context=ctx, owner="job-1")["outcome"] == "proposed"
     with services.sessions() as session:
-        states = session.scalars(select(JobRecord.state).where(JobRecord.submission_id == sid)
-                                 .order_by(JobRecord.attempt)).all()
+        states = session.scalars(
+            select(JobRecord.state).where(JobRecord.submission_id == sid).order_by(JobRecord.attempt)
+        ).all()
     assert states == ["failed", "succeeded"]
 
 
@@ -164,9 +205,16 @@ def test_when_purged_then_the_job_does_nothing(client, world, services, ctx, eng
 # -- recovery --------------------------------------------------------------------------------------------
 def _expire(services, sid, attempts):
     with services.sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == sid).values(
-            status="processing", lease_owner="dead", attempts=attempts,
-            lease_until=utcnow() - timedelta(seconds=30)))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == sid)
+            .values(
+                status="processing",
+                lease_owner="dead",
+                attempts=attempts,
+                lease_until=utcnow() - timedelta(seconds=30),
+            )
+        )
 
 
 def test_recovery_requeues_an_expired_lease_with_attempts_left(client, world, services, settings, redis_conn):
@@ -192,14 +240,18 @@ def test_recovery_fails_an_expired_lease_without_attempts_left(client, world, se
 def test_recovery_leaves_a_live_lease_alone(client, world, services, settings, redis_conn):
     sid = upload(client, world)
     with services.sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == sid).values(
-            status="processing", lease_owner="alive", lease_until=utcnow() + timedelta(minutes=1)))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == sid)
+            .values(status="processing", lease_owner="alive", lease_until=utcnow() + timedelta(minutes=1))
+        )
     report = recover(services.sessions, settings, services.enqueue, redis_conn)
     assert report.requeued == [] and report.failed == []
 
 
-def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(client, world, services, settings,
-                                                                          redis_conn):
+def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(
+    client, world, services, settings, redis_conn
+):
     sid = upload(client, world)
     old_job = status_of(services, sid).queued_job_id
     later = utcnow() + timedelta(seconds=settings.job_lease_seconds + 1)

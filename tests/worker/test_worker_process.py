@@ -52,8 +52,9 @@ def workers(tmp_path):
         stop_worker(process)
 
 
-def test_when_the_work_horse_is_killed_then_the_job_is_retried_and_completes(client, world, services, settings,
-                                                                             workers):
+def test_when_the_work_horse_is_killed_then_the_job_is_retried_and_completes(
+    client, world, services, settings, workers
+):
     sid = upload(client, world)
     worker = workers(settings, fake=SLOW)
     wait_for(lambda: mid_job(services, sid), timeout=60, what="the job to be mid-way")
@@ -69,8 +70,9 @@ def test_when_the_work_horse_is_killed_then_the_job_is_retried_and_completes(cli
     assert states == ["abandoned", "succeeded"]
 
 
-def test_when_the_whole_worker_is_killed_then_another_worker_recovers_the_submission(client, world, services,
-                                                                                    settings, workers):
+def test_when_the_whole_worker_is_killed_then_another_worker_recovers_the_submission(
+    client, world, services, settings, workers
+):
     sid = upload(client, world)
     first = workers(settings, fake=SLOW)
     wait_for(lambda: mid_job(services, sid), timeout=60, what="the job to be mid-way")
@@ -78,12 +80,15 @@ def test_when_the_whole_worker_is_killed_then_another_worker_recovers_the_submis
     first.wait(timeout=10)
     assert row(services, sid).status == "processing"
     workers(settings, fake={"pages": 2})
-    wait_for(lambda: row(services, sid).status in ("proposed", "failed"), timeout=120, what="a definite state")
+    wait_for(
+        lambda: row(services, sid).status in ("proposed", "failed"), timeout=120, what="a definite state"
+    )
     assert row(services, sid).status == "proposed"
 
 
-def test_when_every_attempt_is_killed_then_the_submission_fails_with_a_reason(client, world, services, settings,
-                                                                             workers):
+def test_when_every_attempt_is_killed_then_the_submission_fails_with_a_reason(
+    client, world, services, settings, workers
+):
     sid = upload(client, world)
     worker = workers(settings, fake=SLOW)
     killed = 0
@@ -93,7 +98,11 @@ def test_when_every_attempt_is_killed_then_the_submission_fails_with_a_reason(cl
         submission = row(services, sid)
         if submission.status == "failed":
             return True
-        if submission.status == "processing" and submission.attempts > killed and submission.progress_page >= 1:
+        if (
+            submission.status == "processing"
+            and submission.attempts > killed
+            and submission.progress_page >= 1
+        ):
             for pid in horse_pids(worker):
                 os.kill(pid, signal.SIGKILL)
                 killed = submission.attempts
