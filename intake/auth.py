@@ -92,10 +92,7 @@ def create_partnership(session: Session, name: str) -> Partnership:
 
 def find_partnership(session: Session, ref: str) -> Partnership | None:
     """By id or by exact name."""
-    return (
-        session.get(Partnership, ref)
-        or session.scalars(select(Partnership).where(Partnership.name == ref)).first()
-    )
+    return session.get(Partnership, ref) or session.scalars(select(Partnership).where(Partnership.name == ref)).first()
 
 
 def create_user(
@@ -137,9 +134,7 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 # -- passwords ----------------------------------------------------------------------------------------
-def authenticate(
-    session: Session, email: str, password: str, settings: Settings, now: datetime | None = None
-) -> User:
+def authenticate(session: Session, email: str, password: str, settings: Settings, now: datetime | None = None) -> User:
     """Check a password, applying the lockout. Commits nothing; the caller's unit of work does."""
     now = now or utcnow()
     user = find_user(session, email)

@@ -87,13 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     keys.add_parser("rotate", help="new KEK, re-wrap every data key, retire the old KEK").set_defaults(
         handler=cmd_keys_rotate
     )
-    keys.add_parser("status", help="key ids and how many data keys each wraps").set_defaults(
-        handler=cmd_keys_status
-    )
+    keys.add_parser("status", help="key ids and how many data keys each wraps").set_defaults(handler=cmd_keys_status)
 
-    submissions = sub.add_parser("submissions", help="manage submissions").add_subparsers(
-        dest="action", required=True
-    )
+    submissions = sub.add_parser("submissions", help="manage submissions").add_subparsers(dest="action", required=True)
     purge = submissions.add_parser("purge", help="crypto-shred a submission (irreversible)")
     purge.add_argument("submission_id")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
@@ -146,9 +142,7 @@ def cmd_users_create(ns: argparse.Namespace, settings: Settings) -> int:
             if ns.partnership:
                 partnership = find_partnership(session, ns.partnership)
                 if partnership is None:
-                    raise UserError(
-                        f"no partnership {ns.partnership!r} (create it with `safepub partnerships create`)"
-                    )
+                    raise UserError(f"no partnership {ns.partnership!r} (create it with `safepub partnerships create`)")
             user, password = create_user(
                 session, email=ns.email, role=ns.role, partnership=partnership, password=password
             )

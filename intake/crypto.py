@@ -184,8 +184,7 @@ class Keyring:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise KeyringError(
-                f"no key file at {path}: set SAFEPUB_KEK or SAFEPUB_KEY_FILE, "
-                "or create one with `safepub keys init`"
+                f"no key file at {path}: set SAFEPUB_KEK or SAFEPUB_KEY_FILE, or create one with `safepub keys init`"
             ) from None
         except (ValueError, OSError) as exc:
             raise KeyringError(f"key file {path} is unreadable ({type(exc).__name__})") from None

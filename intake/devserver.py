@@ -68,9 +68,7 @@ def _seed(settings: Settings) -> list[tuple[str, str, str]]:
             known[email] = password
     lines = []
     with sessions() as session, session.begin():
-        partnership = find_partnership(session, DEMO_PARTNERSHIP) or create_partnership(
-            session, DEMO_PARTNERSHIP
-        )
+        partnership = find_partnership(session, DEMO_PARTNERSHIP) or create_partnership(session, DEMO_PARTNERSHIP)
         for email, role in DEMO_ACCOUNTS:
             if find_user(session, email) is None:
                 user, password = create_user(
@@ -83,9 +81,7 @@ def _seed(settings: Settings) -> list[tuple[str, str, str]]:
                 known[email] = password
             lines.append((email, role, known.get(email, "(set before; see demo-credentials.txt)")))
     credentials_file.unlink(missing_ok=True)
-    _write_private(
-        credentials_file, "".join(f"{email} {known.get(email, '')}\n" for email, _role in DEMO_ACCOUNTS)
-    )
+    _write_private(credentials_file, "".join(f"{email} {known.get(email, '')}\n" for email, _role in DEMO_ACCOUNTS))
     engine.dispose()
     return lines
 

@@ -28,9 +28,7 @@ def error_response(status: int, code: str, message: str) -> Response:
     if _wants_json():
         response = jsonify(error=code, message=message)
     else:
-        response = Response(
-            render_template("error.html", status=status, message=message), mimetype="text/html"
-        )
+        response = Response(render_template("error.html", status=status, message=message), mimetype="text/html")
     response.status_code = status
     if status == 401 and request.path.startswith("/api/"):
         response.headers["WWW-Authenticate"] = 'Bearer realm="safepub"'

@@ -122,24 +122,18 @@ class KeyService:
 
     def fields_key(self, session: Session, submission_id: str) -> DataKey:
         record = session.scalars(
-            select(DataKeyRecord).where(
-                DataKeyRecord.submission_id == submission_id, DataKeyRecord.purpose == FIELDS
-            )
+            select(DataKeyRecord).where(DataKeyRecord.submission_id == submission_id, DataKeyRecord.purpose == FIELDS)
         ).first()
         if record is None or record.wrapped is None:
             raise DataKeyDestroyed("this submission's keys have been destroyed")
         return self._unwrap(record)
 
     # -- field encryption ---------------------------------------------------------------------------
-    def seal_field(
-        self, key: DataKey, submission_id: str, name: str, value: bytes, object_id: str = ""
-    ) -> bytes:
+    def seal_field(self, key: DataKey, submission_id: str, name: str, value: bytes, object_id: str = "") -> bytes:
         aad = associated_data(submission_id=submission_id, purpose="field:" + name, object_id=object_id)
         return self.cipher.seal(key, value, aad)
 
-    def open_field(
-        self, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = ""
-    ) -> bytes:
+    def open_field(self, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = "") -> bytes:
         aad = associated_data(submission_id=submission_id, purpose="field:" + name, object_id=object_id)
         return self.cipher.open(key, blob, aad)
 

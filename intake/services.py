@@ -45,9 +45,7 @@ def keyring_source(settings: Settings) -> KeyringSource:
     return KeyringSource(path=settings.key_file)
 
 
-def build_services(
-    settings: Settings, *, redis: Redis | None = None, enqueue: Enqueue | None = None
-) -> Services:
+def build_services(settings: Settings, *, redis: Redis | None = None, enqueue: Enqueue | None = None) -> Services:
     """Database, keyring, encrypted store; fails fast if the keyring cannot be loaded."""
     engine = make_engine(settings)
     keys = KeyService(keyring_source(settings), StreamCipher())

@@ -136,13 +136,9 @@ def receive(
         session.flush()
         fields_key = services.keys.create(session, submission_id, FIELDS)
         if title:
-            submission.title_enc = services.keys.seal_field(
-                fields_key, submission_id, "title", title.encode()
-            )
+            submission.title_enc = services.keys.seal_field(fields_key, submission_id, "title", title.encode())
         if register_raw is not None:
-            submission.register_enc = services.keys.seal_field(
-                fields_key, submission_id, "register", register_raw
-            )
+            submission.register_enc = services.keys.seal_field(fields_key, submission_id, "register", register_raw)
         store_document(services, session, submission, "original", data, CONTENT_TYPES[document_kind])
         audit.append(
             session,
@@ -245,9 +241,7 @@ def summary(services: Services, session: Session, submission: Submission) -> dic
     }
 
 
-def list_visible(
-    services: Services, principal: Principal, *, status: str | None = None
-) -> list[dict[str, Any]]:
+def list_visible(services: Services, principal: Principal, *, status: str | None = None) -> list[dict[str, Any]]:
     with services.sessions() as session:
         query = access.scope(select(Submission), principal).order_by(Submission.created_at.desc())
         if status:
@@ -261,9 +255,7 @@ def get_visible(services: Services, principal: Principal, submission_id: str) ->
         detail = summary(services, session, submission)
         counts = session.execute(
             select(ProposalRecord.category, func.count())
-            .where(
-                ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
-            )
+            .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
             .group_by(ProposalRecord.category)
         ).all()
         detail["proposals_by_category"] = {category: n for category, n in counts}
@@ -280,15 +272,11 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
         key = services.keys.fields_key(session, submission.id)
         rows = session.scalars(
             select(ProposalRecord)
-            .where(
-                ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
-            )
+            .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
             .order_by(ProposalRecord.ordinal)
         ).all()
         result = [
-            json.loads(
-                services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id)
-            )
+            json.loads(services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id))
             for row in rows
         ]
         audit.append(
@@ -302,9 +290,7 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
         return result
 
 
-def read_document(
-    services: Services, principal: Principal, submission_id: str, role: str
-) -> tuple[bytes, str]:
+def read_document(services: Services, principal: Principal, submission_id: str, role: str) -> tuple[bytes, str]:
     """Decrypt one document version in memory for the caller; audited."""
     resource = {"original": "original", "preview": "preview", "final": "preview"}[role]
     with services.sessions() as session, session.begin():
@@ -350,12 +336,8 @@ def purge(services: Services, submission_id: str, actor: Actor) -> dict[str, int
         if submission is None:
             raise access.NotFound()
         keys = services.keys.shred(session, submission.id)
-        versions = session.scalars(
-            select(DocumentVersion).where(DocumentVersion.submission_id == submission.id)
-        ).all()
-        proposals = session.scalars(
-            select(ProposalRecord).where(ProposalRecord.submission_id == submission.id)
-        ).all()
+        versions = session.scalars(select(DocumentVersion).where(DocumentVersion.submission_id == submission.id)).all()
+        proposals = session.scalars(select(ProposalRecord).where(ProposalRecord.submission_id == submission.id)).all()
         for row in proposals:
             session.delete(row)
         submission.title_enc = submission.register_enc = submission.warnings_enc = None

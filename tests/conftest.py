@@ -43,9 +43,7 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Without TEST_DATABASE_URL the PostgreSQL variants are skipped with a reason, not silently dropped."""
     if TEST_DATABASE_URL:
         return
-    skip = pytest.mark.skip(
-        reason="TEST_DATABASE_URL is not set (.ci/run sets it to the machine's PostgreSQL)"
-    )
+    skip = pytest.mark.skip(reason="TEST_DATABASE_URL is not set (.ci/run sets it to the machine's PostgreSQL)")
     for item in items:
         callspec = getattr(item, "callspec", None)
         if callspec is not None and callspec.params.get("database") == "postgresql":
@@ -212,7 +210,5 @@ def world(services: Services) -> World:
             session.add(user)
             session.flush()
             token, _record = create_token(session, user)
-            result.accounts[key] = Account(
-                user.email, role, WORLD_PASSWORD, token, user.id, user.partnership_id
-            )
+            result.accounts[key] = Account(user.email, role, WORLD_PASSWORD, token, user.id, user.partnership_id)
     return result

@@ -65,9 +65,7 @@ def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWor
     queue = processing_queue(settings, redis)
     name = f"{settings.queue_name}.{socket.gethostname()}.{os.getpid()}.{time.time_ns() % 10**6}"
     started = time.monotonic()
-    ctx = WorkerContext(
-        services=services, engine=engine or build_engine(settings), queue=queue, worker_name=name
-    )
+    ctx = WorkerContext(services=services, engine=engine or build_engine(settings), queue=queue, worker_name=name)
     log.info("engine loaded", extra={"seconds": round(time.monotonic() - started, 1)})
     worker_context.install(ctx)
     # worker_ttl bounds how long the dequeue blocks, i.e. how often maintenance (recovery) can run.

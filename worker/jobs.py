@@ -142,7 +142,7 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1  # type: ignore[attr-defined]:
+        if result.rowcount != 1:  # type: ignore[attr-defined]
             submission = session.get(Submission, submission_id)
             if submission is None:
                 return "missing"
@@ -186,9 +186,7 @@ def _claim(ctx: WorkerContext, submission_id: str, owner: str) -> str:
 
 
 def _owned(submission_id: str, owner: str) -> Any:
-    return and_(
-        Submission.id == submission_id, Submission.lease_owner == owner, Submission.status == "processing"
-    )
+    return and_(Submission.id == submission_id, Submission.lease_owner == owner, Submission.status == "processing")
 
 
 def _attempts(ctx: WorkerContext, submission_id: str) -> int:
@@ -225,7 +223,7 @@ def _fail(ctx: WorkerContext, submission_id: str, owner: str, reason: str, *, ou
             )
             .execution_options(synchronize_session=False)
         )
-        if result.rowcount != 1  # type: ignore[attr-defined]:
+        if result.rowcount != 1:  # type: ignore[attr-defined]
             return
         _finish_job_record(session, submission_id, owner, "failed", outcome)
         submission = session.get(Submission, submission_id)
@@ -313,9 +311,7 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         fields_key = services.keys.fields_key(session, submission_id)
         register = None
         if submission.register_enc:
-            register = services.keys.open_field(
-                fields_key, submission_id, "register", submission.register_enc
-            )
+            register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
         document_kind = submission.document_kind
 
     analysis = ctx.engine.analyze(
@@ -360,7 +356,7 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
                 )
                 .execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1  # type: ignore[attr-defined]:
+            if result.rowcount != 1:  # type: ignore[attr-defined]
                 raise LeaseLost()
             _finish_job_record(session, submission_id, owner, "succeeded", "proposed")
             audit.append(
@@ -394,9 +390,7 @@ def _replace_previous_results(services: Any, session: Any, submission_id: str, r
     """Idempotency: an earlier attempt may have committed a preview and proposals (e.g. killed just
     after committing, before RQ recorded success). They are replaced, and their data key shredded."""
     session.execute(
-        delete(ProposalRecord).where(
-            ProposalRecord.submission_id == submission_id, ProposalRecord.revision == revision
-        )
+        delete(ProposalRecord).where(ProposalRecord.submission_id == submission_id, ProposalRecord.revision == revision)
     )
     old = session.scalars(
         select(DocumentVersion).where(

@@ -30,9 +30,7 @@ from intake.models import JobRecord, Submission, utcnow
 
 log = logging.getLogger("safepub.worker.recovery")
 
-GAVE_UP = (
-    "processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look at this draft"
-)
+GAVE_UP = "processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look at this draft"
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -80,9 +78,7 @@ def recover(
         with sessions() as session, session.begin():
             observed = (Submission.id == submission_id) & (Submission.status == "processing")
             observed &= (
-                Submission.lease_until.is_(None)
-                if lease_until is None
-                else (Submission.lease_until == lease_until)
+                Submission.lease_until.is_(None) if lease_until is None else (Submission.lease_until == lease_until)
             )
             give_up = attempts >= settings.job_max_attempts
             values = (
@@ -97,12 +93,9 @@ def recover(
                 else {"status": "received", "lease_owner": None, "lease_until": None, "updated_at": now}
             )
             result = session.execute(
-                update(Submission)
-                .where(observed)
-                .values(**values)
-                .execution_options(synchronize_session=False)
+                update(Submission).where(observed).values(**values).execution_options(synchronize_session=False)
             )
-            if result.rowcount != 1  # type: ignore[attr-defined]:
+            if result.rowcount != 1:  # type: ignore[attr-defined]
                 continue  # a live job renewed its lease, or another sweep got there first
             session.execute(
                 update(JobRecord)
@@ -110,9 +103,7 @@ def recover(
                 .values(state="abandoned", finished_at=now, outcome="lease_expired")
                 .execution_options(synchronize_session=False)
             )
-            partnership = session.scalar(
-                select(Submission.partnership_id).where(Submission.id == submission_id)
-            )
+            partnership = session.scalar(select(Submission.partnership_id).where(Submission.id == submission_id))
             audit.append(
                 session,
                 "processing.recovered",

@@ -59,8 +59,7 @@ def test_rotation_rewraps_everything_and_retires_the_old_key(client, world, serv
         proposals = client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer"))
         assert proposals.get_json()["proposals"][0]["text"] == "Zephyrine Quillfeather"
         assert (
-            client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["title"]
-            == "Child Z"
+            client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["title"] == "Child Z"
         )
 
     # A wrapped key saved from before the rotation (a backup) can no longer be unwrapped.
@@ -128,9 +127,7 @@ def test_purge_makes_the_submission_unrecoverable(client, world, services, setti
         assert response.status_code == (200 if path == "" else 410), path
     assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()["purged"]
     # Other submissions are untouched.
-    assert (
-        client.get(f"/api/v1/submissions/{keep}/original.pdf", headers=world.headers("reviewer")).data == TEXT
-    )
+    assert client.get(f"/api/v1/submissions/{keep}/original.pdf", headers=world.headers("reviewer")).data == TEXT
     with services.sessions() as session:
         event = session.scalars(select(AuditEvent).where(AuditEvent.action == "submission.purged")).one()
     assert event.submission_id == sid and json.loads(event.details)["data_keys_destroyed"] == 3

@@ -98,9 +98,7 @@ def test_only_entry_points_read_the_environment():
     for path in _sources("intake", "worker", "config"):
         if path in allowed:
             continue
-        assert "os.environ" not in path.read_text(encoding="utf-8"), (
-            f"{path.relative_to(REPO)} reads os.environ"
-        )
+        assert "os.environ" not in path.read_text(encoding="utf-8"), f"{path.relative_to(REPO)} reads os.environ"
 
 
 def test_engine_commands_do_not_import_flask():
@@ -109,7 +107,5 @@ def test_engine_commands_do_not_import_flask():
         "try:\n    intake.cli.main(['redact', '--help'])\nexcept SystemExit:\n    pass\n"
         "print('flask' in sys.modules, 'sqlalchemy' in sys.modules)"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120
-    )
+    result = subprocess.run([sys.executable, "-c", code], cwd=REPO, capture_output=True, text=True, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "False False", result.stdout + result.stderr

@@ -64,9 +64,7 @@ def test_when_uploaded_then_a_job_with_only_the_id_is_queued(client, world, serv
 def test_when_a_pdf_is_named_txt_then_it_is_still_recognised_as_pdf(client, world):
     response = post(client, world.headers("uploader_a"), data=make_pdf(), filename="notes.txt")
     assert response.status_code == 202
-    detail = client.get(
-        f"/api/v1/submissions/{response.get_json()['id']}", headers=world.headers("uploader_a")
-    )
+    detail = client.get(f"/api/v1/submissions/{response.get_json()['id']}", headers=world.headers("uploader_a"))
     assert detail.get_json()["document_kind"] == "pdf"
 
 
@@ -150,9 +148,7 @@ def test_when_a_token_is_revoked_then_401(client, world, services):
     from intake.models import ApiToken
 
     with services.sessions() as session, session.begin():
-        token = session.scalars(
-            select(ApiToken).where(ApiToken.user_id == world.accounts["uploader_a"].user_id)
-        ).one()
+        token = session.scalars(select(ApiToken).where(ApiToken.user_id == world.accounts["uploader_a"].user_id)).one()
         assert revoke_token(session, token.id)
     assert client.get("/api/v1/submissions", headers=world.headers("uploader_a")).status_code == 401
 

@@ -83,9 +83,7 @@ def test_when_the_password_is_wrong_then_401_with_a_generic_message(client, worl
     assert "Wrong e-mail address or password" in unknown.get_data(as_text=True)
 
 
-def test_when_too_many_failures_then_the_account_is_locked_even_for_the_right_password(
-    client, world, settings
-):
+def test_when_too_many_failures_then_the_account_is_locked_even_for_the_right_password(client, world, settings):
     account = world.accounts["approver"]
     for _ in range(settings.login_max_failures):
         assert login(client, account.email, "wrong password!").status_code == 401
@@ -170,9 +168,7 @@ def test_the_secretariat_cannot_open_the_upload_page(as_user):
         ("admin", 200, 403, 403),
     ],
 )
-def test_pages_apply_the_same_access_rules_as_the_api(
-    client, world, services, as_user, who, page, original, preview
-):
+def test_pages_apply_the_same_access_rules_as_the_api(client, world, services, as_user, who, page, original, preview):
     uploaded = client.post(
         "/api/v1/submissions", data={"file": (io.BytesIO(TEXT), "d.txt")}, headers=world.headers("uploader_a")
     ).get_json()["id"]

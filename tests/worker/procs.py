@@ -53,14 +53,10 @@ def settings_env(settings: Settings) -> dict[str, str]:
     return env
 
 
-def start_worker(
-    settings: Settings, log_path: Path, *, fake: dict[str, Any] | None = None
-) -> subprocess.Popen:
+def start_worker(settings: Settings, log_path: Path, *, fake: dict[str, Any] | None = None) -> subprocess.Popen:
     """A worker in its own session (process group), so a test can kill it together with its horse."""
     command = (
-        [sys.executable, "-c", FAKE_WORKER, json.dumps(fake)]
-        if fake is not None
-        else [sys.executable, "-m", "worker"]
+        [sys.executable, "-c", FAKE_WORKER, json.dumps(fake)] if fake is not None else [sys.executable, "-m", "worker"]
     )
     log = open(log_path, "ab")  # noqa: SIM115 - closed by stop_worker via the Popen's lifetime
     return subprocess.Popen(

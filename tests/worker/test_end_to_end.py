@@ -53,9 +53,7 @@ def corpus_files() -> tuple[Path, Path, Path]:
         CORPUS / f"{DOC}.truth.json",
     )
     if not (pdf.exists() and register.exists() and truth.exists() and SCORER.exists()):
-        pytest.skip(
-            f"corpus or scorer not found at {CORPUS} / {SCORER} (expected ../shared next to the repo)"
-        )
+        pytest.skip(f"corpus or scorer not found at {CORPUS} / {SCORER} (expected ../shared next to the repo)")
     return pdf, register, truth
 
 
@@ -202,29 +200,19 @@ def test_no_plaintext_from_uploads_anywhere_at_rest_or_in_logs(
     except pytest.skip.Exception:
         pdf = None
     if pdf is not None:
-        sids.append(
-            upload(client, headers, pdf.read_bytes(), pdf_register.read_bytes(), SECRET_TITLE, "d.pdf")
-        )
+        sids.append(upload(client, headers, pdf.read_bytes(), pdf_register.read_bytes(), SECRET_TITLE, "d.pdf"))
         people = json.loads(pdf_register.read_text())["people"]
         needles += [p["name"] for p in people]
     for sid in sids:
         detail = wait_processed(client, world.headers("reviewer"), sid)
         assert detail["status"] == "proposed", detail["failure_reason"]
         # Reading documents and proposals goes through decryption; that must not leave traces either.
+        assert client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).status_code == 200
         assert (
-            client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).status_code
-            == 200
-        )
-        assert (
-            client.get(
-                f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("reviewer")
-            ).status_code
-            == 200
+            client.get(f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("reviewer")).status_code == 200
         )
     # Sanity: the needles really are in what was uploaded and reach the engine (else the scan proves nothing).
-    proposals = client.get(
-        f"/api/v1/submissions/{sids[0]}/proposals", headers=world.headers("reviewer")
-    ).get_json()
+    proposals = client.get(f"/api/v1/submissions/{sids[0]}/proposals", headers=world.headers("reviewer")).get_json()
     assert any("Marchbanks" in p["text"] for p in proposals["proposals"])
 
     assert _hits(SECRET_TEXT.encode("utf-16-le"), ["Ottoline"]), "the scanner itself must find plaintext"

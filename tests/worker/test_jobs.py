@@ -60,9 +60,7 @@ def test_when_processed_then_proposed_with_proposals_and_preview(client, world, 
     assert submission.status == "proposed"
     assert submission.proposal_count == 2
     assert (submission.progress_page, submission.progress_total) == (3, 3)
-    proposals = client.get(
-        f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")
-    ).get_json()
+    proposals = client.get(f"/api/v1/submissions/{sid}/proposals", headers=world.headers("reviewer")).get_json()
     assert sorted(p["text"] for p in proposals["proposals"]) == [
         "Orrin Quillfeather",
         "Zephyrine Quillfeather",
@@ -89,16 +87,12 @@ def test_when_run_twice_then_the_second_run_is_a_no_op(client, world, services, 
     assert engine.calls == 1
     with services.sessions() as session:
         assert (
-            session.scalar(
-                select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid)
-            )
+            session.scalar(select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid))
             == 2
         )
 
 
-def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_duplicated(
-    client, world, services, ctx
-):
+def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_duplicated(client, world, services, ctx):
     sid = upload(client, world)
     process_submission(sid, context=ctx, owner="job-1")
     # Simulate: the first attempt committed, then its worker died before RQ recorded success and
@@ -112,15 +106,11 @@ def test_when_an_abandoned_attempt_is_taken_over_then_results_are_replaced_not_d
     assert process_submission(sid, context=ctx, owner="job-2")["outcome"] == "proposed"
     with services.sessions() as session:
         assert (
-            session.scalar(
-                select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid)
-            )
+            session.scalar(select(func.count()).select_from(ProposalRecord).where(ProposalRecord.submission_id == sid))
             == 2
         )
         previews = session.scalars(
-            select(DocumentVersion).where(
-                DocumentVersion.submission_id == sid, DocumentVersion.role == "preview"
-            )
+            select(DocumentVersion).where(DocumentVersion.submission_id == sid, DocumentVersion.role == "preview")
         ).all()
         assert len(previews) == 1
         assert services.store.exists(previews[0].id)
@@ -149,9 +139,7 @@ def test_when_another_attempt_holds_a_live_lease_then_the_job_backs_off(client, 
         (VerificationFailed("survivors", [("metadata", "PERSON_FAMILY")]), "metadata"),
     ],
 )
-def test_when_the_input_is_bad_then_failed_at_once_with_a_readable_reason(
-    client, world, services, error, fragment
-):
+def test_when_the_input_is_bad_then_failed_at_once_with_a_readable_reason(client, world, services, error, fragment):
     ctx = WorkerContext(services=services, engine=FakeEngine(fail_with=error))
     sid = upload(client, world)
     assert process_submission(sid, context=ctx, owner="job-1")["outcome"] == "failed"

@@ -80,9 +80,7 @@ def test_when_the_whole_worker_is_killed_then_another_worker_recovers_the_submis
     first.wait(timeout=10)
     assert row(services, sid).status == "processing"
     workers(settings, fake={"pages": 2})
-    wait_for(
-        lambda: row(services, sid).status in ("proposed", "failed"), timeout=120, what="a definite state"
-    )
+    wait_for(lambda: row(services, sid).status in ("proposed", "failed"), timeout=120, what="a definite state")
     assert row(services, sid).status == "proposed"
 
 
@@ -98,11 +96,7 @@ def test_when_every_attempt_is_killed_then_the_submission_fails_with_a_reason(
         submission = row(services, sid)
         if submission.status == "failed":
             return True
-        if (
-            submission.status == "processing"
-            and submission.attempts > killed
-            and submission.progress_page >= 1
-        ):
+        if submission.status == "processing" and submission.attempts > killed and submission.progress_page >= 1:
             for pid in horse_pids(worker):
                 os.kill(pid, signal.SIGKILL)
                 killed = submission.attempts

@@ -232,9 +232,7 @@ def upgrade() -> None:
         sa.UniqueConstraint("submission_id", "revision", "role"),
     )
     with op.batch_alter_table("document_version", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_document_version_submission_id"), ["submission_id"], unique=False
-        )
+        batch_op.create_index(batch_op.f("ix_document_version_submission_id"), ["submission_id"], unique=False)
 
 
 def downgrade() -> None:
