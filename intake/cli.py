@@ -238,21 +238,13 @@ def cmd_keys_rotate(ns: argparse.Namespace, settings: Settings) -> int:
 
 
 def cmd_keys_status(ns: argparse.Namespace, settings: Settings) -> int:
-    from sqlalchemy import func, select
+    from intake.services import build_services
 
-    from intake.models import DataKeyRecord
-    from intake.services import keyring_source
-
-    keyring = keyring_source(settings).current()
     sessions = _database(settings)
+    services = build_services(settings)
+    keyring = services.keys.keyring.current()
     with sessions() as session:
-        counts = dict(
-            session.execute(
-                select(DataKeyRecord.kek_id, func.count())
-                .where(DataKeyRecord.wrapped.is_not(None))
-                .group_by(DataKeyRecord.kek_id)
-            ).all()
-        )
+        counts = services.keys.usage(session)
     for kid in keyring.key_ids:
         state = "active" if kid == keyring.active_id else ("retired" if keyring.is_retired(kid) else "old")
         print(f"{kid}\t{state}\t{counts.get(kid, 0)} data keys")

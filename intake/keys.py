@@ -137,6 +137,15 @@ class KeyService:
         aad = associated_data(submission_id=submission_id, purpose="field:" + name, object_id=object_id)
         return self.cipher.open(key, blob, aad)
 
+    def usage(self, session: Session) -> dict[str, int]:
+        """How many live (not shredded) data keys each KEK wraps."""
+        rows = session.execute(
+            select(DataKeyRecord.kek_id, func.count())
+            .where(DataKeyRecord.wrapped.is_not(None))
+            .group_by(DataKeyRecord.kek_id)
+        ).all()
+        return {kek_id: count for kek_id, count in rows}
+
     # -- lifecycle -----------------------------------------------------------------------------------
     def shred(self, session: Session, submission_id: str) -> int:
         """Destroy every wrapped data key of a submission. Irreversible by design."""
@@ -184,13 +193,7 @@ class KeyService:
                 progress(done)
         report = RotationReport(new_key_id=new_kid, rewrapped=done)
         with factory() as session:
-            in_use = dict(
-                session.execute(
-                    select(DataKeyRecord.kek_id, func.count())
-                    .where(DataKeyRecord.wrapped.is_not(None))
-                    .group_by(DataKeyRecord.kek_id)
-                ).all()
-            )
+            in_use = self.usage(session)
         for kid in keyring.key_ids:
             if kid == new_kid or keyring.is_retired(kid):
                 continue

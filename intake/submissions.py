@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -319,10 +318,6 @@ def read_document(services: Services, principal: Principal, submission_id: str, 
             details={"role": role, "version": version.id, "bytes": len(data)},
         )
         return data, version.content_type
-
-
-def category_counts(rows: list[ProposalRecord]) -> dict[str, int]:
-    return dict(Counter(r.category for r in rows))
 
 
 # -- purge ----------------------------------------------------------------------------------------------

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
-from werkzeug.exceptions import RequestEntityTooLarge
 
 from intake import submissions
 from intake.api import api
 from intake.app import services_of
 from intake.auth import AuthenticationError, Principal, principal_from_token
+from intake.http import document_response, read_upload
 
 
 def _principal() -> Principal:
@@ -31,29 +31,11 @@ def _authenticate() -> None:
 @api.post("/submissions")
 def upload() -> tuple[Response, int]:
     services = services_of(current_app)
-    principal = g.principal
-    upload_file = request.files.get("file")
-    data = upload_file.read() if upload_file else b""
-    if len(data) > services.settings.max_upload_bytes:
-        raise RequestEntityTooLarge()
-    register_raw = _register_bytes()
+    upload = read_upload(request, services.settings.max_upload_bytes)
     received = submissions.receive(
-        services,
-        principal,
-        data=data,
-        register_raw=register_raw,
-        title=request.form.get("title"),
-        kind=request.form.get("kind"),
+        services, g.principal, data=upload.data, register_raw=upload.register, title=upload.title, kind=upload.kind
     )
     return jsonify(id=received.id, status=received.status, sha256=received.sha256), 202
-
-
-def _register_bytes() -> bytes | None:
-    part = request.files.get("register")
-    if part is not None:
-        return part.read()
-    value = request.form.get("register")
-    return value.encode("utf-8") if value is not None else None
 
 
 @api.get("/submissions")
@@ -86,7 +68,4 @@ def get_original(submission_id: str) -> Response:
 
 def _document(submission_id: str, role: str) -> Response:
     data, content_type = submissions.read_document(services_of(current_app), g.principal, submission_id, role)
-    response = Response(data, mimetype=content_type.split(";")[0], content_type=content_type)
-    extension = "pdf" if content_type.startswith("application/pdf") else "txt"
-    response.headers["Content-Disposition"] = f'attachment; filename="{submission_id}-{role}.{extension}"'
-    return response
+    return document_response(data, content_type, submission_id, role)

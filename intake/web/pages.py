@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from flask import Response, current_app, jsonify, redirect, render_template, request, url_for
-from werkzeug.exceptions import RequestEntityTooLarge
 from werkzeug.wrappers import Response as BaseResponse
 
 from intake import access, submissions
 from intake.app import services_of
+from intake.http import document_response, read_upload
 from intake.models import SUBMISSION_KINDS
 from intake.web import web
 from intake.web.session import current_principal, login_required
@@ -61,10 +61,7 @@ def submission_document(submission_id: str, role: str) -> Response:
     principal = current_principal()
     assert principal is not None
     data, content_type = submissions.read_document(services_of(current_app), principal, submission_id, role)
-    response = Response(data, content_type=content_type)
-    extension = "pdf" if content_type.startswith("application/pdf") else "txt"
-    response.headers["Content-Disposition"] = f'attachment; filename="{submission_id}-{role}.{extension}"'
-    return response
+    return document_response(data, content_type, submission_id, role)
 
 
 @web.route("/upload", methods=["GET", "POST"])
@@ -78,21 +75,9 @@ def upload() -> str | BaseResponse | tuple[Response, int]:
         return render_template(
             "upload.html", kinds=SUBMISSION_KINDS, max_mb=services.settings.max_upload_bytes // (1024 * 1024)
         )
-    upload_file = request.files.get("file")
-    data = upload_file.read() if upload_file else b""
-    if len(data) > services.settings.max_upload_bytes:
-        raise RequestEntityTooLarge()
-    register_part = request.files.get("register")
-    register_raw = register_part.read() if register_part and register_part.filename else None
-    if register_raw is None and (request.form.get("register_text") or "").strip():
-        register_raw = request.form["register_text"].encode("utf-8")
+    upload = read_upload(request, services.settings.max_upload_bytes)
     received = submissions.receive(
-        services,
-        principal,
-        data=data,
-        register_raw=register_raw,
-        title=request.form.get("title"),
-        kind=request.form.get("kind"),
+        services, principal, data=upload.data, register_raw=upload.register, title=upload.title, kind=upload.kind
     )
     target = url_for("web.submission_page", submission_id=received.id)
     if request.accept_mimetypes.best == "application/json":

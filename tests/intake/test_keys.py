@@ -135,3 +135,15 @@ def test_purge_makes_the_submission_unrecoverable(client, world, services, setti
 
 def test_purge_of_an_unknown_submission_is_an_error(settings, services):
     assert cmd_submissions_purge(argparse.Namespace(submission_id="0" * 32, yes=True), settings) == 2
+
+
+def test_keys_status_lists_each_key_with_its_usage(client, world, services, settings, capsys):
+    from intake.cli import cmd_keys_status
+
+    upload_and_process(client, world, services)
+    cmd_keys_rotate(argparse.Namespace(), settings)
+    capsys.readouterr()
+    assert cmd_keys_status(argparse.Namespace(), settings) == 0
+    lines = [line.split("\t") for line in capsys.readouterr().out.splitlines()]
+    states = {state: usage for _kid, state, usage in lines}
+    assert states["active"] == "3 data keys" and states["retired"] == "0 data keys"
