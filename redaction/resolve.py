@@ -46,7 +46,7 @@ def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy
                     people.append(cleaned)
         elif policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
             if not _public_institution(span, policy):
-                others.append(_extend_date(text, _extend_demonym(text, span)))
+                others.append(_extend_org(text, _extend_date(text, _extend_demonym(text, span))))
     confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
     propagated = list(propagate(text, confident, register, policy, public))
     agencies = agency_ranges(text, policy)
@@ -136,6 +136,20 @@ def _extend_date(text: str, span: Span) -> Span:
         end += after.end()
     return replace(span, start=start, end=end, text=text[start:end]) if (start, end) != (span.start, span.end) \
         else span
+
+
+_ORG_TAIL = re.compile(r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and))*)?"
+                       r"(?:\s*\((?![“\"'‘]|see\b|cf\b)[^()\n]{1,60}\))?")
+
+
+def _extend_org(text: str, span: Span) -> Span:
+    """ "Beyoğlu Civil Court" + " of General Jurisdiction" + " (Högsta domstolen)": the whole name."""
+    if span.category != "ORGANIZATION":
+        return span
+    tail = _ORG_TAIL.match(text, span.end)
+    if not tail or tail.end() == span.end:
+        return span
+    return replace(span, end=tail.end(), text=text[span.start:tail.end()])
 
 
 def _public_institution(span: Span, policy: Policy) -> bool:

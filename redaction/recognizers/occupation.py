@@ -43,5 +43,8 @@ class OccupationRecognizer(TextRecognizer):
     def find(self, text: str) -> Iterator[Hit]:
         for match in _OCCUPATION.finditer(text):
             before = text[max(0, match.start() - 40):match.start("job")]
-            score = self.SCORE + (0.2 if _CONTEXT.search(before) else 0.0)
+            # a specific, several-word occupation ("a primary school teacher") needs no context; with
+            # "the" it is a role in the story ("the social worker"), not a fact about someone
+            specific = " " in match.group("job").strip() and not re.search(r"(?i)\bthe\s+$", before)
+            score = self.SCORE + (0.2 if _CONTEXT.search(before) or specific else 0.0)
             yield Hit(match.start("job"), match.end("job"), score, "OCCUPATION", "occupation")
