@@ -250,3 +250,28 @@ def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(
     report = recover(services.sessions, settings, services.enqueue, redis_conn, now=later)
     assert report.requeued == [sid]
     assert status_of(services, sid).queued_job_id != old_job
+
+
+def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, services, ctx):
+    import threading
+
+    from worker.jobs import _claim
+
+    sid = upload(client, world)
+    results: list[str] = []
+    barrier = threading.Barrier(6)
+
+    def attempt(owner: str) -> None:
+        barrier.wait()
+        try:
+            results.append(_claim(ctx, sid, owner))
+        except Exception as exc:  # noqa: BLE001 - SQLite may refuse a concurrent writer: that is a loss, not a win
+            results.append(type(exc).__name__)
+
+    threads = [threading.Thread(target=attempt, args=(f"job-{i}",)) for i in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert results.count("claimed") == 1, results
+    assert status_of(services, sid).attempts == 1
