@@ -83,7 +83,7 @@ def login() -> str | Response | tuple[str, int]:
     session.permanent = True
     session["uid"], session["ver"] = uid, version
     target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith("//"):
+    if not target.startswith("/") or target.startswith(("//", "/\\")):
         target = url_for("web.submissions_page")
     return redirect(target)
 

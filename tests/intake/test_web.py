@@ -192,3 +192,16 @@ def test_pages_are_no_store_with_a_strict_csp_and_no_external_assets(client, wor
         assert "default-src 'self'" in csp
         html = response.get_data(as_text=True)
         assert not re.search(r'(src|href)="(https?:)?//', html), f"external asset on {path}"
+
+
+@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example/", "/\\evil.example/"])
+def test_the_login_never_redirects_off_site(client, world, target):
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    account = world.accounts["reviewer"]
+    response = client.post(
+        "/login",
+        query_string={"next": target},
+        data={"email": account.email, "password": account.password, "csrf_token": token},
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"] == "/submissions"
