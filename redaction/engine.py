@@ -12,10 +12,12 @@ reported in ``Analysis.needs_review`` so that nothing is silently publication-re
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from redaction.detect import Detector
+from redaction.detect import Detector, _chunks
+from redaction.ner import NerStream
 from redaction.extract import ExtractedDocument, extract_pdf, extract_text
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
@@ -34,12 +36,13 @@ NOT_VERIFIED = {"HIDDEN_TEXT", "IMAGE_TEXT"}  # removed by position, not matched
 class RedactionEngine:
     """Builds the NLP model and analyzer once; then analyzes, renders and verifies many documents."""
 
-    def __init__(self, *, profile: str = "publication", ocr: bool = True, n_process: int = 1,
+    def __init__(self, *, profile: str = "publication", ocr: bool = True, n_process: int | None = None,
                  detector: Detector | None = None) -> None:
         self.default_profile = profile
         self._policies: dict[str, Policy] = {}
         self.policy(profile)  # fail fast on a bad policy name
-        self.detector = detector or Detector(n_process=n_process)
+        # NER of long documents uses every core (forked workers, see ner.py)
+        self.detector = detector or Detector(n_process=n_process or min(4, os.cpu_count() or 1))
         self.ocr = OcrEngine() if ocr else None
 
     def policy(self, profile: str | None = None) -> Policy:
@@ -50,21 +53,31 @@ class RedactionEngine:
 
     # -----------------------------------------------------------------------------------------------------
     def extract(self, data: bytes) -> ExtractedDocument:
+        return self._extract_and_ner(data)[0]
+
+    def _extract_and_ner(self, data: bytes) -> tuple[ExtractedDocument, list | None]:
+        """Extraction, with NER already running on the text extracted so far (long PDFs)."""
         kind = detect_kind(data)
         if kind == "text":
-            return extract_text(data.decode("utf-8-sig"))
+            return extract_text(data.decode("utf-8-sig")), None
         with open_pdf(data) as doc:
-            return extract_pdf(doc, self.ocr)
+            # about 3,000 characters a page: decide up front whether NER runs on both cores
+            stream = self.detector.ner_stream(expected_chars=3000 * doc.page_count)
+            try:
+                extracted = extract_pdf(doc, self.ocr, sink=lambda offset, text: _submit(stream, offset, text))
+                return extracted, stream.entities()
+            finally:
+                stream.close()
 
     def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
                 progress: Progress | None = None) -> Analysis:
         """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted = self.extract(data)
+        extracted, entities = self._extract_and_ner(data)
         if progress:
             progress(0, extracted.page_count)
-        raw = self.detector.detect(extracted.text)
+        raw = self.detector.detect(extracted.text, entities)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         proposals = build_proposals(extracted, spans, policy)
         kept = sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, policy)})
@@ -78,8 +91,8 @@ class RedactionEngine:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted = self.extract(data)
-        spans = resolve(extracted.text, self.detector.detect(extracted.text), reg, policy,
+        extracted, entities = self._extract_and_ner(data)
+        spans = resolve(extracted.text, self.detector.detect(extracted.text, entities), reg, policy,
                         extracted.ranges("image"))
         return extracted.text, spans
 
@@ -133,3 +146,8 @@ def _register_items(register: Register) -> set[tuple[str, str]]:
     """What the partnership told us about the family must not survive (initials excepted: two capital
     letters are too common to require their absence everywhere)."""
     return {(t.text, t.category) for t in register_terms(register) if not t.case_sensitive and len(t.text) >= 2}
+
+
+def _submit(stream: NerStream, offset: int, text: str) -> None:
+    for start, chunk in _chunks(text):
+        stream.submit(offset + start, chunk)

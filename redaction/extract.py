@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import pymupdf
@@ -135,9 +136,39 @@ def _all_layers_on(doc: pymupdf.Document) -> None:
             doc.set_layer_ui_config(config["number"], action=0)
 
 
-def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocument:
+TextSink = Callable[[int, str], None]
+
+
+class _Flusher:
+    """Hands complete stretches of the detection text (ending at a line end) to a sink while the rest is
+    still being extracted, so NER can start early. Text before the last line end never changes again."""
+
+    def __init__(self, builder: _Builder, sink: TextSink | None, min_chars: int = 2000) -> None:
+        self.builder, self.sink, self.min_chars, self.done = builder, sink, min_chars, 0
+
+    def flush(self, final: bool = False) -> None:
+        if self.sink is None:
+            return
+        chars = self.builder.chars
+        if final:
+            if len(chars) > self.done:
+                self.sink(self.done, "".join(chars[self.done:]))
+                self.done = len(chars)
+            return
+        if len(chars) - self.done < self.min_chars:
+            return
+        pending = "".join(chars[self.done:len(chars) - 1])
+        cut = pending.rfind("\n")
+        if cut >= 0:
+            self.sink(self.done, pending[:cut + 1])
+            self.done += cut + 1
+
+
+def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | None = None) -> ExtractedDocument:
+    """``sink(offset, text)``, if given, receives the detection text in order, piece by piece."""
     _all_layers_on(doc)
     builder = _Builder()
+    flusher = _Flusher(builder, sink)
     invisible: list[Loc] = []
     needs_review: list[str] = []
     furniture: list[tuple[int, list[_Line]]] = []
@@ -166,6 +197,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocume
             images.append((page.number, ocr_lines))
         if problem:
             needs_review.append(problem)
+        flusher.flush()
 
     for channel, groups in (("header", furniture), ("hidden", hidden), ("image", images)):
         for page_no, lines in groups:
@@ -175,6 +207,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None) -> ExtractedDocume
             builder.pieces.append(Piece(start, len(builder), channel, page_no))
 
     _side_channels(doc, builder)
+    flusher.flush(final=True)
     extracted = builder.build("pdf", doc.page_count)
     extracted.invisible = invisible
     extracted.needs_review = needs_review

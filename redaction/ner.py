@@ -37,3 +37,41 @@ def run_ner(nlp: Any, chunks: Sequence[tuple[int, str]], processes: int) -> list
         return [e for result in results for e in result]
     finally:
         _NLP = None
+
+
+class NerStream:
+    """NER that starts while the text is still being extracted: chunks are submitted as soon as they
+    are complete, to forked workers, and the entities are collected at the end (in text order)."""
+
+    def __init__(self, nlp: Any, processes: int) -> None:
+        global _NLP
+        self.nlp = nlp
+        self.jobs: list[Any] = []
+        self.pool = None
+        if processes > 1 and hasattr(os, "fork"):
+            _NLP = nlp  # inherited by the workers forked right now
+            self.pool = multiprocessing.get_context("fork").Pool(processes)
+            _NLP = None
+
+    def submit(self, offset: int, text: str) -> None:
+        if self.pool is not None:
+            self.jobs.append(self.pool.apply_async(_entities_of, ((offset, text),)))
+        else:
+            self.jobs.append((offset, text))
+
+    def entities(self) -> list[Entity]:
+        global _NLP
+        try:
+            if self.pool is not None:
+                return [e for job in self.jobs for e in job.get()]
+            _NLP = self.nlp
+            return [e for job in self.jobs for e in _entities_of(job)]
+        finally:
+            _NLP = None
+            self.close()
+
+    def close(self) -> None:
+        if self.pool is not None:
+            self.pool.terminate()
+            self.pool.join()
+            self.pool = None
