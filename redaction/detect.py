@@ -2,8 +2,10 @@
 
 Speed matters (a 100-page review must cost little more than spaCy's NER over its text), so:
 - the spaCy model runs only ``tok2vec`` and ``ner`` (tagger, parser and lemmatizer are excluded);
-- the text is cut into chunks at line ends and NER runs over all chunks with ``nlp.pipe``;
-- Presidio then analyses each chunk with those precomputed NLP artifacts, so spaCy never runs twice.
+- the text is cut into chunks at line ends and NER runs over them on every core (``ner.py``), starting
+  while extraction is still running;
+- the entities are set on one tokenised Doc of the whole text, and Presidio analyses it once with those
+  precomputed NLP artifacts, so spaCy never runs twice.
 
 Only recognizers that make sense for UK reviews are registered: US-only and other countries' recognizers
 are left out (they produce noise on UK documents). Presidio's e-mail and URL recognizers are left out too:
@@ -100,7 +102,7 @@ class Detector:
             return []
         if entities is None:
             processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
-            entities = run_ner(self.nlp, list(_chunks(text)), processes)
+            entities = run_ner(self.nlp, list(chunks(text)), processes)
         doc = self.nlp.make_doc(text)  # tokenizer only: the entities found per chunk go on one Doc
         ents = []
         last_end = -1
@@ -121,7 +123,7 @@ class Detector:
         return sorted(spans, key=lambda s: (s.start, s.end, s.category, s.recognizer))
 
 
-def _chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
+def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
     """Cuts the text at line ends (never inside a line unless a line is longer than a chunk)."""
     start = 0
     n = len(text)

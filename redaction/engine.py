@@ -16,9 +16,9 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from redaction.detect import Detector, _chunks
-from redaction.ner import NerStream
+from redaction.detect import Detector, chunks
 from redaction.extract import ExtractedDocument, extract_pdf, extract_text
+from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
 from redaction.propose import build_proposals
@@ -149,5 +149,5 @@ def _register_items(register: Register) -> set[tuple[str, str]]:
 
 
 def _submit(stream: NerStream, offset: int, text: str) -> None:
-    for start, chunk in _chunks(text):
+    for start, chunk in chunks(text):
         stream.submit(offset + start, chunk)
