@@ -58,8 +58,8 @@ class RedactionEngine:
     def _extract_and_ner(self, data: bytes) -> tuple[ExtractedDocument, list | None]:
         """Extraction, with NER already running on the text extracted so far (long PDFs)."""
         kind = detect_kind(data)
-        if kind == "text":
-            return extract_text(data.decode("utf-8-sig")), None
+        if kind == "text":  # offsets index the text exactly as decoded from UTF-8 (a BOM included)
+            return extract_text(data.decode("utf-8")), None
         with open_pdf(data) as doc:
             # about 3,000 characters a page: decide up front whether NER runs on both cores
             stream = self.detector.ner_stream(expected_chars=3000 * doc.page_count)
@@ -119,7 +119,7 @@ class RedactionEngine:
         forbidden = sorted((t, c) for t, c in items if t.lower() not in kept_texts)
         allowed = list(kept_phrases)
         if detect_kind(data) == "text":
-            output = render_text(data.decode("utf-8-sig"), proposals)
+            output = render_text(data.decode("utf-8"), proposals)
             return output.encode("utf-8"), verify_text(output, forbidden, allowed=allowed)
         with open_pdf(data) as doc:
             output_pdf = render_pdf(doc, proposals)

@@ -265,3 +265,40 @@ def test_when_register_name_survives_where_extraction_cannot_see_then_verificati
     with pytest.raises(VerificationFailed) as failure:
         engine.render(pdf, [], register=REGISTER)  # nothing applied: the register says it must go
     assert "Tyler" not in str(failure.value)
+
+
+def test_when_policy_labels_names_then_the_label_replaces_the_name_consistently(engine, make_pdf, tmp_path):
+    from redaction.engine import RedactionEngine
+
+    policy = tmp_path / "labels.toml"
+    policy.write_text('extends = "publication"\n[categories]\nPERSON = { action = "label", label = "Person {n}" }\n')
+    labelling = RedactionEngine(profile=str(policy), detector=engine.detector)
+    pdf = make_pdf([(72, 100, "Tyler Morris met Kelly Morris at the clinic."),
+                    (72, 130, "Later Tyler Morris went home.")])
+    out, analysis = labelling.redact(pdf, register={"people": [{"name": "Tyler Morris"}, {"name": "Kelly Morris"}]})
+    labels = {p.text: p.label for p in analysis.proposals if p.category == "PERSON"}
+    assert labels["Tyler Morris"] == "Person 1" and labels["Kelly Morris"] == "Person 2"
+    text = page_texts(out)
+    assert "Tyler" not in text and "Kelly" not in text
+    assert "Person 1" in text and "at the clinic." in text
+
+
+def test_when_a_page_is_an_unreadable_image_then_the_result_needs_human_review(engine):
+    blank = pymupdf.open()
+    scan = blank.new_page(width=200, height=100).get_pixmap(dpi=72).tobytes("png")
+    doc = pymupdf.open()
+    doc.new_page().insert_image(pymupdf.Rect(50, 50, 550, 800), stream=scan)
+    _, analysis = engine.redact(doc.tobytes())
+    assert analysis.needs_review and "image" in analysis.needs_review[0]
+
+
+def test_when_ocr_is_off_then_image_pages_need_human_review(engine, make_pdf):
+    from redaction.engine import RedactionEngine
+
+    no_ocr = RedactionEngine(ocr=False, detector=engine.detector)
+
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].insert_image(pymupdf.Rect(72, 200, 372, 260), stream=_image_with_text("Dear Kelly Morris"))
+
+    _, analysis = no_ocr.redact(make_pdf([(72, 100, "A letter follows.")], setup=setup))
+    assert any("OCR unavailable" in reason for reason in analysis.needs_review)
