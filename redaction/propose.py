@@ -13,7 +13,8 @@ CONTEXT_CHARS = 40
 LINE_TOLERANCE = 2.0  # points: characters whose tops differ less than this are on one line
 
 
-def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Policy) -> list[Proposal]:
+def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Policy, *,
+                    include_invisible: bool = True) -> list[Proposal]:
     labels = _Labeller(policy)
     proposals: list[Proposal] = []
     for span in spans:
@@ -40,7 +41,8 @@ def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Polic
                 text=span.text, channel=channel, page=page, rects=tuple(rects), score=span.score,
                 source=span.source, recognizer=span.recognizer, context=context, entity=entity, label=label,
                 action=rule.action, start=span.start, end=span.end))
-    proposals.extend(_invisible_text(doc, policy))
+    if include_invisible:
+        proposals.extend(_invisible_text(doc, policy))
     return proposals
 
 

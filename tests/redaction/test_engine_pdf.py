@@ -302,3 +302,28 @@ def test_when_ocr_is_off_then_image_pages_need_human_review(engine, make_pdf):
 
     _, analysis = no_ocr.redact(make_pdf([(72, 100, "A letter follows.")], setup=setup))
     assert any("OCR unavailable" in reason for reason in analysis.needs_review)
+
+
+def test_when_reviewer_asks_for_every_occurrence_then_all_are_proposed_and_removed(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "The Larkfield estate was mentioned."), (72, 130, "Back at larkfield\nestate later.")],
+                   [(72, 100, "LARKFIELD ESTATE again, and the kept word Larkspur.")])
+    proposals = engine.find_occurrences(pdf, "Larkfield estate")
+    assert len(proposals) == 3 and all(p.source == "manual" for p in proposals)
+    text = page_texts(engine.render(pdf, proposals))
+    assert "larkfield" not in text.lower() and "Larkspur" in text and "was mentioned." in text
+
+
+def test_when_reviewer_draws_a_box_then_everything_under_it_goes_and_nothing_else(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Keep this line."), (72, 200, "Remove this line entirely.")])
+    box = engine.manual_box(pdf, 0, (60, 185, 400, 205))
+    assert box.text == "Remove this line entirely." and box.source == "manual"
+    text = page_texts(engine.render(pdf, [box]))
+    assert "Remove" not in text and "Keep this line." in text
+
+
+def test_when_a_box_is_off_the_page_then_it_is_refused(engine, make_pdf):
+    from redaction.errors import UnsupportedDocumentError
+
+    pdf = make_pdf([(72, 100, "Text.")])
+    with pytest.raises(UnsupportedDocumentError):
+        engine.manual_box(pdf, 3, (0, 0, 10, 10))
