@@ -122,6 +122,27 @@ class RedactionEngine:
                         score=1.0, source="manual", recognizer="ManualBox", context="", entity=f"manual:{page}",
                         label=label, action="label" if label else "remove")
 
+    def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
+        """A PNG of one page, for the review screen: the original, or (with ``proposals``) a live preview
+        with those redactions applied to that page only. In memory; not verified (it is not an output)."""
+        with open_pdf(data) as doc:
+            if not 0 <= page < doc.page_count:
+                raise UnsupportedDocumentError(f"there is no page {page + 1} in this document")
+            target = doc[page]
+            chosen = [p for p in proposals if p.page == page and p.rects]
+            for proposal in chosen:
+                for rect in proposal.rects:
+                    target.add_redact_annot(pymupdf.Rect(rect), fill=(0, 0, 0), cross_out=False)
+            if chosen:
+                target.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+                                        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED)
+            return target.get_pixmap(dpi=dpi, alpha=False).tobytes("png")
+
+    def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
+        """Width and height in points of every page (as displayed: rotation applied)."""
+        with open_pdf(data) as doc:
+            return [(page.rect.width, page.rect.height) for page in doc]
+
     def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
         reg = parse_register(register)

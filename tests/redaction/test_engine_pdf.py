@@ -327,3 +327,20 @@ def test_when_a_box_is_off_the_page_then_it_is_refused(engine, make_pdf):
     pdf = make_pdf([(72, 100, "Text.")])
     with pytest.raises(UnsupportedDocumentError):
         engine.manual_box(pdf, 3, (0, 0, 10, 10))
+
+
+def test_when_review_screen_asks_for_a_page_image_then_preview_hides_only_the_chosen_boxes(engine, make_pdf):
+    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic.")])
+    proposals = engine.analyze(pdf, register=REGISTER).proposals
+    original = pymupdf.Pixmap(engine.page_image(pdf, 0, dpi=72))
+    preview = pymupdf.Pixmap(engine.page_image(pdf, 0, proposals=proposals, dpi=72))
+    assert (original.width, original.height) == (595, 842) == (preview.width, preview.height)
+    x0, y0, x1, y1 = (int(v) for v in proposals[0].rects[0])
+
+    def darkness(pix: pymupdf.Pixmap) -> float:  # mean of 255 - grey inside the name's box
+        values = [255 - sum(pix.pixel(x, y)[:3]) // 3 for x in range(x0 + 1, x1 - 1) for y in range(y0 + 1, y1 - 1)]
+        return sum(values) / len(values)
+
+    assert darkness(preview) > 250  # solid black box over the name
+    assert darkness(original) < 128  # the name's glyphs on a white page
+    assert engine.page_sizes(pdf) == [(595.0, 842.0)]
