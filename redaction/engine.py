@@ -16,20 +16,17 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-import pymupdf
-
 from redaction.detect import Detector, chunks
-from redaction.errors import UnsupportedDocumentError
 from redaction.extract import ExtractedDocument, extract_pdf, extract_text
 from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
 from redaction.propose import build_proposals
-from redaction.register import Register, TermMatcher, parse_register, register_terms
+from redaction.register import Register, parse_register, register_terms
 from redaction.render import render_pdf, render_text
 from redaction.resolve import agency_ranges, resolve
 from redaction.sniff import detect_kind, open_pdf
-from redaction.types import Analysis, Proposal, Span, proposal_id
+from redaction.types import Analysis, Proposal
 from redaction.verify import VerificationReport, verify_pdf, verify_text
 
 Progress = Callable[[int, int], None]
@@ -90,58 +87,19 @@ class RedactionEngine:
                         proposals=tuple(proposals), needs_review=tuple(extracted.needs_review),
                         kept_phrases=tuple(kept))
 
-    # ----------------------------------------------------------------------------------------------------
-    # Manual redactions (the Secretariat's own additions)
-    # ----------------------------------------------------------------------------------------------------
+    # The Secretariat's own redactions and the review screen's images (see review.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
-        """"Redact every occurrence of this text": every place it appears, in every channel, as proposals
-        (source ``manual``), matched case-insensitively across line breaks. Verification then requires
-        the text to be gone everywhere."""
-        if len(text.strip()) < 2:
-            return []
-        extracted = self.extract(data)
-        matcher = TermMatcher([(text, text)], case_sensitive=False)
-        spans = [Span(start, end, category, 1.0, "manual", "ManualText", extracted.text[start:end])
-                 for start, end, _ in matcher.finditer(extracted.text)]
-        return build_proposals(extracted, spans, self.policy(), include_invisible=False)
+        return review.find_occurrences(data, text, category=category, ocr=self.ocr, policy=self.policy())
 
     def manual_box(self, data: bytes, page: int, rect: tuple[float, float, float, float], *,
                    category: str = "MANUAL_BOX", label: str | None = None) -> Proposal:
-        """A box drawn by a reviewer on a page (PDF points, top-left origin). Everything under it goes:
-        text, image pixels, drawings. The text under it is recorded for the reviewer but not required to
-        vanish elsewhere (a box may cut through words)."""
-        with open_pdf(data) as doc:
-            if not 0 <= page < doc.page_count:
-                raise UnsupportedDocumentError(f"there is no page {page + 1} in this document")
-            box = pymupdf.Rect(rect) & doc[page].rect
-            if box.is_empty:
-                raise UnsupportedDocumentError("the box lies outside the page")
-            under = " ".join(doc[page].get_textbox(box).split())
-        return Proposal(id=proposal_id("manual", page, *(round(v, 1) for v in box)), category=category,
-                        text=under, channel="body", page=page, rects=((box.x0, box.y0, box.x1, box.y1),),
-                        score=1.0, source="manual", recognizer="ManualBox", context="", entity=f"manual:{page}",
-                        label=label, action="label" if label else "remove")
+        return review.manual_box(data, page, rect, category=category, label=label)
 
     def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
-        """A PNG of one page, for the review screen: the original, or (with ``proposals``) a live preview
-        with those redactions applied to that page only. In memory; not verified (it is not an output)."""
-        with open_pdf(data) as doc:
-            if not 0 <= page < doc.page_count:
-                raise UnsupportedDocumentError(f"there is no page {page + 1} in this document")
-            target = doc[page]
-            chosen = [p for p in proposals if p.page == page and p.rects]
-            for proposal in chosen:
-                for rect in proposal.rects:
-                    target.add_redact_annot(pymupdf.Rect(rect), fill=(0, 0, 0), cross_out=False)
-            if chosen:
-                target.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-                                        graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED)
-            return target.get_pixmap(dpi=dpi, alpha=False).tobytes("png")
+        return review.page_image(data, page, proposals=proposals, dpi=dpi)
 
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
-        """Width and height in points of every page (as displayed: rotation applied)."""
-        with open_pdf(data) as doc:
-            return [(page.rect.width, page.rect.height) for page in doc]
+        return review.page_sizes(data)
 
     def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
