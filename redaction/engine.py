@@ -16,6 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from redaction import review
 from redaction.detect import Detector, chunks
 from redaction.extract import ExtractedDocument, extract_pdf, extract_text
 from redaction.ner import NerStream
