@@ -3,22 +3,26 @@
 Every event holds ids, categories and counts only, never a document's words or a person's name:
 ``append`` rejects long strings in ``details`` so a careless caller cannot smuggle text in.
 
-Seam for issue 4 (tamper evidence): ``append`` is the only writer and ``canonical`` produces the exact
-bytes of an entry (sorted-key compact JSON, UTC timestamp). The Merkle/RFC 6962 work replaces the body
-of ``append`` with a serialised append (row lock or unique sequence + retry) that also stores the leaf
-hash, and adds ``verify``; callers do not change.
+Tamper evidence (RFC 6962): every row stores its gap-free sequence number (the leaf index), the exact
+canonical entry bytes (sorted-key compact JSON, UTC timestamps) and the leaf hash SHA-256(0x00 || entry).
+Appends are serialised on the ``audit_head`` row so concurrent web and worker processes cannot fork the
+log. Verification, checkpoints and proofs live in ``intake.audit_log`` / ``intake.audit_merkle`` /
+``intake.audit_checkpoint``; callers only ever need ``append``, ``Actor`` and ``SYSTEM``.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from sqlalchemy import update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from intake.models import AuditEvent, utcnow
+from intake.models import AuditEvent, AuditHead, utcnow
 
 MAX_DETAIL_STRING = 80  # ids, enum values and key ids fit; sentences and paragraphs do not
 
@@ -64,6 +68,84 @@ def _check(value: Any, path: str = "details") -> None:
     raise AuditDetailError(f"{path}: {type(value).__name__} is not allowed in audit details")
 
 
+class AuditLogUnavailable(RuntimeError):
+    """The audit head row is missing (schema not migrated), so nothing can be recorded safely."""
+
+
+_TIMESTAMP = "%Y-%m-%dT%H:%M:%S.%fZ"
+APPEND_ATTEMPTS = 5
+
+
+def format_timestamp(value: datetime) -> str:
+    """UTC with microseconds and a Z: the only timestamp form inside an entry."""
+    return value.astimezone(UTC).strftime(_TIMESTAMP)
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    """RFC 6962 section 2.1 leaf hash: SHA-256(0x00 || entry). The 0x00 prefix keeps leaves and nodes apart."""
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def entry_fields(
+    *,
+    seq: int,
+    prev: str | None,
+    at: datetime,
+    action: str,
+    actor_id: str | None,
+    actor_role: str | None,
+    partnership_id: str | None,
+    submission_id: str | None,
+    details: Any,
+) -> dict[str, Any]:
+    """The dict whose canonical JSON is a log entry.
+
+    ``seq`` inside the hashed bytes makes a moved row visible on its own; ``prev`` (the previous leaf hash)
+    links each entry to the one before, so a row rewritten consistently (entry, leaf and columns) still
+    breaks its successor's link and verify can name it without waiting for a checkpoint.
+    """
+    return {
+        "seq": seq,
+        "prev": prev,
+        "at": format_timestamp(at),
+        "action": action,
+        "actor": actor_id,
+        "role": actor_role,
+        "partnership": partnership_id,
+        "submission": submission_id,
+        "details": details,
+    }
+
+
+def _lock_head(session: Session) -> AuditHead:
+    """Take the append lock and return the head.
+
+    The UPDATE takes PostgreSQL's row lock on the head (held to commit; a concurrent appender waits, then
+    re-reads the committed head under READ COMMITTED) and SQLite's database write lock (pysqlite opens the
+    transaction before the first write). Either way nobody else can read the same head until we commit, so
+    two writers cannot fork the log; the unique ``seq`` is the backstop if that ever fails.
+    """
+    locked = session.execute(update(AuditHead).where(AuditHead.id == 1).values(tree_size=AuditHead.tree_size))
+    if locked.rowcount != 1:  # type: ignore[attr-defined]
+        raise AuditLogUnavailable("audit_head row missing: run `safepub migrate`")
+    head = session.get(AuditHead, 1, populate_existing=True)
+    assert head is not None
+    return head
+
+
+def _append_locked(session: Session, fields: dict[str, Any], row: dict[str, Any]) -> AuditEvent:
+    head = _lock_head(session)
+    fields = {**fields, "seq": head.tree_size, "prev": head.last_leaf}
+    entry = canonical(fields).encode("ascii")
+    leaf = leaf_hash(entry).hex()
+    event = AuditEvent(**row, seq=head.tree_size, entry=entry.decode("ascii"), leaf_hash=leaf)
+    session.add(event)
+    head.tree_size += 1
+    head.last_leaf = leaf
+    session.flush()
+    return event
+
+
 def append(
     session: Session,
     action: str,
@@ -74,34 +156,48 @@ def append(
     details: dict[str, Any] | None = None,
     at: datetime | None = None,
 ) -> AuditEvent:
-    """Add one event to the caller's transaction (it commits with the change it records)."""
+    """Add one event to the caller's transaction (it commits with the change it records).
+
+    The caller's transaction holds the append lock from here until it commits, so keep work after an
+    append short. On PostgreSQL a unique-sequence clash (only possible if the lock were bypassed) is
+    retried inside a savepoint; SQLite's single writer makes it impossible there.
+    """
     body = details or {}
     _check(body)
-    event = AuditEvent(
-        occurred_at=(at or utcnow()).astimezone(UTC),
+    occurred = (at or utcnow()).astimezone(UTC)
+    partnership = partnership_id if partnership_id is not None else actor.partnership_id
+    row = {
+        "occurred_at": occurred,
+        "action": action,
+        "actor_id": actor.user_id,
+        "actor_role": actor.role,
+        "partnership_id": partnership,
+        "submission_id": submission_id,
+        "details": canonical(body),
+    }
+    fields = entry_fields(
+        seq=-1,
+        prev=None,
+        at=occurred,
         action=action,
         actor_id=actor.user_id,
         actor_role=actor.role,
-        partnership_id=partnership_id if partnership_id is not None else actor.partnership_id,
+        partnership_id=partnership,
         submission_id=submission_id,
-        details=canonical(body),
+        details=body,
     )
-    session.add(event)
-    session.flush()
-    return event
+    if session.get_bind().dialect.name != "postgresql":
+        return _append_locked(session, fields, row)
+    for attempt in range(APPEND_ATTEMPTS):
+        try:
+            with session.begin_nested():
+                return _append_locked(session, fields, row)
+        except IntegrityError:
+            if attempt == APPEND_ATTEMPTS - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def entry_bytes(event: AuditEvent) -> bytes:
-    """The canonical bytes of a stored entry (what issue 4 hashes into the Merkle tree)."""
-    return canonical(
-        {
-            "id": event.id,
-            "at": event.occurred_at.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
-            "action": event.action,
-            "actor": event.actor_id,
-            "role": event.actor_role,
-            "partnership": event.partnership_id,
-            "submission": event.submission_id,
-            "details": json.loads(event.details),
-        }
-    ).encode("utf-8")
+    """The exact bytes that were hashed into the Merkle tree for this event."""
+    return event.entry.encode("ascii")

@@ -206,6 +206,7 @@ class AuditEvent(Base):
     """Append-only event log; rows are only ever inserted through intake.audit.append."""
 
     __tablename__ = "audit_event"
+    __table_args__ = (UniqueConstraint("seq", name="uq_audit_event_seq"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     occurred_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
@@ -214,8 +215,37 @@ class AuditEvent(Base):
     actor_role: Mapped[str | None] = mapped_column(String(40))
     partnership_id: Mapped[str | None] = mapped_column(String(32))
     submission_id: Mapped[str | None] = mapped_column(String(32), index=True)
-    # Canonical JSON (sorted keys, compact) of ids and counts: the exact bytes issue 4 will hash.
+    # Canonical JSON (sorted keys, compact) of ids and counts.
     details: Mapped[str] = mapped_column(Text, default="{}")
+    # RFC 6962 leaf index: unique and gap-free, assigned under the append lock (intake.audit).
+    seq: Mapped[int] = mapped_column(Integer)
+    # The exact canonical bytes that were hashed (ASCII JSON), and SHA-256(0x00 || entry) in hex.
+    entry: Mapped[str] = mapped_column(Text)
+    leaf_hash: Mapped[str] = mapped_column(String(64))
+
+
+class AuditHead(Base):
+    """The one row (id 1) every append locks and advances: the serialisation point and the tree head."""
+
+    __tablename__ = "audit_head"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    tree_size: Mapped[int] = mapped_column(Integer)
+    last_leaf: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditCheckpoint(Base):
+    """A signed C2SP checkpoint note: the tree size and root hash the log had, signed with Ed25519."""
+
+    __tablename__ = "audit_checkpoint"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    tree_size: Mapped[int] = mapped_column(Integer, index=True)
+    root_hash: Mapped[str] = mapped_column(String(64))
+    origin: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[str] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
 class JobRecord(Base):
