@@ -82,6 +82,10 @@ class Settings:
     ocr: bool = True
     log_level: str = "INFO"
     web_concurrency: int = 2
+    # Audit checkpoints: Ed25519 seed (base64) from SAFEPUB_AUDIT_KEY, else a 0600 file in data_dir.
+    audit_key: str | None = field(default=None, repr=False)
+    audit_origin: str = "safepub.local/audit"
+    audit_checkpoint_every: int = 100
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -125,6 +129,9 @@ class Settings:
             ocr=_bool(env, "SAFEPUB_OCR", True),
             log_level=log_level,
             web_concurrency=_int(env, "WEB_CONCURRENCY", 2, minimum=1),
+            audit_key=env.get("SAFEPUB_AUDIT_KEY") or None,
+            audit_origin=env.get("SAFEPUB_AUDIT_ORIGIN") or "safepub.local/audit",
+            audit_checkpoint_every=_int(env, "SAFEPUB_AUDIT_CHECKPOINT_EVERY", 100),
         )
 
     def __post_init__(self) -> None:
@@ -133,6 +140,11 @@ class Settings:
             object.__setattr__(self, "key_file", self.data_dir / "keyring.json")
         if self.storage_dir is None:
             object.__setattr__(self, "storage_dir", self.data_dir / "store")
+
+    @property
+    def audit_key_file(self) -> Path:
+        """Where the checkpoint signing key is generated (0600) when SAFEPUB_AUDIT_KEY is not set."""
+        return self.data_dir / "audit_signing_key"
 
     @property
     def embedded_redis_path(self) -> Path:

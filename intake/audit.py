@@ -12,7 +12,6 @@ log. Verification, checkpoints and proofs live in ``intake.audit_log`` / ``intak
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +21,7 @@ from sqlalchemy import update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from intake.audit_merkle import leaf_hash
 from intake.models import AuditEvent, AuditHead, utcnow
 
 MAX_DETAIL_STRING = 80  # ids, enum values and key ids fit; sentences and paragraphs do not
@@ -79,11 +79,6 @@ APPEND_ATTEMPTS = 5
 def format_timestamp(value: datetime) -> str:
     """UTC with microseconds and a Z: the only timestamp form inside an entry."""
     return value.astimezone(UTC).strftime(_TIMESTAMP)
-
-
-def leaf_hash(entry: bytes) -> bytes:
-    """RFC 6962 section 2.1 leaf hash: SHA-256(0x00 || entry). The 0x00 prefix keeps leaves and nodes apart."""
-    return hashlib.sha256(b"\x00" + entry).digest()
 
 
 def entry_fields(

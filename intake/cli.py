@@ -96,6 +96,9 @@ def _parser() -> argparse.ArgumentParser:
     purge.set_defaults(handler=cmd_submissions_purge)
 
     sub.add_parser("recover", help="run the stuck-job recovery sweep once").set_defaults(handler=cmd_recover)
+    from intake.audit_cli import add_commands as add_audit_commands
+
+    add_audit_commands(sub)
     return parser
 
 

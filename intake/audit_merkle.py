@@ -1,0 +1,145 @@
+"""RFC 6962 (section 2.1) Merkle tree hashing, inclusion proofs and their verifier. Stdlib only.
+
+Leaves are SHA-256(0x00 || entry) and interior nodes SHA-256(0x01 || left || right); the different
+prefixes stop a leaf from being passed off as a node (second-preimage attack). A tree of n leaves splits
+at k, the largest power of two smaller than n, so the tree over the first n entries of a log never
+changes as the log grows: that is what lets an old signed checkpoint vouch for every entry below it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+
+EMPTY_ROOT = hashlib.sha256(b"").digest()
+
+
+def leaf_hash(entry: bytes) -> bytes:
+    return hashlib.sha256(b"\x00" + entry).digest()
+
+
+def node_hash(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _split(n: int) -> int:
+    """The largest power of two strictly smaller than n (n >= 2)."""
+    return 1 << ((n - 1).bit_length() - 1)
+
+
+class TreeBuilder:
+    """Streams leaf hashes in order and gives the root of the tree so far at any size, in O(log n) memory.
+
+    Keeps the perfect subtrees of the binary decomposition of the size (RFC 6962's split rule puts the
+    largest perfect subtree on the left), so the root is a right-to-left fold of that stack.
+    """
+
+    def __init__(self) -> None:
+        self._stack: list[tuple[int, bytes]] = []
+        self.size = 0
+
+    def add(self, leaf: bytes) -> None:
+        height, digest = 0, leaf
+        while self._stack and self._stack[-1][0] == height:
+            _, left = self._stack.pop()
+            digest = node_hash(left, digest)
+            height += 1
+        self._stack.append((height, digest))
+        self.size += 1
+
+    def root(self) -> bytes:
+        if not self._stack:
+            return EMPTY_ROOT
+        digest = self._stack[-1][1]
+        for _, left in reversed(self._stack[:-1]):
+            digest = node_hash(left, digest)
+        return digest
+
+
+def root(leaves: Iterable[bytes]) -> bytes:
+    """MTH(D[n]) over leaf hashes."""
+    builder = TreeBuilder()
+    for leaf in leaves:
+        builder.add(leaf)
+    return builder.root()
+
+
+def inclusion_proof(index: int, leaves: Sequence[bytes]) -> list[bytes]:
+    """PATH(m, D[n]) from RFC 6962 section 2.1.1: the sibling hashes from the leaf up to the root."""
+    if not 0 <= index < len(leaves):
+        raise ValueError("leaf index outside the tree")
+    if len(leaves) == 1:
+        return []
+    k = _split(len(leaves))
+    if index < k:
+        return inclusion_proof(index, leaves[:k]) + [root(leaves[k:])]
+    return inclusion_proof(index - k, leaves[k:]) + [root(leaves[:k])]
+
+
+class MerkleTree:
+    """A fixed tree with memoised subtree hashes, for proving many entries without recomputing the tree."""
+
+    def __init__(self, leaves: Sequence[bytes]) -> None:
+        self.leaves = list(leaves)
+        self._memo: dict[tuple[int, int], bytes] = {}
+
+    @property
+    def size(self) -> int:
+        return len(self.leaves)
+
+    def _hash(self, lo: int, hi: int) -> bytes:
+        if hi - lo == 1:
+            return self.leaves[lo]
+        key = (lo, hi)
+        cached = self._memo.get(key)
+        if cached is None:
+            k = _split(hi - lo)
+            cached = self._memo[key] = node_hash(self._hash(lo, lo + k), self._hash(lo + k, hi))
+        return cached
+
+    def root(self) -> bytes:
+        return self._hash(0, self.size) if self.leaves else EMPTY_ROOT
+
+    def proof(self, index: int) -> list[bytes]:
+        """PATH(index, D[n]), bottom-up, as RFC 6962 section 2.1.1 defines it."""
+        if not 0 <= index < self.size:
+            raise ValueError("leaf index outside the tree")
+        path: list[bytes] = []
+        lo, hi = 0, self.size
+        while hi - lo > 1:
+            k = _split(hi - lo)
+            if index < lo + k:
+                path.append(self._hash(lo + k, hi))
+                hi = lo + k
+            else:
+                path.append(self._hash(lo, lo + k))
+                lo = lo + k
+        path.reverse()
+        return path
+
+
+def root_from_inclusion_proof(index: int, size: int, leaf: bytes, proof: Sequence[bytes]) -> bytes | None:
+    """RFC 9162 section 2.1.3.2: the root a proof leads to, or None if the proof has the wrong shape."""
+    if not 0 <= index < size:
+        return None
+    fn, sn, digest = index, size - 1, leaf
+    for sibling in proof:
+        if sn == 0:
+            return None
+        if fn & 1 or fn == sn:
+            digest = node_hash(sibling, digest)
+            if not fn & 1:
+                while fn and not fn & 1:
+                    fn >>= 1
+                    sn >>= 1
+        else:
+            digest = node_hash(digest, sibling)
+        fn >>= 1
+        sn >>= 1
+    return digest if sn == 0 else None
+
+
+def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes], expected_root: bytes) -> bool:
+    """True when ``leaf`` sits at ``index`` in the tree of ``size`` leaves whose root is ``expected_root``."""
+    computed = root_from_inclusion_proof(index, size, leaf, proof)
+    return computed is not None and computed == expected_root
