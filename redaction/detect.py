@@ -4,8 +4,8 @@ Speed matters (a 100-page review must cost little more than spaCy's NER over its
 - the spaCy model runs only ``tok2vec`` and ``ner`` (tagger, parser and lemmatizer are excluded);
 - the text is cut into chunks at line ends and NER runs over them on every core (``ner.py``), starting
   while extraction is still running;
-- the entities are set on one tokenised Doc of the whole text, and Presidio analyses it once with those
-  precomputed NLP artifacts, so spaCy never runs twice.
+- Presidio analyses the whole text once, with those entities as precomputed NLP artifacts, so spaCy
+  never runs twice.
 
 Only recognizers that make sense for UK reviews are registered: US-only and other countries' recognizers
 are left out (they produce noise on UK documents). Presidio's e-mail and URL recognizers are left out too:
@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from typing import NamedTuple
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
 from presidio_analyzer.context_aware_enhancers import ContextAwareEnhancer
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from presidio_analyzer.predefined_recognizers import (
     CreditCardRecognizer,
     IbanRecognizer,
@@ -42,6 +43,14 @@ _LABELS = {
 _PRESIDIO_TO_OURS = {"EMAIL_ADDRESS": "EMAIL", "UK_NHS": "NHS_NUMBER", "UK_NINO": "NI_NUMBER",
                      "UK_POSTCODE": "POSTCODE", "UK_VEHICLE_REGISTRATION": "VEHICLE_REG",
                      "PHONE_NUMBER": "PHONE"}
+
+
+class _Entity(NamedTuple):
+    """What Presidio's SpacyRecognizer reads of a spaCy entity."""
+
+    label_: str
+    start_char: int
+    end_char: int
 
 
 def load_nlp():  # type: ignore[no-untyped-def]
@@ -89,30 +98,31 @@ class Detector:
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
                                        context_aware_enhancer=OwnContextOnly())
+        # Word lists load here, once per process (a worker before it forks jobs), not in the first job.
+        from redaction.lexicon import is_common_word
+        from redaction.recognizers._names import load_name_lexicon
+
+        load_name_lexicon()
+        is_common_word("warm")
 
     def ner_stream(self, expected_chars: int) -> NerStream:
         """A stream to feed while extracting; parallel only when the text will be long."""
         return NerStream(self.nlp, self.n_process if expected_chars >= PARALLEL_FROM_CHARS else 1)
 
     def detect(self, text: str, entities: list[Entity] | None = None) -> list[Span]:
-        """NER over line-aligned chunks (on both cores for long texts), its entities set on one Doc of
-        the whole text so that Presidio analyses it once: patterns see across chunk ends, and the fixed
-        cost of an analysis is paid once."""
+        """Presidio over the whole text at once (patterns see across chunk ends; the fixed cost of an
+        analysis is paid once), with NER's entities (``entities``, or computed here) as NLP artifacts."""
         if not text.strip():
             return []
         if entities is None:
             processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
             entities = run_ner(self.nlp, list(chunks(text)), processes)
-        doc = self.nlp.make_doc(text)  # tokenizer only: the entities found per chunk go on one Doc
-        ents = []
-        last_end = -1
-        for start, end, label in entities:
-            span = doc.char_span(start, end, label=label, alignment_mode="expand")
-            if span is not None and span.start >= last_end:
-                ents.append(span)
-                last_end = span.end
-        doc.ents = ents
-        nlp_artifacts = self.nlp_engine._doc_to_nlp_artifact(doc, "en")
+        # Presidio's SpacyRecognizer reads only each entity's label_, start_char and end_char: hand it the
+        # offsets found by the workers, mapped to Presidio's names (re-tokenising 300,000 characters into
+        # a Doc to carry them would cost more than a second).
+        found = [_Entity(_LABELS[label], start, end) for start, end, label in entities if label in _LABELS]
+        nlp_artifacts = NlpArtifacts(entities=found, tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
+                                     nlp_engine=self.nlp_engine, language="en")
         spans: list[Span] = []
         for result in self.analyzer.analyze(text, language="en", nlp_artifacts=nlp_artifacts):
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
