@@ -2,8 +2,9 @@
 
 Tenant isolation: a partnership user asking for another partnership's submission gets NotFound (404),
 the same as for an id that does not exist, so ids cannot be probed. A role that may never see a kind
-of resource gets Forbidden (403) instead: it already knows the submission exists. Issue 4 adds
-conflict-of-interest declarations here (a conflicted user also gets NotFound).
+of resource gets Forbidden (403) instead: it already knows the submission exists. A user who declared
+an interest in the submission or its partnership (intake.conflicts) also gets NotFound, the submission
+drops out of their lists, and every attempt is audited.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ from __future__ import annotations
 from typing import Literal
 
 from sqlalchemy import Select, false
+from sqlalchemy.orm import object_session
 
+from intake import conflicts
 from intake.auth import Principal
 from intake.models import Submission
 
@@ -55,7 +58,7 @@ def scope(query: Select, principal: Principal) -> Select:  # type: ignore[type-a
     if principal.role == UPLOADER:
         return query.where(Submission.partnership_id == principal.partnership_id)
     if principal.role in READ:
-        return query
+        return query.where(conflicts.not_conflicted(principal.user_id))
     return query.where(false())
 
 
@@ -64,6 +67,11 @@ def check(principal: Principal, submission: Submission | None, resource: Resourc
         raise NotFound()
     if principal.role == UPLOADER and submission.partnership_id != principal.partnership_id:
         raise NotFound()
+    if principal.role != UPLOADER:
+        session = object_session(submission)
+        if session is not None and conflicts.is_conflicted(session, principal.user_id, submission):
+            conflicts.record_refusal(session, principal, submission)
+            raise NotFound()
     if resource not in READ.get(principal.role, frozenset()):
         raise Forbidden(f"your role cannot read {resource}")
     return submission

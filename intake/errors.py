@@ -14,7 +14,10 @@ from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.access import Forbidden, NotFound
 from intake.auth import AccountLocked, AuthenticationError
+from intake.conflicts import ConflictError
 from intake.keys import DataKeyDestroyed
+from intake.nonpublication import RequestError
+from intake.review import ReviewError
 from intake.submissions import NotReady, Purged, UploadError
 
 log = logging.getLogger("safepub.errors")
@@ -44,6 +47,12 @@ def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
 
     @app.errorhandler(UploadError)
     def upload_error(exc: UploadError) -> Response:
+        return error_response(exc.status, exc.code, str(exc))
+
+    @app.errorhandler(ReviewError)
+    @app.errorhandler(ConflictError)
+    @app.errorhandler(RequestError)
+    def workflow_error(exc: ReviewError | ConflictError | RequestError) -> Response:
         return error_response(exc.status, exc.code, str(exc))
 
     @app.errorhandler(AccountLocked)

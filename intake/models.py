@@ -9,10 +9,11 @@ Schema changes go through Alembic (intake/migrations); ``Base.metadata`` is the 
 from __future__ import annotations
 
 import uuid
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     Boolean,
+    Date,
     DateTime,
     Float,
     ForeignKey,
@@ -34,7 +35,19 @@ ROLES = (
     "admin",
 )
 SUBMISSION_KINDS = ("lcspr", "scr", "rapid_review")
-STATUSES = ("received", "processing", "proposed", "approved", "published", "failed")
+# proposed -> in_review (first decision) -> completed (reviewer) -> approving (approver; the worker renders)
+# -> approved. Verification failure or a Panel "publish with further redaction" goes back to in_review.
+STATUSES = (
+    "received",
+    "processing",
+    "proposed",
+    "in_review",
+    "completed",
+    "approving",
+    "approved",
+    "published",
+    "failed",
+)
 VERSION_ROLES = ("original", "preview", "final")
 
 
@@ -135,6 +148,13 @@ class Submission(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     purged_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Review workflow (intake.review). Four-eyes: approved_by may never equal completed_by.
+    completed_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    completed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    approved_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Why the submission went back to review (written by us, never quoting the document).
+    review_note: Mapped[str | None] = mapped_column(Text)
 
 
 class DataKeyRecord(Base):
@@ -188,17 +208,61 @@ class ProposalRecord(Base):
 
 
 class Decision(Base):
-    """A human decision on a proposal (issue 4 builds the review workflow on this table)."""
+    """The current human decision on one proposal of one revision (``accept`` | ``reject``).
+
+    One row per proposal, overwritten when the reviewer changes their mind; the history of every
+    decision is in the audit trail. Clear columns only: ids and codes, never the proposal's text.
+    """
 
     __tablename__ = "decision"
+    __table_args__ = (UniqueConstraint("submission_id", "revision", "proposal_id", name="uq_decision_proposal"),)
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
     submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer, default=1)
     proposal_id: Mapped[str | None] = mapped_column(String(40))
     actor_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
     action: Mapped[str] = mapped_column(String(20))
     reason_code: Mapped[str | None] = mapped_column(String(60))
     payload_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ConflictOfInterest(Base):
+    """A declared interest: the user may not open, decide on or approve the partnership's (or the one
+    submission's) work while ``withdrawn_at`` is null. Exactly one of partnership_id / submission_id."""
+
+    __tablename__ = "conflict_of_interest"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    partnership_id: Mapped[str | None] = mapped_column(ForeignKey("partnership.id"))
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submission.id"))
+    declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class NonPublicationRequest(Base):
+    """A partnership's request not to publish, and the Panel's decision on it.
+
+    ``grounds_enc`` and ``reasons_enc`` are free text (they may describe the family), sealed under the
+    submission's fields key like proposals; category, outcome and dates are clear for listings and audit.
+    """
+
+    __tablename__ = "non_publication_request"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    partnership_id: Mapped[str] = mapped_column(ForeignKey("partnership.id"))
+    requested_by: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    category: Mapped[str] = mapped_column(String(60))
+    grounds_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    status: Mapped[str] = mapped_column(String(20), default="open")  # open | deferred | decided
+    outcome: Mapped[str | None] = mapped_column(String(40))
+    reasons_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    letter_date: Mapped[date | None] = mapped_column(Date)
+    decided_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

@@ -237,7 +237,14 @@ def summary(services: Services, session: Session, submission: Submission) -> dic
         "updated_at": _iso(submission.updated_at),
         "processed_at": _iso(submission.processed_at),
         "purged": submission.purged_at is not None,
+        **_review_fields(submission),
     }
+
+
+def _review_fields(submission: Submission) -> dict[str, Any]:
+    from intake.review import summary_fields  # intake.review builds on this module
+
+    return summary_fields(submission)
 
 
 def list_visible(services: Services, principal: Principal, *, status: str | None = None) -> list[dict[str, Any]]:
@@ -266,7 +273,7 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
         submission = access.check(principal, session.get(Submission, submission_id), "proposals")
         if submission.purged_at is not None:
             raise Purged()
-        if submission.status not in ("proposed", "approved", "published"):
+        if submission.status not in ("proposed", "in_review", "completed", "approving", "approved", "published"):
             raise NotReady("proposals are not ready yet")
         key = services.keys.fields_key(session, submission.id)
         rows = session.scalars(
@@ -274,8 +281,17 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
             .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
             .order_by(ProposalRecord.ordinal)
         ).all()
+        from intake.review import decision_fields
+
+        decided = decision_fields(session, submission)
+        undecided = {"decision": None, "reason_code": None, "decided_by": None}
         result = [
-            json.loads(services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id))
+            {
+                **json.loads(
+                    services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id)
+                ),
+                **decided.get(row.proposal_id, undecided),
+            }
             for row in rows
         ]
         audit.append(

@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
 
-from intake import audit
+from intake import audit, review
 from intake.models import (
     DataKeyRecord,
     DocumentVersion,
@@ -336,7 +336,12 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         )
         try:
             _store_proposals(services, session, submission_id, revision, fields_key, analysis.proposals)
-            notes = {"needs_review": list(analysis.needs_review), "warnings": list(analysis.warnings)}
+            notes = {
+                "needs_review": list(analysis.needs_review),
+                "warnings": list(analysis.warnings),
+                # agency names the analysis kept; the final render's verification needs them again
+                "kept_phrases": list(getattr(analysis, "kept_phrases", ())),
+            }
             result = session.execute(
                 update(Submission)
                 .where(_owned(submission_id, owner))
@@ -436,3 +441,155 @@ def _store_proposals(
             )
         )
     session.flush()
+
+
+# -- the final render (issue 4) -----------------------------------------------------------------------
+def finalise_submission(submission_id: str, *, context: WorkerContext | None = None) -> dict[str, Any]:
+    """Render, verify and store the publication-ready PDF of an approved review. IDs only; idempotent.
+
+    Runs only while the submission is ``approving``; the approval's timestamp is the token, so a
+    re-run, a duplicate job or a review reopened meanwhile (the Panel asked for more redaction) writes
+    nothing. The original is decrypted in memory; what is redacted is the machine proposals a human
+    accepted plus the manual ones, and the rejected ones are passed as ``kept`` so verification does not
+    demand their text vanish. If verification fails the submission goes back to review with a reason
+    that names channels and categories, never text. A previous final of the same revision (reopened
+    and approved again) is replaced and its data key shredded.
+    """
+    ctx = context or worker_context.current()
+    services = ctx.services
+    with ctx.session() as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            return {"submission_id": submission_id, "outcome": "missing"}
+        if submission.purged_at is not None:
+            return {"submission_id": submission_id, "outcome": "purged"}
+        if submission.status != "approving":
+            return {"submission_id": submission_id, "outcome": "not_approving", "status": submission.status}
+        token = submission.approved_at
+        revision, document_kind = submission.revision, submission.document_kind
+        original = session.scalars(
+            select(DocumentVersion).where(
+                DocumentVersion.submission_id == submission_id,
+                DocumentVersion.revision == revision,
+                DocumentVersion.role == "original",
+            )
+        ).one()
+        data = load_document(services, session, original)
+        fields_key = services.keys.fields_key(session, submission_id)
+        register = None
+        if submission.register_enc:
+            register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
+        notes: dict[str, Any] = {}
+        if submission.warnings_enc:
+            notes = json.loads(services.keys.open_field(fields_key, submission_id, "notes", submission.warnings_enc))
+        redact, kept, undecided = review.chosen_proposals(services, session, submission)
+    kept_phrases = notes.get("kept_phrases")
+    if kept_phrases is None:  # processed before kept phrases were stored
+        kept_phrases = _kept_phrases(services.settings.engine_profile, data)
+    log.info("finalising", extra={"submission_id": submission_id, "redact": len(redact), "kept": len(kept)})
+    try:
+        final = ctx.engine.render(data, redact, kept=kept, kept_phrases=kept_phrases, register=register)
+    except (VerificationFailed, UnsupportedDocumentError) as exc:
+        del data, register
+        return _back_to_review(ctx, submission_id, token, exc)
+    del data, register
+
+    with ctx.session() as session, session.begin():
+        claimed = session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == "approving", Submission.approved_at == token)
+            .values(status="approved", review_note=None, processed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return {"submission_id": submission_id, "outcome": "superseded"}
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        old_blobs = _shred_versions(session, submission_id, revision, "final")
+        version = store_document(
+            services, session, submission, "final", final, CONTENT_TYPES["pdf" if document_kind == "pdf" else "text"]
+        )
+        try:
+            audit.append(
+                session,
+                "review.finalised",
+                submission_id=submission_id,
+                partnership_id=submission.partnership_id,
+                details={
+                    "final": version.id,
+                    "redacted": len(redact),
+                    "kept": len(kept),
+                    "undecided": undecided,
+                    "by_category": dict(sorted(Counter(p.category for p in redact).items())),
+                    "revision": revision,
+                    "sha256": version.sha256,
+                },
+            )
+            session.flush()
+        except BaseException:
+            services.store.delete(version.id)
+            raise
+    for name in old_blobs:
+        services.store.delete(name)
+    log.info("finalised", extra={"submission_id": submission_id, "final": version.id})
+    return {"submission_id": submission_id, "outcome": "approved", "final": version.id}
+
+
+def _back_to_review(ctx: WorkerContext, submission_id: str, token: Any, exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, VerificationFailed):
+        channels = sorted({channel for channel, _category in exc.survivors})
+        categories = sorted({category for _channel, category in exc.survivors})
+        note = (
+            "The final PDF could not be verified: redacted text survived"
+            + (f" in {', '.join(channels)}" if channels else "")
+            + (f" ({', '.join(categories)})" if categories else "")
+            + ". Check the decisions (a rejected mention may share its text with an accepted one, or a"
+            " box may cut through a word), then complete the review again."
+        )
+        reason = "verification_failed"
+    else:
+        note = f"The final PDF could not be rendered: {exc}. Complete the review again or ask for a new upload."
+        reason = "render_failed"
+    with ctx.session() as session, session.begin():
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.status != "approving" or submission.approved_at != token:
+            return {"submission_id": submission_id, "outcome": "superseded"}
+        review.reopen(session, submission, note=note, reason=reason, actor=audit.SYSTEM)
+    log.warning("final render failed; back to review", extra={"submission_id": submission_id, "error": reason})
+    return {"submission_id": submission_id, "outcome": "returned_to_review", "reason": reason}
+
+
+def _shred_versions(session: Any, submission_id: str, revision: int, role: str) -> list[str]:
+    """Drop the version rows of one role and destroy their data keys; returns the blob names to delete
+    once the transaction has committed."""
+    old = session.scalars(
+        select(DocumentVersion).where(
+            DocumentVersion.submission_id == submission_id,
+            DocumentVersion.revision == revision,
+            DocumentVersion.role == role,
+        )
+    ).all()
+    names = []
+    for version in old:
+        key = session.get(DataKeyRecord, version.data_key_id)
+        if key is not None:
+            key.wrapped, key.destroyed_at = None, utcnow()
+        names.append(version.id)
+        session.delete(version)
+    session.flush()
+    return names
+
+
+def _kept_phrases(profile: str, data: bytes) -> list[str]:
+    """Agency names (as the analysis keeps them) recomputed from the text, for older submissions."""
+    from redaction.extract import extract_pdf, extract_text
+    from redaction.policy import load_policy
+    from redaction.resolve import agency_ranges
+    from redaction.sniff import detect_kind, open_pdf
+
+    if detect_kind(data) == "text":
+        extracted = extract_text(data.decode("utf-8"))
+    else:
+        with open_pdf(data) as doc:
+            extracted = extract_pdf(doc, None)
+    return sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, load_policy(profile))})

@@ -16,6 +16,7 @@ from rq import Queue, Retry
 from config.settings import Settings
 
 JOB = "worker.jobs.process_submission"
+FINALISE_JOB = "worker.jobs.finalise_submission"
 
 
 def connect(settings: Settings) -> Redis:
@@ -55,3 +56,19 @@ def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
         return job.id
 
     return enqueue
+
+
+def enqueue_finalise(settings: Settings, connection: Redis, submission_id: str) -> str:
+    """Queue the final render of an approved submission (IDs only); returns the RQ job id. The job is
+    idempotent, so a retry or a duplicate from the recovery sweep is harmless."""
+    job = processing_queue(settings, connection).enqueue(
+        FINALISE_JOB,
+        submission_id,
+        job_id=f"{settings.queue_name}-finalise-{submission_id}-{uuid.uuid4().hex[:8]}",
+        retry=Retry(max=max(settings.job_max_attempts - 1, 0)) if settings.job_max_attempts > 1 else None,
+        job_timeout=settings.job_timeout_seconds,
+        result_ttl=3600,
+        failure_ttl=7 * 24 * 3600,
+        description=f"finalise submission {submission_id}",
+    )
+    return job.id

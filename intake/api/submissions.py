@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from flask import Response, current_app, g, jsonify, request
+from flask import session as cookie_session
+from flask_wtf.csrf import CSRFError, validate_csrf
+from wtforms.validators import ValidationError
 
 from intake import submissions
 from intake.api import api
@@ -10,9 +13,13 @@ from intake.app import services_of
 from intake.auth import AuthenticationError, Principal, principal_from_token
 from intake.http import document_response, read_upload
 
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
 
 def _principal() -> Principal:
     header = request.headers.get("Authorization", "")
+    if not header and cookie_session.get("uid"):
+        return _session_principal()
     scheme, _, token = header.partition(" ")
     if scheme.lower() != "bearer" or not token.strip():
         raise AuthenticationError()
@@ -20,6 +27,23 @@ def _principal() -> Principal:
     with services.sessions() as session, session.begin():
         principal = principal_from_token(session, token.strip())
     g.principal = principal
+    return principal
+
+
+def _session_principal() -> Principal:
+    """The review screen calls the API with its session cookie. A cookie is sent by the browser on its
+    own, so unlike a bearer token it needs CSRF protection: unsafe methods must carry the page's token."""
+    from intake.web.session import current_principal
+
+    principal = current_principal()
+    if principal is None:
+        raise AuthenticationError()
+    if request.method not in SAFE_METHODS:
+        token = request.headers.get("X-CSRFToken") or request.headers.get("X-CSRF-Token")
+        try:
+            validate_csrf(token)
+        except ValidationError as exc:
+            raise CSRFError(str(exc)) from None
     return principal
 
 
