@@ -15,6 +15,7 @@ finding maps back to the rectangles to redact, in every fragment.
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Callable
@@ -53,14 +54,18 @@ class ExtractedDocument:
     #: boxes of invisible text, removed whole whatever detection finds
     invisible: list[Loc] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+    _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def ranges(self, channel: str) -> list[tuple[int, int]]:
         return [(p.start, p.end) for p in self.pieces if p.channel == channel]
 
     def piece_at(self, offset: int) -> Piece | None:
-        for piece in self.pieces:
-            if piece.start <= offset < piece.end:
-                return piece
+        """The piece holding ``offset`` (pieces are in text order and do not overlap)."""
+        if self._starts is None or len(self._starts) != len(self.pieces):
+            self._starts = [p.start for p in self.pieces]
+        index = bisect.bisect_right(self._starts, offset) - 1
+        if index >= 0 and offset < self.pieces[index].end:
+            return self.pieces[index]
         return None
 
 
