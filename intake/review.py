@@ -88,6 +88,11 @@ def _require_role(principal: Principal, role: str, action: str) -> None:
         raise access.Forbidden(f"only a {role} can {action}")
 
 
+def _require_secretariat(principal: Principal) -> None:
+    if not principal.is_secretariat:
+        raise access.Forbidden("only the Secretariat views page images")
+
+
 def _load(session: Session, principal: Principal, submission_id: str, resource: access.Resource) -> Submission:
     submission = access.check(principal, session.get(Submission, submission_id), resource)
     if submission.purged_at is not None:
@@ -148,12 +153,13 @@ def open_payload(services: Services, key: DataKey, submission_id: str, row: Prop
 
 
 def chosen_proposals(
-    services: Services, session: Session, submission: Submission
+    services: Services, session: Session, submission: Submission, *, redact_undecided: bool = True
 ) -> tuple[list[Proposal], list[Proposal], int]:
-    """(to redact, rejected, undecided) for the current revision.
+    """(to redact, rejected, undecided count) for the current revision.
 
     To redact: machine proposals accepted by a human and manual ones (unless a human rejected them).
-    Undecided machine proposals are redacted too: if one slipped through, fail closed, never publish it.
+    For the final render undecided machine proposals are redacted too: if one slipped past completion,
+    fail closed rather than publish it. The live preview shows only what a human chose.
     """
     key = services.keys.fields_key(session, submission.id)
     decisions = _decisions(session, submission)
@@ -165,6 +171,8 @@ def chosen_proposals(
         decision = decisions.get(row.proposal_id)
         if decision is None and row.source != "manual":
             undecided += 1
+            if not redact_undecided:
+                continue
         if decision is not None and decision.action == "reject":
             kept.append(proposal)
         else:
@@ -224,10 +232,9 @@ def _queue_item(
 
 # -- pages --------------------------------------------------------------------------------------------
 def pages(services: Services, principal: Principal, submission_id: str) -> list[dict[str, Any]]:
-    if not principal.is_secretariat:
-        raise access.Forbidden("only the Secretariat views page images")
     with services.sessions() as session:
         submission = _load(session, principal, submission_id, "original")
+        _require_secretariat(principal)
         if submission.document_kind != "pdf":
             raise NotReady("page images exist for PDF documents only")
         sizes = doc_review.page_sizes(_original(services, session, submission))
@@ -238,18 +245,17 @@ def page_image(
     services: Services, principal: Principal, submission_id: str, page: int, *, preview: bool, dpi: int
 ) -> bytes:
     """A PNG of one page (with ``preview``, the accepted and manual redactions applied); audited."""
-    if not principal.is_secretariat:
-        raise access.Forbidden("only the Secretariat views page images")
     if not doc_review.MIN_DPI <= dpi <= doc_review.MAX_DPI:
         raise ReviewError(f"dpi must be between {doc_review.MIN_DPI} and {doc_review.MAX_DPI}")
     with services.sessions() as session, session.begin():
         submission = _load(session, principal, submission_id, "original")
+        _require_secretariat(principal)
         if submission.document_kind != "pdf":
             raise NotReady("page images exist for PDF documents only")
         data = _original(services, session, submission)
         chosen: list[Proposal] = []
         if preview:
-            chosen, _kept, _undecided = chosen_proposals(services, session, submission)
+            chosen, _kept, _undecided = chosen_proposals(services, session, submission, redact_undecided=False)
         try:
             png = doc_review.page_image(data, page, proposals=chosen, dpi=dpi)
         except UnsupportedDocumentError as exc:
