@@ -21,8 +21,9 @@
 
   // Fixed colours for the common categories, the rest take the next free one (CSS classes c0..c11).
   var KNOWN = ["PERSON", "NICKNAME", "ADDRESS", "POSTCODE", "DATE_OF_BIRTH", "SCHOOL", "HEALTH_FACILITY",
-    "PHONE", "EMAIL", "CASE_REFERENCE", "MANUAL_BOX", "MANUAL"];
-  var PALETTE_SIZE = 12;
+    "PHONE", "EMAIL", "CASE_REFERENCE", "MANUAL_BOX", "MANUAL", "NHS_NUMBER", "NI_NUMBER", "IMAGE_TEXT",
+    "HIDDEN_TEXT"];
+  var PALETTE_SIZE = 18;
   var REJECT_REASON = "not_identifying";
   var MIN_BOX_POINTS = 3;
 
@@ -34,8 +35,7 @@
     groupOf: {},        // proposal id -> group
     colours: {},        // category -> class
     selected: -1,
-    status: root.getAttribute("data-status"),
-    busy: false
+    status: root.getAttribute("data-status")
   };
 
   var reasonLabels = {};
@@ -57,6 +57,7 @@
       options.headers["Content-Type"] = "application/json";
       options.body = JSON.stringify(body);
     }
+    busy(1);
     return fetch(target, options).then(function (response) {
       return response.text().then(function (text) {
         var data = {};
@@ -69,7 +70,13 @@
         }
         return data;
       });
-    });
+    }).then(function (data) { busy(-1); return data; }, function (error) { busy(-1); throw error; });
+  }
+
+  var pending = 0;
+  function busy(delta) {  // aria-busy while requests are in flight (assistive technology and tests wait on it)
+    pending += delta;
+    if (pending > 0) { root.setAttribute("aria-busy", "true"); } else { root.removeAttribute("aria-busy"); }
   }
 
   function say(text, kind) {
@@ -96,7 +103,10 @@
   function colourOf(category) {
     if (!state.colours[category]) {
       var index = KNOWN.indexOf(category);
-      if (index < 0) { index = KNOWN.length + Object.keys(state.colours).length; }
+      if (index < 0) {  // the rarer categories share the last colours
+        var others = Object.keys(state.colours).filter(function (c) { return KNOWN.indexOf(c) < 0; }).length;
+        index = KNOWN.length + (others % (PALETTE_SIZE - KNOWN.length));
+      }
       state.colours[category] = "c" + (index % PALETTE_SIZE);
     }
     return state.colours[category];
@@ -633,7 +643,7 @@
         say("Review marked complete. A different person with the approver role must now approve it.", "ok");
       }).catch(function (error) {
         if (error.status === 409) {
-          say("Not yet complete: " + error.message + " Decide every open proposal first.", "bad");
+          say("Not yet complete: " + error.message.replace(/\.$/, "") + ". Decide every open proposal first.", "bad");
         } else {
           failed("The review could not be marked complete")(error);
         }
@@ -671,7 +681,8 @@
         window.setTimeout(function () { watchApproval(tries + 1); }, 1500);
       } else {
         approveButton.disabled = false;
-        say("The final PDF was not produced: " + (detail.failure_reason || "status is now " + detail.status) +
+        var why = detail.review_note || detail.failure_reason || "status is now " + detail.status;
+        say("The final PDF was not produced: " + String(why).replace(/\.$/, "") +
           ". The submission is back with the reviewer.", "bad");
       }
     }).catch(function () {
