@@ -70,7 +70,7 @@ class CheckpointVerifier:
     def from_vkey(cls, vkey: str) -> CheckpointVerifier:
         """Parse ``name+hexkeyid+base64(0x01||public)`` (the signed-note verifier key string)."""
         try:
-            name, hex_id, encoded = vkey.strip().split("+")
+            name, hex_id, encoded = vkey.strip().split("+", 2)  # base64 may itself contain "+"
             raw = base64.b64decode(encoded, validate=True)
         except (ValueError, binascii.Error):
             raise CheckpointError("verifier key must look like name+keyid+base64key") from None

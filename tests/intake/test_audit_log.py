@@ -338,6 +338,13 @@ def test_when_verified_with_another_key_then_the_stored_checkpoints_fail(log, si
         verify(session, other.verifier)
 
 
+def test_verifier_keys_round_trip_even_when_their_base64_contains_plus():
+    for _ in range(32):  # a random key's base64 contains "+" about 40% of the time
+        signer = CheckpointSigner.from_seed("example.org/log", new_seed())
+        parsed = CheckpointVerifier.from_vkey(signer.verifier.vkey)
+        assert parsed.public == signer.verifier.public and parsed.key_id == signer.verifier.key_id
+
+
 def test_the_signing_key_file_is_private_and_stable(settings):
     first = signer_from_settings(settings)
     assert settings.audit_key_file.stat().st_mode & 0o777 == 0o600
