@@ -393,6 +393,10 @@
       if (row) {
         row.classList.remove("open", "accept", "reject");
         row.classList.add(s);
+        var yes = row.querySelector("button.accept");
+        var no = row.querySelector("button.reject");
+        if (yes) { yes.setAttribute("aria-pressed", s === "accept" ? "true" : "false"); }
+        if (no) { no.setAttribute("aria-pressed", s === "reject" ? "true" : "false"); }
         var tag = row.querySelector(".reason-tag");
         tag.textContent = s === "open" ? "" : (s === "accept" ? "redacted" : "kept") +
           (p.reason_code ? " · " + (reasonLabels[p.reason_code] || p.reason_code) : "");
@@ -469,7 +473,7 @@
       select(Math.min(state.selected + 1, state.proposals.length - 1), true);
     } else if (key === "k") {
       select(Math.max(state.selected - 1, 0), true);
-    } else if ((key === "a" || key === "r") && canDecide && state.selected >= 0) {
+    } else if ((key === "a" || key === "r") && canDecide && decidable() && state.selected >= 0) {
       var p = state.proposals[state.selected];
       decide([p], key === "a" ? "accept" : "reject").then(function (ok) {
         if (ok) { select(nextOpen(state.selected), true); }
@@ -526,6 +530,7 @@
       Object.keys(touched).forEach(function (key) { refreshGroup(touched[key]); });
       refreshPreviews(Object.keys(pages).map(Number));
       updateCounts(result.open_proposals);
+      if (result.status) { setStatus(result.status); }
       var verb = decision === "accept" ? "Accepted" : "Rejected";
       say(verb + " " + items.length + (items.length === 1 ? " proposal." : " proposals."), "ok");
       return true;
@@ -541,6 +546,7 @@
       return reloadProposals().then(function () {
         refreshPreviews(pages.length ? pages : state.pages.map(function (p) { return p.number; }));
         updateCounts(result.open_proposals);
+        if (result.status) { setStatus(result.status); }
         say(done(result), "ok");
       });
     }).catch(failed("The manual redaction was not saved"));
@@ -560,7 +566,7 @@
     }
     var startBox = -1;
     frame.addEventListener("pointerdown", function (event) {
-      if (event.button !== 0) { return; }
+      if (event.button !== 0 || !decidable()) { return; }
       start = point(event);
       startBox = boxIndex(event.target);
       rubber = el("div", "rubber");
@@ -626,12 +632,32 @@
   });
 
   // -- four eyes ----------------------------------------------------------------------------------
+  var DECIDABLE = { proposed: true, in_review: true };
+  var STAGE = {
+    completed: "Review complete. Waiting for approval by a different person with the approver role.",
+    approving: "Approved: the final PDF is being rendered and verified.",
+    approved: "Approved for publication.",
+    published: "Published."
+  };
+
+  function decidable() { return DECIDABLE[state.status] === true; }
+
   function setStatus(status) {
     state.status = status;
     var badge = document.getElementById("status");
     badge.textContent = String(status).replace(/_/g, " ");
     badge.className = "status status-" + status;
     document.getElementById("final-link").hidden = status !== "approved";
+    // Decisions are open only while the review is; the server enforces the same (409).
+    root.classList.toggle("locked", !decidable());
+    var stage = document.getElementById("stage");
+    stage.textContent = STAGE[status] || "";
+    stage.hidden = !STAGE[status];
+    if (completeButton) { completeButton.disabled = !decidable(); }
+    if (approveButton) { approveButton.disabled = status !== "completed"; }
+    if (occurrenceForm) {
+      Array.prototype.forEach.call(occurrenceForm.elements, function (e) { e.disabled = !decidable(); });
+    }
   }
 
   var completeButton = document.getElementById("complete");
@@ -647,7 +673,7 @@
         } else {
           failed("The review could not be marked complete")(error);
         }
-      }).then(function () { completeButton.disabled = false; });
+      }).then(function () { completeButton.disabled = !decidable(); });
     });
   }
 
@@ -660,7 +686,7 @@
         say("Approved. The final PDF is being rendered and verified…", "info");
         watchApproval(0);
       }).catch(function (error) {
-        approveButton.disabled = false;
+        approveButton.disabled = state.status !== "completed";
         if (error.status === 403) {
           say("You cannot approve this submission: " + error.message, "bad");
         } else if (error.status === 409) {
@@ -680,7 +706,6 @@
       } else if (detail.status === "approving" && tries < 400) {
         window.setTimeout(function () { watchApproval(tries + 1); }, 1500);
       } else {
-        approveButton.disabled = false;
         var why = detail.review_note || detail.failure_reason || "status is now " + detail.status;
         say("The final PDF was not produced: " + String(why).replace(/\.$/, "") +
           ". The submission is back with the reviewer.", "bad");
@@ -690,5 +715,6 @@
     });
   }
 
+  setStatus(state.status);
   load();
 }());

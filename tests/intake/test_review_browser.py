@@ -254,6 +254,13 @@ def test_review_complete_approve_and_the_final_pdf_scores_without_leaks(
     page.keyboard.press("k")
     page.keyboard.press("j")
     assert page.locator(".mention.selected").count() == 1
+    chosen = page.locator(".mention.selected").get_attribute("data-id")
+    assert chosen != rejected["id"]
+    page.keyboard.press("a")
+    idle(page)
+    page.locator(f'.mention.accept[data-id="{chosen}"]').wait_for()
+    assert page.locator(f'.mention[data-id="{chosen}"] button.accept').get_attribute("aria-pressed") == "true"
+    assert page.locator("#status").inner_text() == "in review"
 
     # Accept every mention of the most-mentioned entity with one click.
     accept_entity = page.get_by_role("button", name=re.compile(r"^Accept all \d+ mentions of ")).first
@@ -340,14 +347,18 @@ def test_review_complete_approve_and_the_final_pdf_scores_without_leaks(
     page.get_by_role("button", name="Mark review complete").click()
     page.get_by_role("alert").filter(has_text="Review marked complete").wait_for()
     assert page.locator("#status").inner_text() == "completed"
+    assert page.locator(".decide").first.is_hidden(), "a completed review offers no decision buttons"
+    assert page.get_by_role("button", name="Mark review complete").is_disabled()
     log_out(page)
 
     # The approver, a different person, approves.
     log_in(page, server, world.accounts["approver"], f"/review/{sid}")
     assert page.get_by_role("button", name="Mark review complete").count() == 0
+    assert "Waiting for approval by a different person" in page.locator("#stage").inner_text()
     page.get_by_role("button", name="Approve for publication").click()
     page.get_by_role("alert").filter(has_text="final, verified PDF is ready").wait_for(timeout=300_000)
     shot(page, "5-approved")
+    assert page.get_by_role("button", name="Approve for publication").is_disabled()
     assert wait_status(client, world.headers("approver"), sid, ("approved",), timeout=10)["status"] == "approved"
     with page.expect_download() as download:
         page.get_by_role("link", name="Download the final PDF").click()
