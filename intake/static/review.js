@@ -127,9 +127,19 @@
 
   // -- loading ------------------------------------------------------------------------------------
   function load() {
-    Promise.all([api("GET", url("pages")), api("GET", url("proposals"))]).then(function (results) {
-      document.getElementById("pages-loading").remove();
-      buildPages(results[0].pages || []);
+    // A plain-text draft has no page images (409): its proposals are still reviewed from the list.
+    var pages = api("GET", url("pages")).then(function (data) { return data.pages || []; }, function (error) {
+      if (error.status === 409) { return error; }
+      throw error;
+    });
+    Promise.all([pages, api("GET", url("proposals"))]).then(function (results) {
+      var loading = document.getElementById("pages-loading");
+      if (results[0] instanceof Error) {
+        loading.textContent = "No page images: " + results[0].message + ". Decide on the proposals in the list.";
+      } else {
+        loading.remove();
+        buildPages(results[0]);
+      }
       setProposals(results[1].proposals || []);
       if (state.proposals.length && state.selected < 0) { state.selected = 0; markSelected(false); }
     }).catch(function (error) {
@@ -264,7 +274,11 @@
     });
     state.groups = order.map(function (key) {
       var g = groups[key];
-      g.name = Object.keys(g.names).sort(function (a, b) {
+      var names = Object.keys(g.names);
+      // "person:isla hollins" names its entity; otherwise the text seen most often (longest on a tie).
+      var named = key.indexOf(":") > 0 ? key.slice(key.indexOf(":") + 1) : "";
+      var exact = names.filter(function (n) { return n.toLowerCase() === named; })[0];
+      g.name = exact || names.sort(function (a, b) {
         return (g.names[b] - g.names[a]) || (b.length - a.length);
       })[0];
       return g;
@@ -441,6 +455,7 @@
       node.removeAttribute("aria-current");
     });
     var p = state.proposals[state.selected];
+    showContext(p);
     if (!p) { return; }
     var boxes = pagesBox.querySelectorAll('.box[data-id="' + cssEscape(p.id) + '"]');
     Array.prototype.forEach.call(boxes, function (box) { box.classList.add("selected"); });
@@ -459,6 +474,27 @@
       if (boxes.length) { boxes[0].scrollIntoView({ block: "center", inline: "nearest" }); }
       if (row) { row.scrollIntoView({ block: "nearest" }); }
     }
+  }
+
+  // The selected proposal in its sentence: the engine marks the finding with [brackets] in ``context``.
+  function showContext(p) {
+    var box = document.getElementById("current");
+    box.textContent = "";
+    if (!p) { box.hidden = true; return; }
+    box.hidden = false;
+    box.appendChild(el("span", "current-where", pageLabel(p) + " · " + human(p.category) + " · " + stateOf(p)));
+    var context = String(p.context || p.text || "").replace(/\s+/g, " ");
+    var open = context.indexOf("[");
+    var close = context.indexOf("]", open + 1);
+    var line = el("span", "current-context");
+    if (open >= 0 && close > open) {
+      line.appendChild(document.createTextNode("…" + context.slice(0, open)));
+      line.appendChild(el("mark", null, context.slice(open + 1, close)));
+      line.appendChild(document.createTextNode(context.slice(close + 1) + "…"));
+    } else {
+      line.textContent = context;
+    }
+    box.appendChild(line);
   }
 
   document.addEventListener("keydown", function (event) {
@@ -527,6 +563,7 @@
         touched[state.groupOf[p.id].key] = state.groupOf[p.id];
       });
       refreshBoxStates(items.map(function (p) { return p.id; }));
+      showContext(state.proposals[state.selected]);
       Object.keys(touched).forEach(function (key) { refreshGroup(touched[key]); });
       refreshPreviews(Object.keys(pages).map(Number));
       updateCounts(result.open_proposals);
