@@ -15,14 +15,15 @@ from typing import Any
 from flask import Response, current_app, render_template, request, url_for
 
 from intake import access, submissions
+from intake import review as review_service
 from intake.app import services_of
 from intake.auth import Principal
 from intake.http import document_response
+from intake.models import STATUSES
 from intake.web import web
 from intake.web.session import current_principal, login_required
 
-REVIEWER = "secretariat_reviewer"
-APPROVER = "secretariat_approver"
+REVIEWER, APPROVER = review_service.REVIEWER, review_service.APPROVER
 SECRETARIAT = frozenset({REVIEWER, APPROVER})
 
 # Shown in the reason-code select, in this order. Rejections always record ``not_identifying``.
@@ -35,18 +36,6 @@ REASON_CODES: tuple[tuple[str, str], ...] = (
     ("not_identifying", "Not identifying"),
 )
 
-QUEUE_STATUSES = (
-    "received",
-    "processing",
-    "proposed",
-    "in_review",
-    "completed",
-    "approving",
-    "approved",
-    "published",
-    "failed",
-)
-
 
 def _secretariat() -> Principal:
     principal = current_principal()
@@ -57,12 +46,8 @@ def _secretariat() -> Principal:
 
 
 def _queue(principal: Principal, status: str | None, partnership: str | None) -> list[dict[str, Any]]:
-    """The backend's queue (due dates, open proposals, urgency order): see docs/review-api.md."""
-    from intake import review as review_service  # the backend's module; imported late on purpose
-
-    return review_service.queue(  # type: ignore[no-any-return]
-        services_of(current_app), principal, status=status, partnership_id=partnership
-    )
+    """The same call as the API's queue: due dates, open proposals, urgency order, conflicts left out."""
+    return review_service.queue(services_of(current_app), principal, status=status, partnership_id=partnership)
 
 
 @web.get("/review")
@@ -76,7 +61,7 @@ def review_queue() -> str:
     # its own options.
     everything = items if not (status or partnership) else _queue(principal, None, None)
     partnerships = sorted({(i["partnership"]["id"], i["partnership"]["name"]) for i in everything}, key=lambda p: p[1])
-    statuses = sorted({i["status"] for i in everything} | set(QUEUE_STATUSES), key=_status_order)
+    statuses = sorted({i["status"] for i in everything} | set(STATUSES), key=_status_order)
     return render_template(
         "review_queue.html",
         items=items,
@@ -88,7 +73,7 @@ def review_queue() -> str:
 
 
 def _status_order(status: str) -> tuple[int, str]:
-    return (QUEUE_STATUSES.index(status) if status in QUEUE_STATUSES else len(QUEUE_STATUSES), status)
+    return (STATUSES.index(status) if status in STATUSES else len(STATUSES), status)
 
 
 @web.get("/review/<submission_id>")

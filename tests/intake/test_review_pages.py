@@ -196,3 +196,10 @@ def test_when_the_reviewer_declared_an_interest_then_404_and_an_audit_event(clie
     if hasattr(pytest.importorskip("intake.review"), "queue"):
         queue = client.get("/review").get_data(as_text=True)
         assert sid not in queue and other in queue
+
+
+def test_the_reason_codes_offered_are_the_ones_the_api_accepts():
+    from intake import review
+    from intake.web.review import REASON_CODES
+
+    assert tuple(code for code, _label in REASON_CODES) == review.REASON_CODES
