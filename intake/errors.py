@@ -13,6 +13,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.access import Forbidden, NotFound
+from intake.audit_log import AuditChainBroken, CheckpointInvalid
 from intake.auth import AccountLocked, AuthenticationError
 from intake.conflicts import ConflictError
 from intake.keys import DataKeyDestroyed
@@ -79,6 +80,14 @@ def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
     @app.errorhandler(DataKeyDestroyed)
     def purged(_exc: Exception) -> Response:
         return error_response(410, "purged", "this submission has been purged")
+
+    @app.errorhandler(AuditChainBroken)
+    @app.errorhandler(CheckpointInvalid)
+    def audit_broken(exc: Exception) -> Response:
+        # Our problem, not the client's: logged loudly (type only), answered without internals.
+        log.error("audit log failed verification", extra={"error": type(exc).__name__})
+        return error_response(503, "audit_unavailable",
+                              "The audit trail failed its integrity check; the Secretariat has been alerted.")
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

@@ -125,7 +125,21 @@ def recover(
         report.requeued.append(submission_id)
     if report.requeued or report.failed:
         log.info("recovery sweep", extra={"requeued": len(report.requeued), "failed": len(report.failed)})
+    _checkpoint(sessions, settings)
     return report
+
+
+def _checkpoint(sessions: sessionmaker[Session], settings: Settings) -> None:
+    """Every sweep signs a checkpoint of the audit log once enough entries have been added since the last
+    one (``SAFEPUB_AUDIT_CHECKPOINT_EVERY``): tampering is then provable against a signed root."""
+    from intake.audit_checkpoint import signer_from_settings
+    from intake.audit_log import AuditChainBroken, checkpoint_if_due
+
+    try:
+        with sessions() as session, session.begin():
+            checkpoint_if_due(session, signer_from_settings(settings), settings.audit_checkpoint_every)
+    except AuditChainBroken:
+        log.error("audit log failed verification: no checkpoint signed; run `safepub audit verify`")
 
 
 def _requeue(sessions: sessionmaker[Session], enqueue: Callable[[str], str], submission_id: str) -> None:

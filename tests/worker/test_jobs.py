@@ -275,3 +275,21 @@ def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, s
         thread.join()
     assert results.count("claimed") == 1, results
     assert status_of(services, sid).attempts == 1
+
+
+def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_checkpoint(services, settings,
+                                                                                          redis_conn):
+    import dataclasses
+
+    from intake import audit
+    from intake.audit_checkpoint import signer_from_settings
+    from intake.audit_log import verify
+    from intake.models import AuditCheckpoint
+
+    eager = dataclasses.replace(settings, audit_checkpoint_every=1)
+    with services.sessions() as session, session.begin():
+        audit.append(session, "test.event", details={"n": 1})
+    recover(services.sessions, eager, services.enqueue, redis_conn)
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) >= 1
+        verify(session, signer_from_settings(eager).verifier)  # the new checkpoint's signature verifies
