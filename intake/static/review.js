@@ -497,8 +497,10 @@
     box.appendChild(line);
   }
 
+  // Single-key shortcuts can be switched off (WCAG 2.1.4): speech input and some screen readers type letters.
+  var shortcutsToggle = document.getElementById("shortcuts-toggle");
   document.addEventListener("keydown", function (event) {
-    if (event.ctrlKey || event.metaKey || event.altKey) { return; }
+    if (event.ctrlKey || event.metaKey || event.altKey || !shortcutsToggle.checked) { return; }
     var target = event.target;
     var tag = target && target.tagName;
     if (tag === "INPUT" || tag === "SELECT" || tag === "TEXTAREA" || (target && target.isContentEditable)) {

@@ -256,6 +256,13 @@ def test_review_complete_approve_and_the_final_pdf_scores_without_leaks(
     assert page.locator(".mention.selected").count() == 1
     chosen = page.locator(".mention.selected").get_attribute("data-id")
     assert chosen != rejected["id"]
+    shortcuts = page.get_by_label("Single-key shortcuts")
+    shortcuts.uncheck()
+    page.locator("#pages").focus()
+    page.keyboard.press("j")
+    assert page.locator(".mention.selected").get_attribute("data-id") == chosen, "shortcuts switched off"
+    shortcuts.check()
+    page.locator("#pages").focus()
     page.keyboard.press("a")
     idle(page)
     page.locator(f'.mention.accept[data-id="{chosen}"]').wait_for()

@@ -89,7 +89,7 @@ def test_the_reviewer_gets_the_decision_tools_and_not_the_approve_button(client,
     for code in ("identifies_child", "identifies_family_member", "identifies_practitioner"):
         assert f'value="{code}"' in html
     assert "<kbd>j</kbd>" in html and "<kbd>a</kbd>" in html and "<kbd>r</kbd>" in html
-    assert 'id="preview-toggle"' in html
+    assert 'id="preview-toggle"' in html and 'id="shortcuts-toggle" checked' in html
     assert response.headers["Cache-Control"] == "no-store"
 
 
