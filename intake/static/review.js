@@ -89,6 +89,7 @@
     return function (error) {
       var text = error && error.message ? error.message : "something went wrong";
       if (error && error.status === 403) { text = "Not allowed: " + text; }
+      if (error && error.status === 401) { text = "your session has ended; log in again (your saved decisions are kept)"; }
       say(prefix + ": " + text, "bad");
     };
   }
