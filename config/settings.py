@@ -12,6 +12,7 @@ import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
 MB = 1024 * 1024
 
@@ -86,6 +87,18 @@ class Settings:
     audit_key: str | None = field(default=None, repr=False)
     audit_origin: str = "safepub.local/audit"
     audit_checkpoint_every: int = 100
+    # Archive handover (intake.handover, issue 5). Sinks: filesystem (default), http, s3.
+    archive_sinks: tuple[str, ...] = ("filesystem",)
+    archive_dir: Path | None = None  # default data_dir/archive
+    archive_url: str | None = None
+    archive_hmac_key: str | None = field(default=None, repr=False)
+    archive_timeout_seconds: int = 30
+    archive_s3_endpoint: str | None = None
+    archive_s3_bucket: str | None = None
+    archive_s3_prefix: str = ""
+    archive_s3_region: str = "us-east-1"
+    handover_max_attempts: int = 5
+    handover_backoff_seconds: int = 30  # attempt n waits base * 2**(n-1); 0 retries at once (tests)
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -132,6 +145,7 @@ class Settings:
             audit_key=env.get("SAFEPUB_AUDIT_KEY") or None,
             audit_origin=env.get("SAFEPUB_AUDIT_ORIGIN") or "safepub.local/audit",
             audit_checkpoint_every=_int(env, "SAFEPUB_AUDIT_CHECKPOINT_EVERY", 100),
+            **_archive_settings(env),
         )
 
     def __post_init__(self) -> None:
@@ -140,6 +154,8 @@ class Settings:
             object.__setattr__(self, "key_file", self.data_dir / "keyring.json")
         if self.storage_dir is None:
             object.__setattr__(self, "storage_dir", self.data_dir / "store")
+        if self.archive_dir is None:
+            object.__setattr__(self, "archive_dir", self.data_dir / "archive")
 
     @property
     def audit_key_file(self) -> Path:
@@ -161,6 +177,49 @@ class Settings:
                 "(`safepub run` generates a development one in $SAFEPUB_DATA_DIR/secret_key)"
             )
         return self.secret_key
+
+
+ARCHIVE_SINKS = ("filesystem", "http", "s3")
+
+
+def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The archive handover's variables. A sink that is switched on must be fully configured: the
+    worker would otherwise find out only when the first approved review is due to be sent."""
+    url = env.get("SAFEPUB_ARCHIVE_URL") or None
+    bucket = env.get("SAFEPUB_ARCHIVE_S3_BUCKET") or None
+    raw = env.get("SAFEPUB_ARCHIVE_SINKS")
+    if raw is None:  # default: the folder drop, plus whatever has been given an address
+        sinks = ["filesystem"] + (["http"] if url else []) + (["s3"] if bucket else [])
+    else:
+        sinks = [s.strip().lower() for s in raw.split(",") if s.strip() and s.strip().lower() != "none"]
+    unknown = [s for s in sinks if s not in ARCHIVE_SINKS]
+    if unknown:
+        raise ConfigurationError(f"SAFEPUB_ARCHIVE_SINKS: unknown sink(s) {', '.join(unknown)}; use {ARCHIVE_SINKS}")
+    key = env.get("SAFEPUB_ARCHIVE_HMAC_KEY") or None
+    if "http" in sinks:
+        if not url or not re.match(r"^https?://", url):
+            raise ConfigurationError("the http archive sink needs SAFEPUB_ARCHIVE_URL (an http:// or https:// URL)")
+        if not key or len(key) < 32:
+            raise ConfigurationError(
+                "the http archive sink needs SAFEPUB_ARCHIVE_HMAC_KEY: a shared secret of at least 32 characters"
+            )
+    if "s3" in sinks and not bucket:
+        raise ConfigurationError("the s3 archive sink needs SAFEPUB_ARCHIVE_S3_BUCKET")
+    archive_dir = env.get("SAFEPUB_ARCHIVE_DIR")
+    prefix = env.get("SAFEPUB_ARCHIVE_S3_PREFIX") or ""
+    return {
+        "archive_sinks": tuple(dict.fromkeys(sinks)),
+        "archive_dir": Path(archive_dir).expanduser().resolve() if archive_dir else None,
+        "archive_url": url,
+        "archive_hmac_key": key,
+        "archive_timeout_seconds": _int(env, "SAFEPUB_ARCHIVE_TIMEOUT", 30, minimum=1),
+        "archive_s3_endpoint": env.get("SAFEPUB_ARCHIVE_S3_ENDPOINT") or None,
+        "archive_s3_bucket": bucket,
+        "archive_s3_prefix": prefix,
+        "archive_s3_region": env.get("SAFEPUB_ARCHIVE_S3_REGION") or "us-east-1",
+        "handover_max_attempts": _int(env, "SAFEPUB_HANDOVER_MAX_ATTEMPTS", 5, minimum=1),
+        "handover_backoff_seconds": _int(env, "SAFEPUB_HANDOVER_BACKOFF_SECONDS", 30),
+    }
 
 
 def _read_secret_file(path: Path) -> str | None:

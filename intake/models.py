@@ -327,3 +327,46 @@ class JobRecord(Base):
     outcome: Mapped[str | None] = mapped_column(String(100))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandoverDelivery(Base):
+    """One document (or withdrawal notice) to one archive sink, and its receipt (intake.handover).
+
+    ``idempotency_key`` is fixed when the row is created and sent with every attempt, so a retry after a
+    lost response can never make the archive hold two copies. Clear columns only: ids, codes, hashes.
+    """
+
+    __tablename__ = "handover_delivery"
+    __table_args__ = (UniqueConstraint("sink", "idempotency_key", name="uq_handover_delivery_key"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(20))  # publication | withdrawal
+    sink: Mapped[str] = mapped_column(String(20))  # filesystem | http | s3
+    idempotency_key: Mapped[str] = mapped_column(String(80))
+    document_sha256: Mapped[str] = mapped_column(String(64))
+    # pending | sending | retrying | delivered | dead_letter | rejected | superseded
+    state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(String(80))
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    archive_ref: Mapped[str | None] = mapped_column(String(200))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class HandoverAttempt(Base):
+    """One try of one delivery: what happened (a code, an HTTP status), never what was sent."""
+
+    __tablename__ = "handover_attempt"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    delivery_id: Mapped[str] = mapped_column(ForeignKey("handover_delivery.id"), index=True)
+    attempt: Mapped[int] = mapped_column(Integer)
+    outcome: Mapped[str] = mapped_column(String(20))  # delivered | transient | permanent
+    status_code: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[str | None] = mapped_column(String(80))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
