@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from intake import access, audit, review
 from intake.auth import Principal
+from intake.handover.queue import enqueue_handover
 from intake.models import NonPublicationRequest, Submission, utcnow
 from intake.services import Services
 from intake.submissions import Purged, actor_of
@@ -156,12 +157,16 @@ def decide(
                 reason="panel_further_redaction",
                 actor=actor,
             )
-        return {
+        target = submission.id
+        result = {
             "id": record.id,
             "status": record.status,
             "outcome": record.outcome,
             "submission_status": submission.status,
         }
+    if outcome == "publish_as_is":  # issue 5: the held handover may go ahead (after the commit)
+        enqueue_handover(services.settings, services.redis, target)
+    return result
 
 
 def list_for_submission(services: Services, principal: Principal, submission_id: str) -> list[dict[str, Any]]:

@@ -30,6 +30,7 @@ from typing import Any
 from sqlalchemy import and_, delete, or_, select, update
 
 from intake import audit, review
+from intake.handover.queue import enqueue_handover
 from intake.models import (
     DataKeyRecord,
     DocumentVersion,
@@ -532,6 +533,7 @@ def finalise_submission(submission_id: str, *, context: WorkerContext | None = N
     for name in old_blobs:
         services.store.delete(name)
     log.info("finalised", extra={"submission_id": submission_id, "final": version.id})
+    enqueue_handover(services.settings, services.redis, submission_id)  # issue 5: on to the archive
     return {"submission_id": submission_id, "outcome": "approved", "final": version.id}
 
 
