@@ -203,3 +203,18 @@ def test_the_reason_codes_offered_are_the_ones_the_api_accepts():
     from intake.web.review import REASON_CODES
 
     assert tuple(code for code, _label in REASON_CODES) == review.REASON_CODES
+
+
+def test_when_a_review_was_sent_back_then_the_screen_and_the_queue_say_so(client, world, services, as_user):
+    from intake.models import Submission
+
+    sid = upload(client, world)
+    with services.sessions() as session, session.begin():
+        row = session.get(Submission, sid)
+        row.status, row.review_note = "in_review", "the final PDF failed verification; review the flagged pages"
+    as_user("reviewer")
+    screen = client.get(f"/review/{sid}").get_data(as_text=True)
+    assert "Back in review: the final PDF failed verification" in screen
+    assert 'data-status="in_review"' in screen
+    queue = client.get("/review").get_data(as_text=True)
+    assert ">returned</span>" in queue and "in review" in queue
