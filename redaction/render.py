@@ -48,17 +48,18 @@ def render_pdf(doc: pymupdf.Document, proposals: Iterable[Proposal]) -> bytes:
 
 
 def merge_rects(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
-    """Unions of boxes that overlap or touch on the same line."""
+    """Unions of boxes that overlap or touch on the same line (never bridging a gap between them:
+    the words between two redactions must survive)."""
     merged: list[list[float]] = []
-    for x0, y0, x1, y1 in sorted(rects, key=lambda r: (round(r[1]), r[0])):
-        if merged:
-            m = merged[-1]
+    for x0, y0, x1, y1 in sorted(rects, key=lambda r: (r[0], r[1])):
+        for m in merged:
             same_line = min(m[3], y1) - max(m[1], y0) > 0.6 * min(m[3] - m[1], y1 - y0)
-            if same_line and x0 <= m[2] + 1.0:
+            if same_line and x0 <= m[2] + 1.0 and x1 >= m[0] - 1.0:
                 m[0], m[1], m[2], m[3] = min(m[0], x0), min(m[1], y0), max(m[2], x1), max(m[3], y1)
-                continue
-        merged.append([x0, y0, x1, y1])
-    return [tuple(m) for m in merged]  # type: ignore[misc]
+                break
+        else:
+            merged.append([x0, y0, x1, y1])
+    return [(m[0], m[1], m[2], m[3]) for m in merged]
 
 
 def _add_redaction(page: pymupdf.Page, rect: pymupdf.Rect, proposal: Proposal) -> None:
