@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import threading
+import uuid
 from collections.abc import Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -272,29 +273,30 @@ def test_when_the_sink_is_s3_then_document_and_manifest_land_under_the_prefix_an
     client, world, services, settings, s3_endpoint
 ):
     s3 = _s3_client(s3_endpoint)
-    s3.create_bucket(Bucket="reviews")
+    bucket = f"reviews-{uuid.uuid4().hex[:12]}"  # moto's state is per process, shared by every test in it
+    s3.create_bucket(Bucket=bucket)
     sid = approved_submission(client, world, services)
     sink = S3Sink.from_settings(
-        settings.with_overrides(archive_s3_endpoint=s3_endpoint, archive_s3_bucket="reviews", archive_s3_prefix="pub/"),
+        settings.with_overrides(archive_s3_endpoint=s3_endpoint, archive_s3_bucket=bucket, archive_s3_prefix="pub/"),
         aws_access_key_id="test",
         aws_secret_access_key="test",
     )
     result = handover_submission(sid, context=context(services), sinks={"s3": sink})
     assert result["outcome"] == "published"
-    data = s3.get_object(Bucket="reviews", Key=f"pub/{sid}.pdf")["Body"].read()
-    manifest = json.loads(s3.get_object(Bucket="reviews", Key=f"pub/{sid}.json")["Body"].read())
+    data = s3.get_object(Bucket=bucket, Key=f"pub/{sid}.pdf")["Body"].read()
+    manifest = json.loads(s3.get_object(Bucket=bucket, Key=f"pub/{sid}.json")["Body"].read())
     assert hashlib.sha256(data).hexdigest() == manifest["sha256"] == final_version(services, sid).sha256
-    head = s3.head_object(Bucket="reviews", Key=f"pub/{sid}.pdf")
+    head = s3.head_object(Bucket=bucket, Key=f"pub/{sid}.pdf")
     assert head["ContentType"] == "application/pdf" and head["Metadata"]["sha256"] == manifest["sha256"]
     [receipt] = [d for a, d in events(services, sid) if a == "handover.receipt"]
-    assert receipt["reference"] == f"s3://reviews/pub/{sid}.json"
+    assert receipt["reference"] == f"s3://{bucket}/pub/{sid}.json"
 
     response = client.post(f"/api/v1/submissions/{sid}/withdraw", headers=world.headers("panel"))
     assert response.status_code == 202 and response.get_json()["status"] == "withdrawing"
     assert handover_submission(sid, context=context(services), sinks={"s3": sink})["outcome"] == "withdrawn"
-    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="reviews")["Contents"])
+    keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"])
     assert keys == [f"pub/{sid}.withdrawal.json"]
-    notice = json.loads(s3.get_object(Bucket="reviews", Key=keys[0])["Body"].read())
+    notice = json.loads(s3.get_object(Bucket=bucket, Key=keys[0])["Body"].read())
     assert notice["event"] == "withdrawal" and notice["withdrawn_sha256"] == manifest["sha256"]
     assert status(services, sid) == "withdrawn"
     assert [a for a, _ in events(services, sid)][-1] == "handover.withdrawn"
