@@ -46,6 +46,10 @@ STATUSES = (
     "approving",
     "approved",
     "published",
+    "handover_blocked",
+    "handover_failed",
+    "withdrawing",
+    "withdrawn",
     "failed",
 )
 VERSION_ROLES = ("original", "preview", "final")

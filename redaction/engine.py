@@ -23,7 +23,7 @@ from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
 from redaction.propose import build_proposals
-from redaction.register import Register, parse_register, register_terms
+from redaction.register import parse_register, register_terms
 from redaction.render import render_pdf, render_text
 from redaction.resolve import agency_ranges, resolve
 from redaction.sniff import detect_kind, open_pdf
@@ -128,10 +128,7 @@ class RedactionEngine:
                            kept_phrases: Iterable[str] = (), register: Any = None
                            ) -> tuple[bytes, VerificationReport]:
         proposals = list(proposals)
-        kept_texts = {p.text.lower() for p in kept}
-        items = {(p.text, p.category) for p in proposals if p.text and p.category not in NOT_VERIFIED}
-        items |= _register_items(parse_register(register))
-        forbidden = sorted((t, c) for t, c in items if t.lower() not in kept_texts)
+        forbidden = forbidden_items(proposals, kept=kept, register=register)
         allowed = list(kept_phrases)
         if detect_kind(data) == "text":
             output = render_text(data.decode("utf-8"), proposals)
@@ -157,10 +154,17 @@ class RedactionEngine:
         return output, analysis
 
 
-def _register_items(register: Register) -> set[tuple[str, str]]:
-    """What the partnership told us about the family must not survive (initials excepted: two capital
-    letters are too common to require their absence everywhere)."""
-    return {(t.text, t.category) for t in register_terms(register) if not t.case_sensitive and len(t.text) >= 2}
+def forbidden_items(proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
+                    register: Any = None) -> list[tuple[str, str]]:
+    """What must not survive anywhere in an output: the texts of the applied proposals and everything
+    in the partnership's register, minus texts a reviewer decided to keep. Used by the render's own
+    verification and again before handover (one rule, in one place)."""
+    kept_texts = {p.text.lower() for p in kept}
+    items = {(p.text, p.category) for p in proposals if p.text and p.category not in NOT_VERIFIED}
+    # initials are left out: two capital letters are too common to require their absence everywhere
+    items |= {(t.text, t.category) for t in register_terms(parse_register(register))
+              if not t.case_sensitive and len(t.text) >= 2}
+    return sorted((t, c) for t, c in items if t.lower() not in kept_texts)
 
 
 def _submit(stream: NerStream, offset: int, text: str) -> None:

@@ -88,7 +88,8 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
     worker = build_worker(settings)
-    worker.work(burst=args.burst, logging_level=settings.log_level)
+    # with_scheduler: delayed retries (handover backoff) are released by RQ's scheduler
+    worker.work(burst=args.burst, logging_level=settings.log_level, with_scheduler=True)
     return 0
 
 

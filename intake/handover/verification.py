@@ -1,6 +1,6 @@
 """Re-verify the stored final before it leaves: the document on disk is what gets published, so it is
 checked again with the engine's independent verifier (``redaction.verify``), against the same forbidden
-texts the final render was verified against (mirrors ``RedactionEngine.render_with_report``): the
+texts the final render was verified against (``redaction.engine.forbidden_items``): the
 accepted and manual proposals' texts, every term in the partnership's register, minus the texts a
 reviewer rejected; the agency names the analysis kept are allowed. A blob altered or swapped at rest, or
 a verifier that has since learnt a new channel, stops publication here.
@@ -23,8 +23,7 @@ from redaction.errors import VerificationFailed
 
 
 def forbidden_and_allowed(services: Services, session: Session, submission: Submission) -> tuple[list[Any], list[str]]:
-    from redaction.engine import NOT_VERIFIED
-    from redaction.register import parse_register, register_terms
+    from redaction.engine import forbidden_items
 
     redact, kept, _undecided = review.chosen_proposals(services, session, submission)
     key = services.keys.fields_key(session, submission.id)
@@ -34,15 +33,7 @@ def forbidden_and_allowed(services: Services, session: Session, submission: Subm
     notes: dict[str, Any] = {}
     if submission.warnings_enc:
         notes = json.loads(services.keys.open_field(key, submission.id, "notes", submission.warnings_enc))
-    kept_texts = {p.text.lower() for p in kept}
-    items = {(p.text, p.category) for p in redact if p.text and p.category not in NOT_VERIFIED}
-    items |= {
-        (t.text, t.category)
-        for t in register_terms(parse_register(register))
-        if not t.case_sensitive and len(t.text) >= 2
-    }
-    forbidden = sorted((t, c) for t, c in items if t.lower() not in kept_texts)
-    return forbidden, list(notes.get("kept_phrases") or ())
+    return forbidden_items(redact, kept=kept, register=register), list(notes.get("kept_phrases") or ())
 
 
 def reverify(
