@@ -10,7 +10,7 @@ import pytest
 from rq import Queue
 from sqlalchemy import func, select, update
 
-from intake.models import DocumentVersion, JobRecord, ProposalRecord, Submission, utcnow
+from intake.models import AuditEvent, DocumentVersion, JobRecord, ProposalRecord, Submission, utcnow
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
@@ -293,3 +293,21 @@ def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_ch
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) >= 1
         verify(session, signer_from_settings(eager).verifier)  # the new checkpoint's signature verifies
+
+
+def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_again_once(
+        client, world, services, settings, redis_conn):
+    long_ago = utcnow() - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds + 60)
+    submission_id = upload(client, world)
+    with services.sessions() as session, session.begin():
+        session.execute(update(Submission).where(Submission.id == submission_id)
+                        .values(status="approving", approved_at=long_ago, updated_at=long_ago))
+    first = recover(services.sessions, settings, services.enqueue, redis_conn)
+    second = recover(services.sessions, settings, services.enqueue, redis_conn)
+    assert first.finalise_requeued == [submission_id]
+    assert second.finalise_requeued == []  # the clock restarted: no flood of duplicates
+    queued = Queue(settings.queue_name, connection=redis_conn).get_job_ids()
+    assert sum("finalise" in job_id and submission_id in job_id for job_id in queued) == 1
+    with services.sessions() as session:
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == submission_id)).all()
+    assert "approval.finalise_requeued" in actions
