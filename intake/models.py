@@ -159,6 +159,10 @@ class Submission(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why the submission went back to review (written by us, never quoting the document).
     review_note: Mapped[str | None] = mapped_column(Text)
+    # A new version (revision > 1, intake.revisions): decisions carried over from the previous revision
+    # and manual boxes that could not be (positions change). Null until that revision is processed.
+    carried_over: Mapped[int | None] = mapped_column(Integer)
+    manual_boxes_dropped: Mapped[int | None] = mapped_column(Integer)
 
 
 class DataKeyRecord(Base):

@@ -102,21 +102,7 @@ def receive(
     title = (title or "").strip()
     if len(title) > MAX_TITLE:
         raise UploadError(f"the title is longer than {MAX_TITLE} characters")
-    if not data:
-        raise UploadError("the file is empty or missing (multipart field 'file')")
-    try:
-        document_kind = detect_kind(data)
-    except UnsupportedDocumentError as exc:
-        raise UnsupportedType(f"only PDF or UTF-8 text files are accepted: {exc}") from None
-    if register_raw is not None and register_raw.strip():
-        if len(register_raw) > MAX_REGISTER_BYTES:
-            raise InvalidRegister("the register is larger than 1 MB")
-        try:
-            parse_register(register_raw)
-        except RegisterError as exc:
-            raise InvalidRegister(str(exc)) from None
-    else:
-        register_raw = None
+    document_kind, register_raw = check_document(data, register_raw)
 
     digest = hashlib.sha256(data).hexdigest()
     submission_id = new_id()
@@ -158,6 +144,26 @@ def receive(
     )
     enqueue_processing(services, submission_id)
     return Received(submission_id, "received", digest)
+
+
+def check_document(data: bytes, register_raw: bytes | None) -> tuple[str, bytes | None]:
+    """The checks every upload of a document passes (first upload and new versions alike): returns the
+    sniffed document kind and the register (``None`` when absent or blank)."""
+    if not data:
+        raise UploadError("the file is empty or missing (multipart field 'file')")
+    try:
+        document_kind = detect_kind(data)
+    except UnsupportedDocumentError as exc:
+        raise UnsupportedType(f"only PDF or UTF-8 text files are accepted: {exc}") from None
+    if register_raw is None or not register_raw.strip():
+        return document_kind, None
+    if len(register_raw) > MAX_REGISTER_BYTES:
+        raise InvalidRegister("the register is larger than 1 MB")
+    try:
+        parse_register(register_raw)
+    except RegisterError as exc:
+        raise InvalidRegister(str(exc)) from None
+    return document_kind, register_raw
 
 
 def store_document(
@@ -230,6 +236,8 @@ def summary(services: Services, session: Session, submission: Submission) -> dic
         "sha256": submission.sha256,
         "size": submission.size,
         "revision": submission.revision,
+        "carried_over": submission.carried_over,
+        "manual_boxes_dropped": submission.manual_boxes_dropped,
         "page_count": submission.page_count,
         "proposal_count": submission.proposal_count,
         "needs_review_count": submission.needs_review_count,

@@ -7,7 +7,7 @@ from flask import session as cookie_session
 from flask_wtf.csrf import CSRFError, validate_csrf
 from wtforms.validators import ValidationError
 
-from intake import submissions
+from intake import revisions, submissions
 from intake.api import api
 from intake.app import services_of
 from intake.auth import AuthenticationError, Principal, principal_from_token
@@ -60,6 +60,16 @@ def upload() -> tuple[Response, int]:
         services, g.principal, data=upload.data, register_raw=upload.register, title=upload.title, kind=upload.kind
     )
     return jsonify(id=received.id, status=received.status, sha256=received.sha256), 202
+
+
+@api.post("/submissions/<submission_id>/versions")
+def upload_version(submission_id: str) -> tuple[Response, int]:
+    services = services_of(current_app)
+    upload = read_upload(request, services.settings.max_upload_bytes)
+    received = revisions.receive_version(
+        services, g.principal, submission_id, data=upload.data, register_raw=upload.register
+    )
+    return jsonify(id=received.id, status=received.status, sha256=received.sha256, revision=received.revision), 202
 
 
 @api.get("/submissions")
