@@ -29,7 +29,7 @@ from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
 
-from intake import audit, review
+from intake import audit, carryover, review
 from intake.handover.queue import enqueue_handover
 from intake.models import (
     DataKeyRecord,
@@ -314,11 +314,15 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         if submission.register_enc:
             register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
         document_kind = submission.document_kind
+        previous = carryover.previous_review(services, session, submission, fields_key)
 
     analysis = ctx.engine.analyze(
         data, register=register, profile=services.settings.engine_profile, progress=heartbeat.progress
     )
     preview = ctx.engine.render(data, analysis.proposals)
+    planned = None
+    if previous is not None:  # a new version: the previous review carries over to identical text
+        planned = carryover.plan(previous, analysis.proposals, data, ocr=_ocr(services.settings))
     del data, register
 
     counts = Counter(p.category for p in analysis.proposals)
@@ -337,6 +341,14 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         )
         try:
             _store_proposals(services, session, submission_id, revision, fields_key, analysis.proposals)
+            carried: dict[str, Any] = {}
+            if planned is not None:
+                carry = carryover.apply(services, session, submission, fields_key, planned)
+                carried = {
+                    "carried_over": carry["carried_over"],
+                    "manual_boxes_dropped": carry["manual_boxes_dropped"],
+                    "review_note": carryover.review_note(carry),
+                }
             notes = {
                 "needs_review": list(analysis.needs_review),
                 "warnings": list(analysis.warnings),
@@ -359,6 +371,7 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
                     warnings_enc=services.keys.seal_field(
                         fields_key, submission_id, "notes", json.dumps(notes).encode()
                     ),
+                    **carried,
                 )
                 .execution_options(synchronize_session=False)
             )
@@ -390,6 +403,15 @@ def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbe
         },
     )
     return {"submission_id": submission_id, "outcome": "proposed", "proposals": len(analysis.proposals)}
+
+
+def _ocr(settings: Any) -> Any:
+    """OCR for re-applying "every occurrence" redactions, as the review screen searches (intake.review)."""
+    if not settings.ocr:
+        return None
+    from redaction.ocr import OcrEngine
+
+    return OcrEngine()
 
 
 def _replace_previous_results(services: Any, session: Any, submission_id: str, revision: int) -> None:
