@@ -6,18 +6,28 @@ screen renders the submission's facts and the page skeleton; ``review.js`` then 
 (``docs/review-api.md``) with the session cookie and the CSRF token from the page. Access is checked
 here as well as in the API: a role that may not review gets 403, and a submission the caller may not
 see (another partnership's, or one they declared an interest in) is 404, so ids cannot be probed.
+
+The archive handover actions (issue 5) are plain form POSTs with the page's CSRF token: "Retry handover
+now" on a dead-lettered or blocked row (Secretariat), and "Withdraw" on a published row, which goes
+through a confirmation page (Panel or Secretariat). They call the same service functions as the API
+(``intake.handover.service``, which checks access and writes the audit events), enqueue the job the
+same way, and redirect back with a flashed message.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
-from flask import Response, current_app, render_template, request, url_for
+from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
 
 from intake import access, submissions
 from intake import review as review_service
 from intake.app import services_of
 from intake.auth import Principal
+from intake.handover import service as handover
+from intake.handover.queue import enqueue_handover
 from intake.http import document_response
 from intake.models import STATUSES
 from intake.web import web
@@ -69,6 +79,8 @@ def review_queue() -> str:
         partnership=partnership,
         partnerships=partnerships,
         statuses=statuses,
+        alert_statuses=handover.ALERT_STATUSES,
+        can_withdraw=principal.role in handover.WITHDRAWERS,
     )
 
 
@@ -109,3 +121,74 @@ def review_final(submission_id: str) -> Response:
     principal = _secretariat()
     data, content_type = submissions.read_document(services_of(current_app), principal, submission_id, "final")
     return document_response(data, content_type, submission_id, "final")
+
+
+# -- archive handover actions (issue 5) ---------------------------------------------------------------
+# What ``handover.request_withdrawal`` accepts; the queue offers the action on published rows only.
+WITHDRAWABLE = frozenset({"published", "approved", *handover.ALERT_STATUSES})
+
+
+def _back_to_queue() -> BaseResponse:
+    """The queue with the filters the action was posted from (hidden fields of the row's form)."""
+    args = {k: v for k in ("status", "partnership") if (v := (request.form.get(k) or "").strip())}
+    query = f"?{urlencode(args)}" if args else ""
+    return redirect(url_for("web.review_queue") + query, code=303)
+
+
+@web.post("/review/<submission_id>/handover/retry")
+@login_required
+def review_handover_retry(submission_id: str) -> BaseResponse:
+    """The queue's "Retry handover now": dead-lettered or blocked deliveries requeued with a fresh budget."""
+    principal = _secretariat()
+    services = services_of(current_app)
+    try:
+        result = handover.retry_now(services, principal, submission_id)
+    except handover.HandoverStateError as exc:
+        flash(f"Nothing was retried: {exc}.", "bad")
+        return _back_to_queue()
+    job = enqueue_handover(services.settings, services.redis, submission_id)
+    requeued = result["requeued"]
+    message = f"Handover retry requested ({requeued} deliver{'y' if requeued == 1 else 'ies'} requeued)"
+    if job is None and services.settings.archive_sinks:
+        message += "; the job queue is unavailable, so it will run when the queue is back"
+    flash(message + ".", "ok")
+    return _back_to_queue()
+
+
+@web.route("/review/<submission_id>/withdraw", methods=["GET", "POST"])
+@login_required
+def review_withdraw(submission_id: str) -> str | BaseResponse | tuple[str, int]:
+    """Withdraw a published review: a confirmation page, then the Panel's or the Secretariat's POST.
+    The service checks who may withdraw (403) and what may be (409); the page checks the confirmation."""
+    principal = current_principal()
+    assert principal is not None
+    services = services_of(current_app)
+    state = handover.status_of(services, principal, submission_id)  # 404 / 403 before anything is shown
+    if principal.role not in handover.WITHDRAWERS:
+        raise access.Forbidden("only the Panel or the Secretariat can withdraw a published review")
+    item = submissions.get_visible(services, principal, submission_id)
+    queue_url = url_for("web.review_queue") if principal.is_secretariat else None
+    error, code = None, 200
+    if request.method == "POST":
+        if request.form.get("confirm") != "yes":
+            error, code = "Tick the box to confirm the withdrawal.", 400
+        else:
+            try:
+                handover.request_withdrawal(services, principal, submission_id)
+            except handover.HandoverStateError as exc:
+                error, code = f"Nothing was withdrawn: {exc}.", 409
+            else:
+                enqueue_handover(services.settings, services.redis, submission_id)
+                flash("Withdrawal requested: a withdrawal notice is being sent to the archive.", "ok")
+                if principal.is_secretariat:
+                    return _back_to_queue()
+                return redirect(url_for("web.review_withdraw", submission_id=submission_id), code=303)
+    page = render_template(
+        "review_withdraw.html",
+        item=item,
+        state=state,
+        withdrawable=state["status"] in WITHDRAWABLE,
+        error=error,
+        queue_url=queue_url,
+    )
+    return page, code
