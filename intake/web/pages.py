@@ -7,6 +7,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from intake import access, submissions
 from intake.app import services_of
+from intake.handover.service import WITHDRAWERS
 from intake.http import document_response, read_upload
 from intake.models import SUBMISSION_KINDS
 from intake.web import web
@@ -38,7 +39,8 @@ def submission_page(submission_id: str) -> str:
     assert principal is not None
     item = submissions.get_visible(services_of(current_app), principal, submission_id)
     readable = access.READ.get(principal.role, frozenset())
-    return render_template("submission.html", item=item, principal=principal, readable=readable)
+    return render_template("submission.html", item=item, principal=principal, readable=readable,
+                           can_withdraw=principal.role in WITHDRAWERS)  # the Panel reaches withdrawal here
 
 
 @web.get("/submissions/<submission_id>/status.json")

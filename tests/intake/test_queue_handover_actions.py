@@ -267,3 +267,13 @@ def test_the_withdraw_page_offers_no_form_for_a_review_that_is_not_withdrawable(
     as_user("reviewer")
     html = client.get(f"/review/{rows['in_review']}/withdraw").get_data(as_text=True)
     assert "Only a published (or approved) review can be withdrawn" in html and 'name="confirm"' not in html
+
+
+@pytest.mark.parametrize(("who", "offered"), [("panel", True), ("reviewer", True), ("uploader_a", False)])
+def test_a_published_submission_page_offers_withdrawal_to_the_panel_and_secretariat_only(
+        client, world, as_user, rows, who, offered):
+    sid = rows["published"]
+    html = as_user(who).get(f"/submissions/{sid}").get_data(as_text=True)
+    assert (f'href="/review/{sid}/withdraw"' in html) is offered
+    in_review = as_user(who).get(f"/submissions/{rows['in_review']}").get_data(as_text=True)
+    assert "/withdraw" not in in_review  # only a published review can be withdrawn from here
