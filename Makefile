@@ -57,7 +57,7 @@ bench: install system-deps
 
 lint: install
 	$(VENV)/bin/ruff check intake redaction worker config tests
-	$(VENV)/bin/mypy redaction
+	$(VENV)/bin/mypy redaction intake worker config
 
 clean:
 	rm -rf $(VENV) .pytest_cache

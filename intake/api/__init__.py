@@ -6,7 +6,6 @@ from flask import Blueprint
 
 api = Blueprint("api", __name__, url_prefix="/api/v1")
 
-from intake.api import submissions  # noqa: E402,F401  (registers the routes)
-from intake.api import audit  # noqa: E402,F401  (evidence export, issue 4)
-from intake.api import review  # noqa: E402,F401  (the review workflow, docs/review-api.md)
-from intake.api import handover  # noqa: E402,F401  (archive handover, issue 5)
+# Importing the route modules registers their routes on ``api``: submissions and documents, the audit
+# evidence export, the review workflow (docs/review-api.md) and the archive handover.
+from intake.api import audit, handover, review, submissions  # noqa: E402,F401

@@ -3,8 +3,8 @@
 Each audit row gets its gap-free sequence number (the leaf index), the exact canonical entry bytes that
 were hashed, and the leaf hash SHA-256(0x00 || entry). Rows written before this revision are back-filled
 in id order with the same canonical form intake.audit uses, so the log is verifiable from its first row.
-``audit_head`` is the single row every append locks and advances; ``audit_checkpoint`` keeps every signed C2SP checkpoint note that ``safepub audit checkpoint`` or a
-periodic checkpoint produced.
+``audit_head`` is the single row every append locks and advances; ``audit_checkpoint`` keeps every
+signed C2SP checkpoint note that ``safepub audit checkpoint`` or a periodic checkpoint produced.
 
 Revision ID: 0002
 Revises: 0001
