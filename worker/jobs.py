@@ -28,6 +28,7 @@ from datetime import timedelta
 from typing import Any
 
 from sqlalchemy import and_, delete, or_, select, update
+from sqlalchemy.orm import Session
 
 from intake import audit, carryover, review
 from intake.handover.queue import enqueue_handover
@@ -39,6 +40,7 @@ from intake.models import (
     Submission,
     utcnow,
 )
+from intake.services import Services
 from intake.submissions import CONTENT_TYPES, load_document, store_document
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 from worker import context as worker_context
@@ -295,24 +297,31 @@ class _Heartbeat:
 
 
 # -- the work ----------------------------------------------------------------------------------------
+def _original_and_register(services: Services, session: Session, submission: Submission) -> tuple[bytes, Any, Any]:
+    """The current revision's original (decrypted, in memory only), the submission's fields key and its
+    register, as every job that renders needs them."""
+    original = session.scalars(
+        select(DocumentVersion).where(
+            DocumentVersion.submission_id == submission.id,
+            DocumentVersion.revision == submission.revision,
+            DocumentVersion.role == "original",
+        )
+    ).one()
+    data = load_document(services, session, original)
+    fields_key = services.keys.fields_key(session, submission.id)
+    register = None
+    if submission.register_enc:
+        register = services.keys.open_field(fields_key, submission.id, "register", submission.register_enc)
+    return data, fields_key, register
+
+
 def _run(ctx: WorkerContext, submission_id: str, owner: str, heartbeat: _Heartbeat) -> dict[str, Any]:
     services = ctx.services
     with ctx.session() as session:
         submission = session.get(Submission, submission_id)
         assert submission is not None
         revision = submission.revision
-        original = session.scalars(
-            select(DocumentVersion).where(
-                DocumentVersion.submission_id == submission_id,
-                DocumentVersion.revision == revision,
-                DocumentVersion.role == "original",
-            )
-        ).one()
-        data = load_document(services, session, original)
-        fields_key = services.keys.fields_key(session, submission_id)
-        register = None
-        if submission.register_enc:
-            register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
+        data, fields_key, register = _original_and_register(services, session, submission)
         document_kind = submission.document_kind
         previous = carryover.previous_review(services, session, submission, fields_key)
 
@@ -490,18 +499,7 @@ def finalise_submission(submission_id: str, *, context: WorkerContext | None = N
             return {"submission_id": submission_id, "outcome": "not_approving", "status": submission.status}
         token = submission.approved_at
         revision, document_kind = submission.revision, submission.document_kind
-        original = session.scalars(
-            select(DocumentVersion).where(
-                DocumentVersion.submission_id == submission_id,
-                DocumentVersion.revision == revision,
-                DocumentVersion.role == "original",
-            )
-        ).one()
-        data = load_document(services, session, original)
-        fields_key = services.keys.fields_key(session, submission_id)
-        register = None
-        if submission.register_enc:
-            register = services.keys.open_field(fields_key, submission_id, "register", submission.register_enc)
+        data, fields_key, register = _original_and_register(services, session, submission)
         notes: dict[str, Any] = {}
         if submission.warnings_enc:
             notes = json.loads(services.keys.open_field(fields_key, submission_id, "notes", submission.warnings_enc))
