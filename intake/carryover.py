@@ -22,7 +22,6 @@ exactly like the engine's proposals; the audit trail gets counts only.
 
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -35,6 +34,7 @@ from sqlalchemy.orm import Session
 from intake import audit
 from intake.keys import DataKey
 from intake.models import Decision, ProposalRecord, Submission
+from intake.proposal_store import open_payload, seal_proposal
 from intake.review import count_open
 from intake.services import Services
 from redaction import review as doc_review
@@ -107,7 +107,7 @@ def previous_review(services: Services, session: Session, submission: Submission
     boxes = 0
     for row in rows:
         decision = decisions.get(row.proposal_id)
-        payload = json.loads(services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id))
+        payload = open_payload(services, key, submission.id, row)
         if row.source == "manual":
             if decision is not None and decision.action == "reject":
                 continue  # withdrawn by the reviewer: nothing to carry
@@ -207,22 +207,7 @@ def apply(
     for proposal, prior in planned.manual:
         if proposal.id not in existing:
             ordinal += 1
-            session.add(
-                ProposalRecord(
-                    submission_id=submission.id,
-                    revision=revision,
-                    proposal_id=proposal.id,
-                    ordinal=ordinal,
-                    category=proposal.category,
-                    channel=proposal.channel,
-                    page=proposal.page,
-                    score=float(proposal.score),
-                    source="manual",
-                    payload_enc=services.keys.seal_field(
-                        key, submission.id, "proposal", json.dumps(proposal.to_dict()).encode("utf-8"), proposal.id
-                    ),
-                )
-            )
+            session.add(seal_proposal(services, key, submission.id, revision, ordinal, proposal.to_dict()))
             existing.add(proposal.id)
             manual_added += 1
         decide(proposal.id, "accept", prior)  # as when the reviewer asked: every occurrence goes

@@ -12,7 +12,6 @@
 
 from __future__ import annotations
 
-import json
 import logging
 import math
 from collections import Counter
@@ -25,8 +24,8 @@ from sqlalchemy.orm import Session
 
 from intake import access, audit, due_dates
 from intake.auth import Principal
-from intake.keys import DataKey
 from intake.models import Decision, DocumentVersion, Partnership, ProposalRecord, Submission, utcnow
+from intake.proposal_store import open_payload, seal_proposal
 from intake.services import Services
 from intake.submissions import NotReady, Purged, actor_of, load_document
 from redaction import review as doc_review
@@ -146,10 +145,6 @@ def count_open(session: Session, submission: Submission) -> int:
         )
         or 0
     )
-
-
-def open_payload(services: Services, key: DataKey, submission_id: str, row: ProposalRecord) -> dict[str, Any]:
-    return json.loads(services.keys.open_field(key, submission_id, "proposal", row.payload_enc, row.proposal_id))  # type: ignore[no-any-return]
 
 
 def chosen_proposals(
@@ -446,20 +441,7 @@ def _add_manual(
         for proposal in found:
             if proposal.id not in rows:
                 ordinal += 1
-                record = ProposalRecord(
-                    submission_id=submission.id,
-                    revision=submission.revision,
-                    proposal_id=proposal.id,
-                    ordinal=ordinal,
-                    category=proposal.category,
-                    channel=proposal.channel,
-                    page=proposal.page,
-                    score=float(proposal.score),
-                    source="manual",
-                    payload_enc=services.keys.seal_field(
-                        key, submission.id, "proposal", json.dumps(proposal.to_dict()).encode("utf-8"), proposal.id
-                    ),
-                )
+                record = seal_proposal(services, key, submission.id, submission.revision, ordinal, proposal.to_dict())
                 session.add(record)
                 rows[proposal.id] = record
             _decide(session, submission, current, proposal.id, "accept", item["reason"], principal.user_id)

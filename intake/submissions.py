@@ -8,7 +8,6 @@ submission's ``fields`` key. Every read of a document's content is audited.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 from dataclasses import dataclass
 from datetime import datetime
@@ -289,15 +288,14 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
             .where(ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision)
             .order_by(ProposalRecord.ordinal)
         ).all()
+        from intake.proposal_store import open_payload
         from intake.review import decision_fields
 
         decided = decision_fields(session, submission)
         undecided = {"decision": None, "reason_code": None, "decided_by": None}
         result = [
             {
-                **json.loads(
-                    services.keys.open_field(key, submission.id, "proposal", row.payload_enc, row.proposal_id)
-                ),
+                **open_payload(services, key, submission.id, row),
                 **decided.get(row.proposal_id, undecided),
             }
             for row in rows

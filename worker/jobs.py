@@ -40,6 +40,7 @@ from intake.models import (
     Submission,
     utcnow,
 )
+from intake.proposal_store import seal_proposal
 from intake.services import Services
 from intake.submissions import CONTENT_TYPES, load_document, store_document
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
@@ -456,22 +457,7 @@ def _store_proposals(
         if seen[pid] > 1:  # the engine promises unique ids; never lose a proposal if it slips
             pid = f"{pid}-{seen[pid]}"
             payload["id"] = pid
-        session.add(
-            ProposalRecord(
-                submission_id=submission_id,
-                revision=revision,
-                proposal_id=pid,
-                ordinal=ordinal,
-                category=proposal.category,
-                channel=proposal.channel,
-                page=proposal.page,
-                score=float(proposal.score),
-                source=proposal.source,
-                payload_enc=services.keys.seal_field(
-                    fields_key, submission_id, "proposal", json.dumps(payload).encode("utf-8"), pid
-                ),
-            )
-        )
+        session.add(seal_proposal(services, fields_key, submission_id, revision, ordinal, payload))
     session.flush()
 
 
