@@ -37,23 +37,8 @@ def processing_queue(settings: Settings, connection: Redis) -> Queue:
 
 def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
     """A function that enqueues processing of one submission and returns the RQ job id."""
-    queue = processing_queue(settings, connection)
-
     def enqueue(submission_id: str) -> str:
-        job = queue.enqueue(
-            JOB,
-            submission_id,
-            # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
-            job_id=f"{settings.queue_name}-process-{submission_id}-{uuid.uuid4().hex[:8]}",
-            # Retries handle a killed work horse or a transient error; the job's own lease and attempt
-            # counter in the database decide when to give up, so this is an upper bound.
-            retry=Retry(max=max(settings.job_max_attempts - 1, 0)) if settings.job_max_attempts > 1 else None,
-            job_timeout=settings.job_timeout_seconds,
-            result_ttl=3600,
-            failure_ttl=7 * 24 * 3600,
-            description=f"process submission {submission_id}",
-        )
-        return job.id
+        return _enqueue_job(settings, connection, JOB, "process", submission_id)
 
     return enqueue
 
@@ -61,14 +46,22 @@ def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
 def enqueue_finalise(settings: Settings, connection: Redis, submission_id: str) -> str:
     """Queue the final render of an approved submission (IDs only); returns the RQ job id. The job is
     idempotent, so a retry or a duplicate from the recovery sweep is harmless."""
+    return _enqueue_job(settings, connection, FINALISE_JOB, "finalise", submission_id)
+
+
+def _enqueue_job(settings: Settings, connection: Redis, dotted_path: str, kind: str, submission_id: str) -> str:
+    """Enqueue a job by dotted path with the submission id only (RQ pickles arguments into Redis)."""
     job = processing_queue(settings, connection).enqueue(
-        FINALISE_JOB,
+        dotted_path,
         submission_id,
-        job_id=f"{settings.queue_name}-finalise-{submission_id}-{uuid.uuid4().hex[:8]}",
+        # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
+        job_id=f"{settings.queue_name}-{kind}-{submission_id}-{uuid.uuid4().hex[:8]}",
+        # Retries handle a killed work horse or a transient error; the job's own lease and attempt
+        # counter in the database decide when to give up, so this is an upper bound.
         retry=Retry(max=max(settings.job_max_attempts - 1, 0)) if settings.job_max_attempts > 1 else None,
         job_timeout=settings.job_timeout_seconds,
         result_ttl=3600,
         failure_ttl=7 * 24 * 3600,
-        description=f"finalise submission {submission_id}",
+        description=f"{kind} submission {submission_id}",
     )
     return job.id
