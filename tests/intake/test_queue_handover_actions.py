@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from intake.models import Submission
+from tests.intake.conftest import csrf_from
 from tests.intake.handoverkit import RecordingSink, approved_submission, context, events, status
 from tests.intake.reviewkit import audit_events
 
@@ -20,10 +21,6 @@ FAILED_NOTE = "the archive handover failed after 5 attempts (timeout); use retry
 BLOCKED_NOTE = "the final PDF failed re-verification before handover; nothing was sent"
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 @pytest.fixture
@@ -31,18 +28,6 @@ def settings(settings: Any) -> Any:
     return settings.with_overrides(ocr=False, handover_max_attempts=2, handover_backoff_seconds=0)
 
 
-@pytest.fixture
-def as_user(client, world):
-    def do(who):
-        account = world.accounts[who]
-        token = csrf_from(client.get("/login").get_data(as_text=True))
-        response = client.post(
-            "/login", data={"email": account.email, "password": account.password, "csrf_token": token}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return do
 
 
 def upload(client, world, who="uploader_a", title="Child K") -> str:

@@ -10,28 +10,14 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from tests.intake.conftest import csrf_from
+
 TEXT = b"Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"
 NOT_SECRETARIAT = ["uploader_a", "uploader_b", "panel", "admin"]
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
-@pytest.fixture
-def as_user(client, world):
-    def do(who):
-        account = world.accounts[who]
-        token = csrf_from(client.get("/login").get_data(as_text=True))
-        response = client.post(
-            "/login", data={"email": account.email, "password": account.password, "csrf_token": token}
-        )
-        assert response.status_code == 302, response.get_data(as_text=True)
-        return client
-
-    return do
 
 
 def upload(client, world, who="uploader_a", title="Child K") -> str:

@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from tests.intake.conftest import csrf_from
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
 from worker.jobs import process_submission
@@ -14,10 +15,6 @@ from worker.jobs import process_submission
 TEXT = b"Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"
 
 
-def csrf_from(html: str) -> str:
-    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
-    assert match, "no CSRF token in the page"
-    return match.group(1)
 
 
 def login(client, email, password):
