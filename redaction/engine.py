@@ -26,6 +26,7 @@ from redaction.propose import build_proposals
 from redaction.register import parse_register, register_terms
 from redaction.render import render_pdf, render_text
 from redaction.resolve import agency_ranges, resolve
+from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
 from redaction.types import Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
@@ -137,10 +138,18 @@ class RedactionEngine:
         if detect_kind(data) == "text":
             output = render_text(data.decode("utf-8"), proposals)
             return output.encode("utf-8"), verify_text(output, forbidden, allowed=allowed)
-        with open_pdf(data) as doc:
-            output_pdf = render_pdf(doc, proposals)
+        # verification's second parser starts now: its interpreter and pypdf load on the other core
+        # while this one renders
+        pypdf_job = PypdfJob()
+        try:
+            with open_pdf(data) as doc:
+                output_pdf = render_pdf(doc, proposals)
+        except BaseException:
+            pypdf_job.close()
+            raise
         tessdata = self.ocr.tessdata if self.ocr is not None and self.ocr.available else None
-        report = verify_pdf(output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed)
+        report = verify_pdf(output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed,
+                            pypdf_job=pypdf_job)
         return output_pdf, report
 
     def redact(self, data: bytes, *, register: Any = None, profile: str | None = None,

@@ -93,6 +93,7 @@ def verify_pdf(
     tessdata: str | None = None,
     second_parser: bool = True,
     allowed: Iterable[str] = (),
+    pypdf_job: PypdfJob | None = None,
 ) -> VerificationReport:
     """Check every channel of ``pdf`` for the ``(text, category)`` pairs in ``forbidden``.
 
@@ -103,11 +104,16 @@ def verify_pdf(
 
     ``tessdata`` is Tesseract's language-data directory; None looks in the usual places
     (:func:`find_tessdata`). ``second_parser=False`` skips pypdf (for unit tests of other channels).
+    ``pypdf_job`` is a second-parser process the caller started earlier (its start-up then overlaps the
+    rendering); verification sends it the PDF and always closes it.
     Raises VerificationFailed if anything survives or the output cannot be read.
     """
     # Start the independent parser first: it runs in its own process, on the other core, while this
     # process compiles the patterns and extracts everything else.
-    pypdf_job = PypdfJob(pdf) if second_parser else None
+    if pypdf_job is None and second_parser:
+        pypdf_job = PypdfJob()
+    if pypdf_job is not None:
+        pypdf_job.send(pdf)
     try:
         matcher = _Matcher(forbidden, allowed)
         try:
