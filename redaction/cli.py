@@ -63,13 +63,24 @@ def main(argv: list[str] | None = None) -> int:
         register = parse_register(register_bytes)
         from redaction.sniff import detect_kind
 
-        detect_kind(data)  # reject bad input before the model loads
-        from redaction.engine import RedactionEngine
+        kind = detect_kind(data)  # reject bad input before the model loads
+        # A PDF's extraction starts now, in a child on the other core, while this process loads the
+        # model (see prefetch.py).
+        from redaction.prefetch import ExtractionJob
 
-        engine = RedactionEngine(profile=args.profile, ocr=not args.no_ocr)
-        if args.command == "detect":
-            return _detect(engine, data, register, args)
-        return _redact(engine, data, register, args)
+        extraction = None
+        if kind == "pdf" and ExtractionJob.available():
+            extraction = ExtractionJob(data, ocr=not args.no_ocr)
+        try:
+            from redaction.engine import RedactionEngine
+
+            engine = RedactionEngine(profile=args.profile, ocr=not args.no_ocr)
+            if args.command == "detect":
+                return _detect(engine, data, register, args, extraction)
+            return _redact(engine, data, register, args, extraction)
+        finally:
+            if extraction is not None:
+                extraction.close()
     except VerificationFailed as exc:
         print(f"safepub: verification failed: {exc}", file=sys.stderr)
         return EXIT_VERIFICATION
@@ -81,16 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_BAD_INPUT
 
 
-def _detect(engine, data: bytes, register, args) -> int:  # type: ignore[no-untyped-def]
-    _, spans = engine.detect_spans(data, register=register, profile=args.profile)
+def _detect(engine, data: bytes, register, args, extraction) -> int:  # type: ignore[no-untyped-def]
+    _, spans = engine.detect_spans(data, register=register, profile=args.profile, extraction=extraction)
     payload = {"spans": [{"start": s.start, "end": s.end, "category": s.category, "score": s.score,
                           "source": s.source, "text": s.text} for s in spans]}
     args.output.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return EXIT_OK
 
 
-def _redact(engine, data: bytes, register, args) -> int:  # type: ignore[no-untyped-def]
-    output, analysis = engine.redact(data, register=register, profile=args.profile)
+def _redact(engine, data: bytes, register, args, extraction) -> int:  # type: ignore[no-untyped-def]
+    output, analysis = engine.redact(data, register=register, profile=args.profile, extraction=extraction)
     args.output.write_bytes(output)
     if args.report:
         report = analysis.to_dict()

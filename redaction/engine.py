@@ -22,6 +22,7 @@ from redaction.extract import ExtractedDocument, extract_pdf, extract_text
 from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
+from redaction.prefetch import ExtractionJob
 from redaction.propose import build_proposals
 from redaction.register import parse_register, register_terms
 from redaction.render import render_pdf, render_text
@@ -61,9 +62,22 @@ class RedactionEngine:
         with open_pdf(data) as doc:
             return extract_pdf(doc, self.ocr)
 
-    def _extract_and_detect(self, data: bytes) -> tuple[ExtractedDocument, list[Span]]:
+    def _extract_and_detect(self, data: bytes, extraction: ExtractionJob | None = None
+                            ) -> tuple[ExtractedDocument, list[Span]]:
         """Extraction with NER already running on the text extracted so far (on the other cores), then
-        the pattern recognizers while NER finishes: the raw detections, before the policy."""
+        the pattern recognizers while NER finishes: the raw detections, before the policy.
+
+        ``extraction`` is the same extraction already running in a child (see prefetch.py)."""
+        if extraction is not None:
+            stream = self.detector.ner_stream(expected_chars=3000 * extraction.page_count)
+            try:
+                for offset, text in extraction.pieces():
+                    _submit(stream, offset, text)
+                extracted = extraction.result()
+                patterns = self.detector.patterns(extracted.text)
+                return extracted, self.detector.detect(extracted.text, stream.entities(), patterns)
+            finally:
+                stream.close()
         if detect_kind(data) == "text":
             extracted = extract_text(data.decode("utf-8"))
             return extracted, self.detector.detect(extracted.text)
@@ -78,11 +92,12 @@ class RedactionEngine:
                 stream.close()
 
     def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
-                progress: Progress | None = None) -> Analysis:
-        """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input."""
+                progress: Progress | None = None, extraction: ExtractionJob | None = None) -> Analysis:
+        """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input.
+        ``extraction``: this document's extraction, already running (see prefetch.py)."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted, raw = self._extract_and_detect(data)
+        extracted, raw = self._extract_and_detect(data, extraction)
         if progress:
             progress(0, extracted.page_count)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
@@ -108,11 +123,12 @@ class RedactionEngine:
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
         return review.page_sizes(data)
 
-    def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None) -> tuple[str, list]:
+    def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None,
+                     extraction: ExtractionJob | None = None) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted, raw = self._extract_and_detect(data)
+        extracted, raw = self._extract_and_detect(data, extraction)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         return extracted.text, spans
 
@@ -153,10 +169,12 @@ class RedactionEngine:
         return output_pdf, report
 
     def redact(self, data: bytes, *, register: Any = None, profile: str | None = None,
-               progress: Progress | None = None) -> tuple[bytes, Analysis]:
+               progress: Progress | None = None, extraction: ExtractionJob | None = None
+               ) -> tuple[bytes, Analysis]:
         """Analyse, render and verify in one go; verification problems that need a human (an image
         that could not be read) are added to the analysis's ``needs_review``."""
-        analysis = self.analyze(data, register=register, profile=profile, progress=progress)
+        analysis = self.analyze(data, register=register, profile=profile, progress=progress,
+                                extraction=extraction)
         output, report = self.render_with_report(data, analysis.proposals, kept_phrases=analysis.kept_phrases,
                                                  register=register)
         if report.needs_review:

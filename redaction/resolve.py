@@ -9,6 +9,7 @@ the chair) and the names in research citations ("Brandon et al 2010", "Munro (20
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterable
 from dataclasses import replace
@@ -97,9 +98,17 @@ _CELL = re.compile(r"[^\t\n]+")
 def table_dates_of_birth(text: str, people: list[Span]) -> Iterable[Span]:
     """In a table row naming a person in a cell of its own, a cell holding only a full date is that
     person's date of birth (family composition tables)."""
-    person_ranges = {(s.start, s.end) for s in people}
+    person_ranges = sorted({(s.start, s.end) for s in people})
     if not person_ranges:
         return
+    starts = [ps for ps, _ in person_ranges]
+    longest = max(pe - ps for ps, pe in person_ranges)
+
+    def names_a_person(a: int, b: int) -> bool:  # a person span covers the whole cell
+        first = bisect.bisect_left(starts, a - longest)
+        last = bisect.bisect_right(starts, a)
+        return any(pe >= b for _, pe in person_ranges[first:last])
+
     for line in _ROW.finditer(text):
         cells = []
         for m in _CELL.finditer(text, line.start(), line.end()):
@@ -108,11 +117,11 @@ def table_dates_of_birth(text: str, people: list[Span]) -> Iterable[Span]:
             cells.append((start, start + len(value.strip())))
         if len(cells) < 3:
             continue
-        if not any(any(ps <= a and pe >= b for ps, pe in person_ranges if ps < b and pe > a) for a, b in cells):
+        dates = [(a, b) for a, b in cells if _FULL_DATE.match(text[a:b])]
+        if not dates or not any(names_a_person(a, b) for a, b in cells):
             continue
-        for a, b in cells:
-            if _FULL_DATE.match(text[a:b]):
-                yield Span(a, b, "DATE_OF_BIRTH", 0.85, "pattern", "FamilyTableDate", text[a:b])
+        for a, b in dates:
+            yield Span(a, b, "DATE_OF_BIRTH", 0.85, "pattern", "FamilyTableDate", text[a:b])
 
 
 _DEMONYM_TAIL = re.compile(r"\s+(?:national|nationals|citizen|citizens|origin|descent|nationality)\b")

@@ -247,3 +247,32 @@ def test_when_command_line_is_wrong_then_argparse_exits_2(capsys: pytest.Capture
     with pytest.raises(SystemExit) as caught:
         main(["redact", "in.pdf"])  # no -o
     assert caught.value.code == 2
+
+
+@pytest.mark.slow
+def test_when_run_as_the_console_script_then_outputs_and_exit_codes_are_those_of_main(tmp_path: Path) -> None:
+    """The real entry point, in a fresh process: extraction forked before the model loads, and the
+    process ending without tearing down its heap, must still write the outputs and report the exit code."""
+    import subprocess
+    import sys
+
+    safepub = Path(sys.executable).with_name("safepub")
+    if not safepub.exists():
+        pytest.skip("the safepub console script is not installed next to this Python")
+    source, output, report = tmp_path / "in.pdf", tmp_path / "out.pdf", tmp_path / "report.json"
+    source.write_bytes(good_pdf())
+    register = tmp_path / "register.json"
+    register.write_text(json.dumps(REGISTER))
+    ok = subprocess.run([str(safepub), "redact", str(source), "-o", str(output), "--register", str(register),
+                         "--report", str(report)], capture_output=True, text=True, timeout=300, check=False)
+    assert ok.returncode == EXIT_OK, ok.stderr[-2000:]
+    assert NAME.split()[0] not in page_texts(output.read_bytes())
+    assert "health visitor" in page_texts(output.read_bytes())
+    assert json.loads(report.read_text())["proposals"]
+
+    png = tmp_path / "photo.pdf"
+    png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    bad = subprocess.run([str(safepub), "redact", str(png), "-o", str(tmp_path / "x.pdf")],
+                         capture_output=True, text=True, timeout=300, check=False)
+    assert bad.returncode == EXIT_BAD_INPUT
+    assert bad.stderr.strip().count("\n") == 0 and "safepub:" in bad.stderr
