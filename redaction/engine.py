@@ -18,7 +18,7 @@ from typing import Any
 
 from redaction import review
 from redaction.detect import Detector, chunks
-from redaction.extract import ExtractedDocument, extract_pdf, extract_text
+from redaction.extract import ExtractedDocument, TextSink, extract_pdf, extract_text
 from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
@@ -69,27 +69,23 @@ class RedactionEngine:
 
         ``extraction`` is the same extraction already running in a child (see prefetch.py)."""
         if extraction is not None:
-            stream = self.detector.ner_stream(expected_chars=3000 * extraction.page_count)
-            try:
-                for offset, text in extraction.pieces():
-                    _submit(stream, offset, text)
-                extracted = extraction.result()
-                patterns = self.detector.patterns(extracted.text)
-                return extracted, self.detector.detect(extracted.text, stream.entities(), patterns)
-            finally:
-                stream.close()
+            return self._detect_while_extracting(extraction.page_count, extraction.run)
         if detect_kind(data) == "text":
             extracted = extract_text(data.decode("utf-8"))
             return extracted, self.detector.detect(extracted.text)
         with open_pdf(data) as doc:
-            # about 3,000 characters a page: decide up front whether NER runs on both cores
-            stream = self.detector.ner_stream(expected_chars=3000 * doc.page_count)
-            try:
-                extracted = extract_pdf(doc, self.ocr, sink=lambda offset, text: _submit(stream, offset, text))
-                patterns = self.detector.patterns(extracted.text)
-                return extracted, self.detector.detect(extracted.text, stream.entities(), patterns)
-            finally:
-                stream.close()
+            return self._detect_while_extracting(doc.page_count, lambda sink: extract_pdf(doc, self.ocr, sink=sink))
+
+    def _detect_while_extracting(self, page_count: int, extract: Callable[[TextSink], ExtractedDocument]
+                                 ) -> tuple[ExtractedDocument, list[Span]]:
+        # about 3,000 characters a page: decide up front whether NER runs on both cores
+        stream = self.detector.ner_stream(expected_chars=3000 * page_count)
+        try:
+            extracted = extract(lambda offset, text: _submit(stream, offset, text))
+            patterns = self.detector.patterns(extracted.text)  # while the NER workers finish
+            return extracted, self.detector.detect(extracted.text, stream.entities(), patterns)
+        finally:
+            stream.close()
 
     def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
                 progress: Progress | None = None, extraction: ExtractionJob | None = None) -> Analysis:

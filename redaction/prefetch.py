@@ -22,7 +22,7 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from redaction.errors import RedactionError
-from redaction.extract import ExtractedDocument, extract_pdf
+from redaction.extract import ExtractedDocument, TextSink, extract_pdf
 from redaction.ocr import OcrEngine
 from redaction.sniff import open_pdf
 
@@ -30,9 +30,9 @@ from redaction.sniff import open_pdf
 class ExtractionJob:
     """Extraction of one PDF running in a forked child.
 
-    Consume :meth:`pieces` (it ends when extraction ends), then :meth:`result`. Errors raised in the
-    child (``UnsupportedDocumentError``...) are raised again here; a child that dies without a word
-    raises RedactionError. Always :meth:`close` (or use as a context manager).
+    Consume :meth:`pieces` (it ends when extraction ends), then :meth:`result`; or :meth:`run` both.
+    Errors raised in the child (``UnsupportedDocumentError``...) are raised again here; a child that
+    dies without a word raises RedactionError. Always :meth:`close` (or use as a context manager).
     """
 
     def __init__(self, data: bytes, *, ocr: bool = True) -> None:
@@ -71,6 +71,13 @@ class ExtractionJob:
                 self._result = value
             else:
                 raise RedactionError("extraction stopped unexpectedly")
+
+    def run(self, sink: TextSink) -> ExtractedDocument:
+        """Like ``extract_pdf(doc, ocr, sink=sink)``: every piece to ``sink`` as it arrives, then the
+        whole document."""
+        for offset, text in self.pieces():
+            sink(offset, text)
+        return self.result()
 
     def result(self) -> ExtractedDocument:
         for _ in self.pieces():
