@@ -29,11 +29,10 @@ from redaction.render import render_pdf, render_text
 from redaction.resolve import agency_ranges, resolve
 from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
-from redaction.types import Analysis, Proposal, Span
+from redaction.types import POSITIONAL, Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
 
 Progress = Callable[[int, int], None]
-NOT_VERIFIED = {"HIDDEN_TEXT", "IMAGE_TEXT", "MANUAL_BOX"}  # removed by position, not matched by text
 
 
 class RedactionEngine:
@@ -187,7 +186,7 @@ def forbidden_items(proposals: Iterable[Proposal], *, kept: Iterable[Proposal] =
     in the partnership's register, minus texts a reviewer decided to keep. Used by the render's own
     verification and again before handover (one rule, in one place)."""
     kept_texts = {p.text.lower() for p in kept}
-    items = {(p.text, p.category) for p in proposals if p.text and p.category not in NOT_VERIFIED}
+    items = {(p.text, p.category) for p in proposals if p.text and p.category not in POSITIONAL}
     # initials are left out: two capital letters are too common to require their absence everywhere
     items |= {(t.text, t.category) for t in register_terms(parse_register(register))
               if not t.case_sensitive and len(t.text) >= 2}

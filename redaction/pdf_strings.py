@@ -72,7 +72,7 @@ def raw_strings(doc: pymupdf.Document, pdf: bytes) -> tuple[list[str], bool]:
         seen.add(hashlib.blake2b(data, digest_size=16).digest())
         whole = _is_whole_kind(source) or not (
             xref in content_xrefs or _is_content_kind(source) or _is_operator_kind(source)
-            or _OPERATORS.search(data[:65536]))
+            or _OPERATORS.search(data[:65536]) or _CMAP_OPERATORS.search(data[:65536]))
         actual_text |= not whole and b"ActualText" in data
         parts += _stream_texts(data, whole=whole)
     try:
@@ -195,6 +195,9 @@ _OPERATOR_KIND = re.compile(r"/Type\s*/(ObjStm|CMap)\b|/CMapName\b|/FunctionType
 _WHOLE_KIND = re.compile(r"/Type\s*/(Metadata|EmbeddedFile)\b|/Subtype\s*/XML\b")
 # Content-stream operators: a stream using them is scanned for its strings only.
 _OPERATORS = re.compile(rb"(?:^|\s)(?:BT|ET|cm|Do|re|Tf|TJ|Tj|BDC|EMC)(?:\s|$)")
+# A CMap (a font's ToUnicode map, often without /Type /CMap in its dictionary) is strings only too: read
+# whole, its hex codes such as <2019> (the code of a right quote) would match a redacted year.
+_CMAP_OPERATORS = re.compile(rb"\bbegin(?:cmap|bfchar|bfrange|codespacerange|cidrange)\b")
 _FILTER = re.compile(
     r"/(FlateDecode|Fl|LZWDecode|LZW|ASCII85Decode|A85|ASCIIHexDecode|AHx|RunLengthDecode|RL|DCTDecode|DCT"
     r"|JPXDecode|CCITTFaxDecode|CCF|JBIG2Decode|Crypt)\b")

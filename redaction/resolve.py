@@ -14,11 +14,13 @@ import re
 from collections.abc import Iterable
 from dataclasses import replace
 
+from redaction import textmatch
 from redaction.lexicon import is_common_word
 from redaction.policy import Policy
 from redaction.recognizers._names import load_name_lexicon
 from redaction.register import Register, TermMatcher, initials, register_terms
-from redaction.types import Span
+from redaction.textmatch import SEPARATOR_CHAR
+from redaction.types import POSITIONAL, Span
 
 PERSON_LIKE = {"PERSON", "NICKNAME"}
 _TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|pc|dc|ds|di|sgt|nurse|cllr|rev|sir|dame|lord|lady)\.?\s+)+",
@@ -50,10 +52,12 @@ def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy
                 others.append(_extend_org(text, _extend_date(text, _extend_demonym(text, span))))
     confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
     propagated = list(propagate(text, confident, register, policy, public))
-    agencies = agency_ranges(text, policy)
-    people = [s for s in confident + propagated if s.source == "register" or not _inside(s, agencies)]
+    agency_names = agency_ranges(text, policy)
+    agencies = _Ranges(agency_names)
+    people = [s for s in confident + propagated if s.source == "register" or not agencies.contain(s.start, s.end)]
     dates = list(table_dates_of_birth(text, people))
-    return remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
+    chosen = remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
+    return remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
 
 
 _FULL_DATE = re.compile(r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?[ -]"
@@ -82,13 +86,6 @@ def _possessive_pair(value: str) -> bool:
     words = value.split()
     return any(w.lower().replace("’", "'").endswith("'s") and w.lower().replace("’", "'") not in
                _PLURAL_POSSESSIVES for w in words)
-
-
-def _inside(span: Span, ranges: list[tuple[int, int]]) -> bool:
-    import bisect
-
-    i = bisect.bisect_right(ranges, (span.start, 10**12)) - 1
-    return i >= 0 and ranges[i][0] <= span.start and span.end <= ranges[i][1]
 
 
 _ROW = re.compile(r"[^\n]*\t[^\n]*")
@@ -339,6 +336,66 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
     for items, case_sensitive in ((insensitive_terms, False), (sensitive_terms, True)):
         for start, end, (category, entity, _) in TermMatcher(items, case_sensitive=case_sensitive).finditer(text):
             yield Span(start, end, category, 0.9, "propagation", entity, text[start:end])
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Consistency
+# ---------------------------------------------------------------------------------------------------------
+def every_occurrence(text: str, spans: list[Span], kept: list[tuple[int, int]]) -> Iterable[Span]:
+    """Every other occurrence of a text redacted somewhere, matched as verification matches it (any
+    case except initials that are words, any line break, possessives: ``textmatch``), except inside
+    kept agency names - unless the agency name is itself redacted somewhere (``strict`` redacts
+    organisations): exactly what verification allows. Detection depends on context - "the social
+    worker" is an occupation in one sentence and not in the next; "Brook" is found as a surname, "the
+    brook" is not - but a text redacted in one place and left in another fails verification, and the
+    publication scorer reads "brook" as the surname too."""
+    sources: dict[str, Span] = {}
+    for span in spans:
+        key = textmatch.match_key(span.text)
+        if span.category not in POSITIONAL and len(key) >= 2:
+            sources.setdefault(key, span)
+    redacted = _Ranges((s.start, s.end) for s in spans)
+    # As verification reads the output: a kept name protects wherever its text occurs whole once the
+    # redactions are gone ("Oak Surgery and Mercia Police" loses the surgery and is no longer that
+    # kept name, though "Mercia Police" may be one in its own right).
+    kept_names = {text[a:b] for a, b in kept}  # a kept name that is itself redacted is not kept
+    names = textmatch.combined_pattern(n for n in kept_names if textmatch.match_key(n) not in sources)
+    allowed = _Ranges(m.span() for m in names.finditer(_blanked(text, spans))) if names else _Ranges(())
+    for pattern in textmatch.patterns(span.text for span in sources.values()):
+        for match in pattern.finditer(text):
+            start, end = match.span()
+            if redacted.contain(start, end) or allowed.contain(start, end):
+                continue
+            source = sources.get(textmatch.match_key(match.group()))
+            if source is not None:
+                yield Span(start, end, source.category, 0.9, "propagation", source.recognizer, match.group())
+
+
+def _blanked(text: str, spans: list[Span]) -> str:
+    """The text with every span replaced by a character that no pattern matches or runs through."""
+    parts, cursor = [], 0
+    for span in sorted(spans, key=lambda s: s.start):
+        if span.end > cursor:
+            start = max(span.start, cursor)
+            parts += [text[cursor:start], SEPARATOR_CHAR * (span.end - start)]
+            cursor = span.end
+    parts.append(text[cursor:])
+    return "".join(parts)
+
+
+class _Ranges:
+    """Answers "does one of these ranges contain [start, end)?" in O(log n)."""
+
+    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
+        ordered = sorted(ranges)
+        self.starts = [a for a, _ in ordered]
+        self.reach: list[int] = []  # the furthest end among the ranges starting up to here
+        for _, b in ordered:
+            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
+
+    def contain(self, start: int, end: int) -> bool:
+        i = bisect.bisect_right(self.starts, start) - 1
+        return i >= 0 and self.reach[i] >= end
 
 
 # ---------------------------------------------------------------------------------------------------------

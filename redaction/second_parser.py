@@ -13,7 +13,11 @@ import subprocess
 import sys
 import threading
 
-PAGE_SEPARATOR = "\n\x1f\n"  # between pages' texts: matches never run from one page into the next
+from redaction.textmatch import SEPARATOR_CHAR
+
+# Between pages' texts (and between the parts of any channel in verification): matches never run from
+# one part into the next (see textmatch.SEPARATOR_CHAR).
+PAGE_SEPARATOR = f"\n{SEPARATOR_CHAR}\n"
 
 _PYPDF_CHILD = r"""
 import io, json, sys

@@ -23,6 +23,8 @@ import re
 import unicodedata
 from collections.abc import Iterable
 
+from redaction.lexicon import is_common_word
+
 # Characters folded before matching. NFKC already turns NBSP, narrow NBSP, ligatures and full-width
 # forms into their plain equivalents; these are the ones it leaves alone.
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63\uff0d"
@@ -167,6 +169,39 @@ def combined_pattern(items: Iterable[str]) -> re.Pattern[str] | None:
     if not count:
         return None
     return re.compile(r"(?<!\w)(?:" + _trie_regex(root) + r")(?!\w)", re.IGNORECASE)
+
+
+# Separates the parts of a channel (pages, outline entries) and stands in for removed text: neither
+# whitespace nor a word character to Python's regular expressions, so no pattern's \s* bridges it and no
+# match starts or ends inside it. ("\x1f" would not do: str.isspace() is true for \x1c-\x1f.)
+SEPARATOR_CHAR = "\u241e"  # SYMBOL FOR RECORD SEPARATOR
+
+_INITIALS = re.compile(r"[A-Z]{2,3}")
+
+
+def exact_case(item: str) -> bool:
+    """Initials that are also a word ("AH", "AN", "AS") are matched in capitals only: "ah, well" is not
+    Amira Hussain. Every other item is matched in any case ("Brook" as "brook" too), as the publication
+    scorer reads it."""
+    token = normalise(item).strip()
+    return bool(_INITIALS.fullmatch(token)) and is_common_word(token)
+
+
+def exact_pattern(items: Iterable[str]) -> re.Pattern[str] | None:
+    """ONE case-sensitive, word-bounded pattern for :func:`exact_case` items. None for no items."""
+    words = sorted({normalise(item).strip() for item in items}, key=lambda w: (-len(w), w))
+    if not words:
+        return None
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+
+
+def patterns(items: Iterable[str]) -> list[re.Pattern[str]]:
+    """The patterns that find every item: one for the items matched in any case, one for the
+    :func:`exact_case` items."""
+    items = list(items)
+    found = [combined_pattern(i for i in items if not exact_case(i)),
+             exact_pattern(i for i in items if exact_case(i))]
+    return [p for p in found if p is not None]
 
 
 def is_word_char(ch: str) -> bool:

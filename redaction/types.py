@@ -14,6 +14,10 @@ Source = Literal["ner", "pattern", "register", "propagation", "manual", "channel
 Action = Literal["remove", "label"]
 Rect = tuple[float, float, float, float]
 
+#: Categories removed by position (a box, an image area), not found by their text: verification does not
+#: search for their text and nothing is propagated from them.
+POSITIONAL = frozenset({"HIDDEN_TEXT", "IMAGE_TEXT", "MANUAL_BOX"})
+
 
 @dataclass(frozen=True)
 class Span:

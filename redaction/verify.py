@@ -29,6 +29,7 @@ from redaction.pdf_strings import TEXT_FLAGS as _TEXT_FLAGS
 from redaction.pdf_strings import bytes_text, page_text, raw_strings
 from redaction.second_parser import PAGE_SEPARATOR as _SEPARATOR
 from redaction.second_parser import PypdfJob
+from redaction.textmatch import SEPARATOR_CHAR
 
 #: Channels in the order they are reported.
 CHANNELS = (
@@ -45,9 +46,6 @@ MIN_ITEM_CHARS = 2
 # Only images bigger than this (in pixels, both sides) are OCR'd: smaller ones are icons, rules and
 # bullets, too small to carry a legible name, and OCR costs ~0.1-1 s per image.
 MIN_OCR_PIXELS = 50
-
-# Joins the parts of one channel. Not whitespace and not a word character, so a match cannot run from
-# one part (a metadata field, a page) into the next.
 
 # Where Debian/Ubuntu, Fedora, Homebrew and source builds put Tesseract's language data.
 TESSDATA_CANDIDATES = (
@@ -187,23 +185,24 @@ class _Matcher:
                 items.append(text)
         self.item_count = len(items)
         self.skipped = len(skipped - {""})
-        self.pattern = textmatch.combined_pattern(items)
+        self.patterns = textmatch.patterns(items)
         self.allowed = textmatch.combined_pattern(
             a for a in allowed if textmatch.match_key(a) not in self.categories)
 
     def scan(self, channel: str, text: str) -> set[tuple[str, str]]:
         """(channel, item key) for every item found in either reading of ``text``."""
         found: set[tuple[str, str]] = set()
-        if self.pattern is None or not text:
+        if not self.patterns or not text:
             return found
         for reading in _readings(text):
             if self.allowed is not None:
-                # Blank kept phrases out; \x1f is neither a word character nor whitespace, so a
+                # Blank kept phrases out; SEPARATOR_CHAR is neither a word character nor whitespace, so a
                 # forbidden match can neither start inside one nor run through one.
-                reading = self.allowed.sub(lambda m: "\x1f" * len(m.group(0)), reading)
-            for match in self.pattern.finditer(reading):
-                keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
-                found.update((channel, key) for key in keys)
+                reading = self.allowed.sub(lambda m: SEPARATOR_CHAR * len(m.group(0)), reading)
+            for pattern in self.patterns:
+                for match in pattern.finditer(reading):
+                    keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
+                    found.update((channel, key) for key in keys)
         return found
 
     def _keys_in(self, text: str, start: int, end: int) -> set[str]:

@@ -209,12 +209,49 @@ def test_when_a_person_is_propagated_then_titles_and_neighbouring_words_survive(
     assert untouched(result, text, value, nth)
 
 
-def test_when_a_detected_surname_is_also_a_word_then_the_lower_case_word_is_not_proposed() -> None:
+def test_when_a_detected_surname_is_also_a_word_then_the_word_goes_too() -> None:
+    """Verification and the publication scorer read "brook" as the surname "Brook" (any case): keeping
+    the word would fail verification and leave the surname in the scorer's eyes."""
     text = "Ms Ella Brook attended. Brook said they walked by the brook. BROOK signed."
     result = run(text, [ner(text, "Ella Brook", source="pattern")])
     assert proposed(result, text, "Brook", nth=1)
     assert proposed(result, text, "BROOK")
-    assert untouched(result, text, "brook")
+    assert proposed(result, text, "brook")
+    assert untouched(result, text, "walked by the")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Consistency: a text redacted once is redacted everywhere verification would look for it
+# ---------------------------------------------------------------------------------------------------------
+def test_when_context_finds_a_text_only_once_then_every_occurrence_is_redacted() -> None:
+    text = "She worked as a social worker. The social worker visited. Another social worker called."
+    result = run(text, [ner(text, "social worker", "OCCUPATION", score=0.5, source="pattern")], policy=STRICT)
+    assert all(proposed(result, text, "social worker", nth) for nth in range(3))
+    assert untouched(result, text, "visited") and untouched(result, text, "Another")
+
+
+def test_when_a_redacted_text_sits_inside_a_kept_agency_name_then_the_agency_name_survives() -> None:
+    text = "Kelly Mercia attended. Mercia Fields Police were called to see Mercia."
+    result = run(text, [ner(text, "Kelly Mercia")])
+    assert proposed(result, text, "Mercia", nth=2)
+    assert untouched(result, text, "Mercia Fields Police")
+
+
+def test_when_a_kept_agency_name_loses_a_part_then_it_no_longer_protects_the_rest() -> None:
+    """ "Oak Surgery and Mercia Police" is one agency run, but once the surgery is redacted what remains
+    is not that kept name, so the organisation redacted elsewhere must go here too."""
+    text = "Mercia Police attended. Oak Surgery and Mercia Police shared notes."
+    spans = [ner(text, "Mercia Police", "ORGANIZATION", score=0.85), ner(text, "Oak Surgery", "HEALTH_FACILITY",
+                                                                          score=0.9, source="pattern")]
+    result = run(text, spans, policy=STRICT)
+    assert proposed(result, text, "Mercia Police", nth=1)
+
+
+def test_when_initials_are_also_a_word_then_only_the_capitals_are_redacted() -> None:
+    text = "Amira Hussain (AH) attended. AH was seen. Ah, said the nurse, ah well."
+    result = run(text, [], register={"people": [{"name": "Amira Hussain"}]})
+    assert proposed(result, text, "AH", nth=1)
+    assert untouched(result, text, "Ah") and untouched(result, text, "ah well")
 
 
 def test_when_a_low_scoring_ner_guess_is_the_only_mention_then_it_does_not_propagate() -> None:
@@ -359,3 +396,9 @@ def test_when_a_ner_name_crosses_a_line_or_cell_then_it_is_split() -> None:
     text = "Kelly Hollins\tMother\nTyler"
     parts = split_lines(text, Span(0, len(text), "PERSON", 0.8, "ner", "X", text))
     assert [p.text for p in parts] == ["Kelly Hollins", "Mother", "Tyler"]
+
+
+def test_when_strict_redacts_an_agency_name_once_then_it_is_redacted_everywhere() -> None:
+    text = "Mercia Fields Police attended. Officers from Mercia Fields Police called again."
+    result = run(text, [ner(text, "Mercia Fields Police", "ORGANIZATION")], policy=STRICT)
+    assert proposed(result, text, "Mercia Fields Police", nth=1)

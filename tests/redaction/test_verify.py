@@ -320,3 +320,42 @@ def test_when_a_forbidden_item_is_inside_a_kept_agency_name_then_only_that_occur
         verify_pdf(leaky, forbidden, ocr=False, allowed=allowed)
     with pytest.raises(VerificationFailed):
         verify_text("MERCIA FIELDS said", forbidden, allowed=allowed)
+
+
+# --- what is not a survivor -------------------------------------------------------------------------
+def test_when_two_outline_entries_are_adjacent_then_an_item_spanning_both_is_not_found():
+    """Parts of a channel (outline entries, pages) are joined by a separator that a pattern's \\s* cannot
+    bridge: "Background" + "Chronology" are two titles, not the item "Background Chronology"."""
+    def outline(doc, page):
+        doc.set_toc([[1, "Background", 1], [1, "Chronology", 1]])
+
+    pdf = build(outline)
+    verify_pdf(pdf, [("Background Chronology", "ORGANIZATION")], ocr=False)
+    with pytest.raises(VerificationFailed):
+        verify_pdf(pdf, [("Chronology", "ORGANIZATION")], ocr=False)
+
+
+def test_when_a_font_cmap_holds_a_code_that_reads_like_a_year_then_raw_does_not_flag_it():
+    """A ToUnicode map's <2019> is the code of a right quote, not the year 2019 (strict redacts years)."""
+    def cmap(doc, page):
+        xref = doc.get_new_xref()
+        doc.update_object(xref, "<<>>")
+        doc.update_stream(xref, b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+                                b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+                                b"2 beginbfchar\n<0008> <2019>\n<0009> <2020>\nendbfchar\n"
+                                b"endcmap CMapName currentdict /CMap defineresource pop end end")
+        doc.xref_set_key(doc.pdf_catalog(), "PieceInfo", f"{xref} 0 R")
+
+    verify_pdf(build(cmap), [("2019", "DATE_TIME"), ("2020", "DATE_TIME")], ocr=False)
+
+
+def test_when_initials_are_also_a_word_then_only_capitals_are_survivors():
+    def text(doc, page):
+        page.insert_text((72, 140), "Ah, said the nurse. An assessment was made.", fontsize=10)
+
+    verify_pdf(build(text), [("AH", "PERSON"), ("AN", "PERSON")], ocr=False)
+    def capitals(doc, page):
+        page.insert_text((72, 140), "AH was seen.", fontsize=10)
+
+    with pytest.raises(VerificationFailed):
+        verify_pdf(build(capitals), [("AH", "PERSON")], ocr=False)
