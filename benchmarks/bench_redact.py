@@ -177,14 +177,12 @@ def main(argv: list[str] | None = None) -> int:
             print("bench_redact: safepub redact failed; times below are not comparable", file=sys.stderr)
 
         t_b, code_b, _, last_b = timed([str(PYTHON), "-c", SPACY_NER, str(text_file)])
-        print(f"(b) spaCy tok2vec+ner only     {t_b:7.2f} s   exit {code_b}"
-              + (f"  ({last_b})" if code_b else ""))
+        print(f"(b) spaCy tok2vec+ner only     {t_b:7.2f} s   exit {code_b}" + (f"  ({last_b})" if code_b else ""))
         if args.skip_presidio:
             t_c = None
         else:
             t_c, code_c, _, last_c = timed([str(PYTHON), "-c", PRESIDIO, str(text_file)])
-            print(f"(c) stock Presidio analyze     {t_c:7.2f} s   exit {code_c}"
-                  + (f"  ({last_c})" if code_c else ""))
+            print(f"(c) stock Presidio analyze     {t_c:7.2f} s   exit {code_c}" + (f"  ({last_c})" if code_c else ""))
 
     results = []
     a_over_b = t_a / t_b
@@ -196,8 +194,10 @@ def main(argv: list[str] | None = None) -> int:
         print(f"c/a = {c_over_a:5.2f}   target >= {TARGET_C_OVER_A}   {verdict(results[-1])}")
     results.append(peak < TARGET_PEAK_BYTES)
     mib = 1024**2
-    print(f"peak memory of (a) = {peak / mib:,.0f} MiB (largest process {single_peak / mib:,.0f} MiB, "
-          f"process tree {tree_peak / mib:,.0f} MiB)   target < 1024 MiB   {verdict(results[-1])}")
+    print(
+        f"peak memory of (a) = {peak / mib:,.0f} MiB (largest process {single_peak / mib:,.0f} MiB, "
+        f"process tree {tree_peak / mib:,.0f} MiB)   target < 1024 MiB   {verdict(results[-1])}"
+    )
     if code:
         return 2
     return 1 if args.strict and not all(results) else 0

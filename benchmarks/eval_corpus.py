@@ -34,8 +34,11 @@ if str(REPO) not in sys.path:  # run as a script from anywhere: import the worki
 
 def select(corpus: Path, ids: list[str] | None, limit: int | None) -> list[str]:
     """Document ids that have both a PDF and a truth file, in order."""
-    available = sorted(p.name[: -len(".truth.json")] for p in corpus.glob("*.truth.json")
-                       if (corpus / p.name.replace(".truth.json", ".pdf")).exists())
+    available = sorted(
+        p.name[: -len(".truth.json")]
+        for p in corpus.glob("*.truth.json")
+        if (corpus / p.name.replace(".truth.json", ".pdf")).exists()
+    )
     if ids:
         unknown = sorted(set(ids) - set(available))
         if unknown:
@@ -101,8 +104,10 @@ def main(argv: list[str] | None = None) -> int:
     started = time.perf_counter()
     codes = redact_all(args.corpus, args.out, doc_ids)
     failed = sorted(d for d, code in codes.items() if code)
-    print(f"redacted {len(doc_ids) - len(failed)}/{len(doc_ids)} documents in "
-          f"{time.perf_counter() - started:.1f}s" + (f"; failed: {', '.join(failed)}" if failed else ""))
+    print(
+        f"redacted {len(doc_ids) - len(failed)}/{len(doc_ids)} documents in "
+        f"{time.perf_counter() - started:.1f}s" + (f"; failed: {', '.join(failed)}" if failed else "")
+    )
     print(flush=True)
 
     scorer_code = score(args.corpus, args.out, doc_ids)

@@ -47,8 +47,10 @@ def main() -> int:
             metric, target = TARGETS[profile]
             ok = res[metric] >= target and (profile != "strict" or res["token_precision"] >= 0.6)
             failed |= not ok
-            print(f"{subset:<28} {profile:<12} RESULT ER_di={res['ER_di']:.3f} ER_qi={res['ER_qi']:.3f} "
-                  f"precision={res['token_precision']:.3f}  target {metric}>={target}: {'PASS' if ok else 'FAIL'}")
+            print(
+                f"{subset:<28} {profile:<12} RESULT ER_di={res['ER_di']:.3f} ER_qi={res['ER_qi']:.3f} "
+                f"precision={res['token_precision']:.3f}  target {metric}>={target}: {'PASS' if ok else 'FAIL'}"
+            )
     return 1 if failed else 0
 
 

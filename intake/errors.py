@@ -86,8 +86,9 @@ def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
     def audit_broken(exc: Exception) -> Response:
         # Our problem, not the client's: logged loudly (type only), answered without internals.
         log.error("audit log failed verification", extra={"error": type(exc).__name__})
-        return error_response(503, "audit_unavailable",
-                              "The audit trail failed its integrity check; the Secretariat has been alerted.")
+        return error_response(
+            503, "audit_unavailable", "The audit trail failed its integrity check; the Secretariat has been alerted."
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> Response:

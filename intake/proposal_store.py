@@ -15,8 +15,9 @@ from intake.models import ProposalRecord
 from intake.services import Services
 
 
-def seal_proposal(services: Services, key: DataKey, submission_id: str, revision: int, ordinal: int,
-                  payload: dict[str, Any]) -> ProposalRecord:
+def seal_proposal(
+    services: Services, key: DataKey, submission_id: str, revision: int, ordinal: int, payload: dict[str, Any]
+) -> ProposalRecord:
     """A new ProposalRecord holding ``payload`` (a ``Proposal.to_dict()``) sealed."""
     proposal_id = str(payload["id"])
     return ProposalRecord(

@@ -21,8 +21,10 @@ MAX_INPUT_BYTES = 200 * 1024 * 1024
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="safepub", description="SafePub redaction engine")
     sub = parser.add_subparsers(dest="command", required=True)
-    for name, help_text in (("redact", "write a redacted, sanitised, verified PDF"),
-                            ("detect", "write the spans that would be redacted, as JSON")):
+    for name, help_text in (
+        ("redact", "write a redacted, sanitised, verified PDF"),
+        ("detect", "write the spans that would be redacted, as JSON"),
+    ):
         cmd = sub.add_parser(name, help=help_text)
         cmd.add_argument("input", type=Path)
         cmd.add_argument("-o", "--output", type=Path, required=True)
@@ -94,8 +96,19 @@ def main(argv: list[str] | None = None) -> int:
 
 def _detect(engine, data: bytes, register, args, extraction) -> int:  # type: ignore[no-untyped-def]
     _, spans = engine.detect_spans(data, register=register, profile=args.profile, extraction=extraction)
-    payload = {"spans": [{"start": s.start, "end": s.end, "category": s.category, "score": s.score,
-                          "source": s.source, "text": s.text} for s in spans]}
+    payload = {
+        "spans": [
+            {
+                "start": s.start,
+                "end": s.end,
+                "category": s.category,
+                "score": s.score,
+                "source": s.source,
+                "text": s.text,
+            }
+            for s in spans
+        ]
+    }
     args.output.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return EXIT_OK
 
@@ -108,6 +121,8 @@ def _redact(engine, data: bytes, register, args, extraction) -> int:  # type: ig
         report["counts"] = dict(Counter(p.category for p in analysis.proposals))
         args.report.write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")
     if analysis.needs_review:
-        print(f"safepub: written, but needs human review: {len(analysis.needs_review)} issue(s), "
-              "see the report", file=sys.stderr)
+        print(
+            f"safepub: written, but needs human review: {len(analysis.needs_review)} issue(s), see the report",
+            file=sys.stderr,
+        )
     return EXIT_OK

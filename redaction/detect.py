@@ -37,14 +37,32 @@ CHUNK_CHARS = 2500
 PARALLEL_FROM_CHARS = 60_000  # below this, forking a second NER process costs more than it saves
 NER_ENTITIES = ["PERSON", "LOCATION", "ORGANIZATION", "DATE_TIME", "NRP", "QUANTITY", "MISC"]
 _LABELS = {
-    "PERSON": "PERSON", "PER": "PERSON", "GPE": "LOCATION", "LOC": "LOCATION", "FAC": "LOCATION",
-    "ORG": "ORGANIZATION", "DATE": "DATE_TIME", "TIME": "DATE_TIME", "NORP": "NRP",
-    "MONEY": "QUANTITY", "QUANTITY": "QUANTITY", "PERCENT": "QUANTITY",
-    "EVENT": "MISC", "WORK_OF_ART": "MISC", "LAW": "MISC", "PRODUCT": "MISC", "LANGUAGE": "NRP",
+    "PERSON": "PERSON",
+    "PER": "PERSON",
+    "GPE": "LOCATION",
+    "LOC": "LOCATION",
+    "FAC": "LOCATION",
+    "ORG": "ORGANIZATION",
+    "DATE": "DATE_TIME",
+    "TIME": "DATE_TIME",
+    "NORP": "NRP",
+    "MONEY": "QUANTITY",
+    "QUANTITY": "QUANTITY",
+    "PERCENT": "QUANTITY",
+    "EVENT": "MISC",
+    "WORK_OF_ART": "MISC",
+    "LAW": "MISC",
+    "PRODUCT": "MISC",
+    "LANGUAGE": "NRP",
 }
-_PRESIDIO_TO_OURS = {"EMAIL_ADDRESS": "EMAIL", "UK_NHS": "NHS_NUMBER", "UK_NINO": "NI_NUMBER",
-                     "UK_POSTCODE": "POSTCODE", "UK_VEHICLE_REGISTRATION": "VEHICLE_REG",
-                     "PHONE_NUMBER": "PHONE"}
+_PRESIDIO_TO_OURS = {
+    "EMAIL_ADDRESS": "EMAIL",
+    "UK_NHS": "NHS_NUMBER",
+    "UK_NINO": "NI_NUMBER",
+    "UK_POSTCODE": "POSTCODE",
+    "UK_VEHICLE_REGISTRATION": "VEHICLE_REG",
+    "PHONE_NUMBER": "PHONE",
+}
 
 
 class _Entity(NamedTuple):
@@ -79,8 +97,14 @@ class OwnContextOnly(ContextAwareEnhancer):
     def __init__(self) -> None:
         super().__init__(0.0, 0.0, 0, 0)
 
-    def enhance_using_context(self, text, raw_results, nlp_artifacts, recognizers,  # type: ignore[no-untyped-def]
-                              context=None) -> list[RecognizerResult]:
+    def enhance_using_context(
+        self,
+        text,
+        raw_results,
+        nlp_artifacts,
+        recognizers,  # type: ignore[no-untyped-def]
+        context=None,
+    ) -> list[RecognizerResult]:
         return raw_results
 
 
@@ -90,10 +114,14 @@ class Detector:
     def __init__(self, nlp=None, n_process: int = 2) -> None:  # type: ignore[no-untyped-def]
         self.nlp = nlp if nlp is not None else load_nlp()
         self.n_process = n_process
-        config = NerModelConfiguration(model_to_presidio_entity_mapping=_LABELS, low_score_entity_names=[],
-                                       labels_to_ignore=["CARDINAL", "ORDINAL"])
-        self.nlp_engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": MODEL}],
-                                         ner_model_configuration=config)
+        config = NerModelConfiguration(
+            model_to_presidio_entity_mapping=_LABELS,
+            low_score_entity_names=[],
+            labels_to_ignore=["CARDINAL", "ORDINAL"],
+        )
+        self.nlp_engine = SpacyNlpEngine(
+            models=[{"lang_code": "en", "model_name": MODEL}], ner_model_configuration=config
+        )
         self.nlp_engine.nlp = {"en": self.nlp}  # type: ignore[assignment]  # the already-loaded, trimmed pipeline: load() is not called
         # Presidio in two parts so that the pattern recognizers (which never read NLP artifacts) can run
         # while NER is still busy on the other cores: an analyzer of every pattern recognizer, and
@@ -102,8 +130,12 @@ class Detector:
         registry = RecognizerRegistry(supported_languages=["en"])
         for recognizer in (IbanRecognizer(), CreditCardRecognizer(), *_own_recognizers()):
             registry.add_recognizer(recognizer)
-        self.analyzer = AnalyzerEngine(registry=registry, nlp_engine=self.nlp_engine, supported_languages=["en"],
-                                       context_aware_enhancer=OwnContextOnly())
+        self.analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self.nlp_engine,
+            supported_languages=["en"],
+            context_aware_enhancer=OwnContextOnly(),
+        )
         self.ner_recognizer = SpacyRecognizer(supported_language="en", supported_entities=NER_ENTITIES)
         # Word lists load here, once per process (a worker before it forks jobs), not in the first job.
         from redaction.lexicon import is_common_word
@@ -121,12 +153,19 @@ class Detector:
         cost of an analysis is paid once). Needs no NER, so it can run while NER does."""
         if not text.strip():
             return []
-        no_nlp = NlpArtifacts(entities=[], tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
-                              nlp_engine=self.nlp_engine, language="en")
+        no_nlp = NlpArtifacts(
+            entities=[],
+            tokens=None,
+            tokens_indices=[],
+            lemmas=[],  # type: ignore[arg-type]
+            nlp_engine=self.nlp_engine,
+            language="en",
+        )
         return self.analyzer.analyze(text, language="en", nlp_artifacts=no_nlp)
 
-    def detect(self, text: str, entities: list[Entity] | None = None,
-               patterns: list[RecognizerResult] | None = None) -> list[Span]:
+    def detect(
+        self, text: str, entities: list[Entity] | None = None, patterns: list[RecognizerResult] | None = None
+    ) -> list[Span]:
         """Spans of the text: NER's entities (``entities``, or computed here) and the pattern recognizers'
         results (``patterns``, or computed here), merged as one Presidio analysis would merge them."""
         if not text.strip():
@@ -140,8 +179,14 @@ class Detector:
         # offsets found by the workers, mapped to Presidio's names (re-tokenising 300,000 characters into
         # a Doc to carry them would cost more than a second).
         found = [_Entity(_LABELS[label], start, end) for start, end, label in entities if label in _LABELS]
-        nlp_artifacts = NlpArtifacts(entities=found, tokens=None, tokens_indices=[], lemmas=[],  # type: ignore[arg-type]
-                                     nlp_engine=self.nlp_engine, language="en")
+        nlp_artifacts = NlpArtifacts(
+            entities=found,
+            tokens=None,
+            tokens_indices=[],
+            lemmas=[],  # type: ignore[arg-type]
+            nlp_engine=self.nlp_engine,
+            language="en",
+        )
         ner = self.ner_recognizer.analyze(text, NER_ENTITIES, nlp_artifacts)
         spans: list[Span] = []
         # NER first, as when SpacyRecognizer led the registry: of two equal results (same type, span and
@@ -150,8 +195,17 @@ class Detector:
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
             source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
             category = _PRESIDIO_TO_OURS.get(result.entity_type, result.entity_type)
-            spans.append(Span(result.start, result.end, category, round(float(result.score), 3),
-                              source, recognizer, text[result.start:result.end]))  # type: ignore[arg-type]
+            spans.append(
+                Span(
+                    result.start,
+                    result.end,
+                    category,
+                    round(float(result.score), 3),
+                    source,
+                    recognizer,
+                    text[result.start : result.end],
+                )
+            )  # type: ignore[arg-type]
         return sorted(spans, key=lambda s: (s.start, s.end, s.category, s.recognizer))
 
 
@@ -166,7 +220,7 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
             if cut == -1:
                 cut = text.rfind(". ", start + size // 2, end)
                 cut = cut + 1 if cut != -1 else end
-            end = cut + (1 if text[cut:cut + 1] == "\n" else 0) if cut < end else end
+            end = cut + (1 if text[cut : cut + 1] == "\n" else 0) if cut < end else end
         yield start, text[start:end]
         start = end
 

@@ -38,8 +38,14 @@ Progress = Callable[[int, int], None]
 class RedactionEngine:
     """Builds the NLP model and analyzer once; then analyzes, renders and verifies many documents."""
 
-    def __init__(self, *, profile: str = "publication", ocr: bool = True, n_process: int | None = None,
-                 detector: Detector | None = None) -> None:
+    def __init__(
+        self,
+        *,
+        profile: str = "publication",
+        ocr: bool = True,
+        n_process: int | None = None,
+        detector: Detector | None = None,
+    ) -> None:
         self.default_profile = profile
         self._policies: dict[str, Policy] = {}
         self.policy(profile)  # fail fast on a bad policy name
@@ -61,8 +67,9 @@ class RedactionEngine:
         with open_pdf(data) as doc:
             return extract_pdf(doc, self.ocr)
 
-    def _extract_and_detect(self, data: bytes, extraction: ExtractionJob | None = None
-                            ) -> tuple[ExtractedDocument, list[Span]]:
+    def _extract_and_detect(
+        self, data: bytes, extraction: ExtractionJob | None = None
+    ) -> tuple[ExtractedDocument, list[Span]]:
         """Extraction with NER already running on the text extracted so far (on the other cores), then
         the pattern recognizers while NER finishes: the raw detections, before the policy.
 
@@ -75,8 +82,9 @@ class RedactionEngine:
         with open_pdf(data) as doc:
             return self._detect_while_extracting(doc.page_count, lambda sink: extract_pdf(doc, self.ocr, sink=sink))
 
-    def _detect_while_extracting(self, page_count: int, extract: Callable[[TextSink], ExtractedDocument]
-                                 ) -> tuple[ExtractedDocument, list[Span]]:
+    def _detect_while_extracting(
+        self, page_count: int, extract: Callable[[TextSink], ExtractedDocument]
+    ) -> tuple[ExtractedDocument, list[Span]]:
         # about 3,000 characters a page: decide up front whether NER runs on both cores
         stream = self.detector.ner_stream(expected_chars=3000 * page_count)
         try:
@@ -86,8 +94,15 @@ class RedactionEngine:
         finally:
             stream.close()
 
-    def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None,
-                progress: Progress | None = None, extraction: ExtractionJob | None = None) -> Analysis:
+    def analyze(
+        self,
+        data: bytes,
+        *,
+        register: Any = None,
+        profile: str | None = None,
+        progress: Progress | None = None,
+        extraction: ExtractionJob | None = None,
+    ) -> Analysis:
         """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input.
         ``extraction``: this document's extraction, already running (see prefetch.py)."""
         reg = parse_register(register)
@@ -100,16 +115,27 @@ class RedactionEngine:
         kept = sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, policy)})
         if progress:
             progress(extracted.page_count, extracted.page_count)
-        return Analysis(kind=extracted.kind, page_count=extracted.page_count,  # type: ignore[arg-type]
-                        proposals=tuple(proposals), needs_review=tuple(extracted.needs_review),
-                        kept_phrases=tuple(kept))
+        return Analysis(
+            kind=extracted.kind,
+            page_count=extracted.page_count,  # type: ignore[arg-type]
+            proposals=tuple(proposals),
+            needs_review=tuple(extracted.needs_review),
+            kept_phrases=tuple(kept),
+        )
 
     # The Secretariat's own redactions and the review screen's images (see review.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
         return review.find_occurrences(data, text, category=category, ocr=self.ocr, policy=self.policy())
 
-    def manual_box(self, data: bytes, page: int, rect: tuple[float, float, float, float], *,
-                   category: str = "MANUAL_BOX", label: str | None = None) -> Proposal:
+    def manual_box(
+        self,
+        data: bytes,
+        page: int,
+        rect: tuple[float, float, float, float],
+        *,
+        category: str = "MANUAL_BOX",
+        label: str | None = None,
+    ) -> Proposal:
         return review.manual_box(data, page, rect, category=category, label=label)
 
     def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
@@ -118,8 +144,9 @@ class RedactionEngine:
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
         return review.page_sizes(data)
 
-    def detect_spans(self, data: bytes, *, register: Any = None, profile: str | None = None,
-                     extraction: ExtractionJob | None = None) -> tuple[str, list]:
+    def detect_spans(
+        self, data: bytes, *, register: Any = None, profile: str | None = None, extraction: ExtractionJob | None = None
+    ) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
         reg = parse_register(register)
         policy = self.policy(profile)
@@ -127,8 +154,15 @@ class RedactionEngine:
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         return extracted.text, spans
 
-    def render(self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
-               kept_phrases: Iterable[str] = (), register: Any = None) -> bytes:
+    def render(
+        self,
+        data: bytes,
+        proposals: Iterable[Proposal],
+        *,
+        kept: Iterable[Proposal] = (),
+        kept_phrases: Iterable[str] = (),
+        register: Any = None,
+    ) -> bytes:
         """Applies proposals, sanitises every channel and verifies the result; returns the new bytes.
 
         ``kept`` are proposals a reviewer rejected: their texts are not required to disappear.
@@ -137,12 +171,17 @@ class RedactionEngine:
         where extraction never saw it (fail closed).
         Raises VerificationFailed if any applied text survives anywhere in the output.
         """
-        return self.render_with_report(data, proposals, kept=kept, kept_phrases=kept_phrases,
-                                       register=register)[0]
+        return self.render_with_report(data, proposals, kept=kept, kept_phrases=kept_phrases, register=register)[0]
 
-    def render_with_report(self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
-                           kept_phrases: Iterable[str] = (), register: Any = None
-                           ) -> tuple[bytes, VerificationReport]:
+    def render_with_report(
+        self,
+        data: bytes,
+        proposals: Iterable[Proposal],
+        *,
+        kept: Iterable[Proposal] = (),
+        kept_phrases: Iterable[str] = (),
+        register: Any = None,
+    ) -> tuple[bytes, VerificationReport]:
         proposals = list(proposals)
         forbidden = forbidden_items(proposals, kept=kept, register=register)
         allowed = list(kept_phrases)
@@ -159,19 +198,26 @@ class RedactionEngine:
             pypdf_job.close()
             raise
         tessdata = self.ocr.tessdata if self.ocr is not None and self.ocr.available else None
-        report = verify_pdf(output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed,
-                            pypdf_job=pypdf_job)
+        report = verify_pdf(
+            output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed, pypdf_job=pypdf_job
+        )
         return output_pdf, report
 
-    def redact(self, data: bytes, *, register: Any = None, profile: str | None = None,
-               progress: Progress | None = None, extraction: ExtractionJob | None = None
-               ) -> tuple[bytes, Analysis]:
+    def redact(
+        self,
+        data: bytes,
+        *,
+        register: Any = None,
+        profile: str | None = None,
+        progress: Progress | None = None,
+        extraction: ExtractionJob | None = None,
+    ) -> tuple[bytes, Analysis]:
         """Analyse, render and verify in one go; verification problems that need a human (an image
         that could not be read) are added to the analysis's ``needs_review``."""
-        analysis = self.analyze(data, register=register, profile=profile, progress=progress,
-                                extraction=extraction)
-        output, report = self.render_with_report(data, analysis.proposals, kept_phrases=analysis.kept_phrases,
-                                                 register=register)
+        analysis = self.analyze(data, register=register, profile=profile, progress=progress, extraction=extraction)
+        output, report = self.render_with_report(
+            data, analysis.proposals, kept_phrases=analysis.kept_phrases, register=register
+        )
         if report.needs_review:
             reasons = [f"verification: {w}" for w in report.warnings]
             if report.unread_image_pages:
@@ -180,16 +226,20 @@ class RedactionEngine:
         return output, analysis
 
 
-def forbidden_items(proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (),
-                    register: Any = None) -> list[tuple[str, str]]:
+def forbidden_items(
+    proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (), register: Any = None
+) -> list[tuple[str, str]]:
     """What must not survive anywhere in an output: the texts of the applied proposals and everything
     in the partnership's register, minus texts a reviewer decided to keep. Used by the render's own
     verification and again before handover (one rule, in one place)."""
     kept_texts = {p.text.lower() for p in kept}
     items = {(p.text, p.category) for p in proposals if p.text and p.category not in POSITIONAL}
     # initials are left out: two capital letters are too common to require their absence everywhere
-    items |= {(t.text, t.category) for t in register_terms(parse_register(register))
-              if not t.case_sensitive and len(t.text) >= 2}
+    items |= {
+        (t.text, t.category)
+        for t in register_terms(parse_register(register))
+        if not t.case_sensitive and len(t.text) >= 2
+    }
     return sorted((t, c) for t, c in items if t.lower() not in kept_texts)
 
 

@@ -28,8 +28,19 @@ from redaction.ocr import OcrEngine
 Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
 
 EDGE_ZONE = 0.075  # top/bottom share of a page holding running headers and footers
-_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
-                         "\u2010": "-", "\u2011": "-", "\u2013": "-", "\u00ad": ""})
+_QUOTES = str.maketrans(
+    {
+        "\u2019": "'",
+        "\u2018": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u00a0": " ",
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2013": "-",
+        "\u00ad": "",
+    }
+)
 _SENTENCE_END = re.compile(r"[.!?:;\"')\]]\s*$")
 
 
@@ -157,15 +168,15 @@ class _Flusher:
         chars = self.builder.chars
         if final:
             if len(chars) > self.done:
-                self.sink(self.done, "".join(chars[self.done:]))
+                self.sink(self.done, "".join(chars[self.done :]))
                 self.done = len(chars)
             return
         if len(chars) - self.done < self.min_chars:
             return
-        pending = "".join(chars[self.done:len(chars) - 1])
+        pending = "".join(chars[self.done : len(chars) - 1])
         cut = pending.rfind("\n")
         if cut >= 0:
-            self.sink(self.done, pending[:cut + 1])
+            self.sink(self.done, pending[: cut + 1])
             self.done += cut + 1
 
 
@@ -262,8 +273,7 @@ def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Lin
             visible_chars: list[tuple[str, Loc]] = []
             hidden_chars: list[tuple[str, Loc]] = []
             for span in line["spans"]:
-                if fills is None and min(
-                        (span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
+                if fills is None and min((span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
                     fills = _page_fills(page)
                 box = pymupdf.Rect(span["bbox"])
                 is_invisible = _span_is_invisible(span, fills) or not box.intersects(visible_area)
@@ -288,8 +298,7 @@ def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Lin
     return main, edge, hidden, invisible
 
 
-def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None,
-                keep_lines: bool = False) -> _Line | None:
+def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None, keep_lines: bool = False) -> _Line | None:
     """Writes lines with the joining rules described in the module docstring."""
     for line in lines:
         if prev is not None:

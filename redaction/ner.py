@@ -22,12 +22,15 @@ BATCH = 4  # chunks per nlp.pipe call: batched matrix work is ~10% cheaper than 
 def _entities_of(jobs: Sequence[tuple[int, str]]) -> list[Entity]:
     """Entities of a batch of chunks (one ``nlp.pipe`` call; the same entities as one call per chunk)."""
     docs = _NLP.pipe([text for _, text in jobs], batch_size=len(jobs))
-    return [(offset + ent.start_char, offset + ent.end_char, ent.label_)
-            for (offset, _), doc in zip(jobs, docs, strict=True) for ent in doc.ents]
+    return [
+        (offset + ent.start_char, offset + ent.end_char, ent.label_)
+        for (offset, _), doc in zip(jobs, docs, strict=True)
+        for ent in doc.ents
+    ]
 
 
 def _batches(chunks: Sequence[tuple[int, str]]) -> list[Sequence[tuple[int, str]]]:
-    return [chunks[i:i + BATCH] for i in range(0, len(chunks), BATCH)]
+    return [chunks[i : i + BATCH] for i in range(0, len(chunks), BATCH)]
 
 
 def run_ner(nlp: Any, chunks: Sequence[tuple[int, str]], processes: int) -> list[Entity]:

@@ -47,8 +47,9 @@ class OcrEngine:
 
     def image_words(self, page: pymupdf.Page) -> dict[tuple[int, int], list[OcrWord]]:
         """OCR words of the page's images grouped by line (block, line), in reading order."""
-        textpage = page.get_textpage_ocr(flags=pymupdf.TEXTFLAGS_DICT, language="eng", dpi=self.dpi,
-                                         full=False, tessdata=self.tessdata)
+        textpage = page.get_textpage_ocr(
+            flags=pymupdf.TEXTFLAGS_DICT, language="eng", dpi=self.dpi, full=False, tessdata=self.tessdata
+        )
         lines: dict[tuple[int, int], list[OcrWord]] = defaultdict(list)
         data = page.get_text("dict", textpage=textpage)
         for b, block in enumerate(data["blocks"]):

@@ -19,19 +19,51 @@ from redaction.second_parser import PAGE_SEPARATOR as _SEPARATOR
 _LITERAL = re.compile(rb"\((?:\\.|[^\\)])*\)", re.DOTALL)
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]{2,})>")
 _ESCAPE = re.compile(rb"\\([nrtbf()\\]|[0-7]{1,3}|\r\n|\r|\n)")
-_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f",
-            b"(": b"(", b")": b")", b"\\": b"\\"}
+_ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
 _TJ_ARRAY = re.compile(rb"\[((?:\\.|[^\]\\])*)\]\s*TJ", re.DOTALL)
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 # PDFDocEncoding differs from Latin-1 in 0x18-0x1F and 0x80-0x9F (ISO 32000-1, Annex D.2).
 _PDFDOC = {
-    0x18: "\u02d8", 0x19: "\u02c7", 0x1A: "\u02c6", 0x1B: "\u02d9", 0x1C: "\u02dd", 0x1D: "\u02db",
-    0x1E: "\u02da", 0x1F: "\u02dc", 0x80: "\u2022", 0x81: "\u2020", 0x82: "\u2021", 0x83: "\u2026",
-    0x84: "\u2014", 0x85: "\u2013", 0x86: "\u0192", 0x87: "\u2044", 0x88: "\u2039", 0x89: "\u203a",
-    0x8A: "\u2212", 0x8B: "\u2030", 0x8C: "\u201e", 0x8D: "\u201c", 0x8E: "\u201d", 0x8F: "\u2018",
-    0x90: "\u2019", 0x91: "\u201a", 0x92: "\u2122", 0x93: "\ufb01", 0x94: "\ufb02", 0x95: "\u0141",
-    0x96: "\u0152", 0x97: "\u0160", 0x98: "\u0178", 0x99: "\u017d", 0x9A: "\u0131", 0x9B: "\u0142",
-    0x9C: "\u0153", 0x9D: "\u0161", 0x9E: "\u017e", 0xA0: "\u20ac",
+    0x18: "\u02d8",
+    0x19: "\u02c7",
+    0x1A: "\u02c6",
+    0x1B: "\u02d9",
+    0x1C: "\u02dd",
+    0x1D: "\u02db",
+    0x1E: "\u02da",
+    0x1F: "\u02dc",
+    0x80: "\u2022",
+    0x81: "\u2020",
+    0x82: "\u2021",
+    0x83: "\u2026",
+    0x84: "\u2014",
+    0x85: "\u2013",
+    0x86: "\u0192",
+    0x87: "\u2044",
+    0x88: "\u2039",
+    0x89: "\u203a",
+    0x8A: "\u2212",
+    0x8B: "\u2030",
+    0x8C: "\u201e",
+    0x8D: "\u201c",
+    0x8E: "\u201d",
+    0x8F: "\u2018",
+    0x90: "\u2019",
+    0x91: "\u201a",
+    0x92: "\u2122",
+    0x93: "\ufb01",
+    0x94: "\ufb02",
+    0x95: "\u0141",
+    0x96: "\u0152",
+    0x97: "\u0160",
+    0x98: "\u0178",
+    0x99: "\u017d",
+    0x9A: "\u0131",
+    0x9B: "\u0142",
+    0x9C: "\u0153",
+    0x9D: "\u0161",
+    0x9E: "\u017e",
+    0xA0: "\u20ac",
 }
 _PDFDOC_CHARS = "".join(_PDFDOC.get(b, chr(b)) for b in range(256))
 _HIGH = re.compile(rb"[\x18-\x1f\x80-\xff]")
@@ -71,8 +103,12 @@ def raw_strings(doc: pymupdf.Document, pdf: bytes) -> tuple[list[str], bool]:
             continue
         seen.add(hashlib.blake2b(data, digest_size=16).digest())
         whole = _is_whole_kind(source) or not (
-            xref in content_xrefs or _is_content_kind(source) or _is_operator_kind(source)
-            or _OPERATORS.search(data[:65536]) or _CMAP_OPERATORS.search(data[:65536]))
+            xref in content_xrefs
+            or _is_content_kind(source)
+            or _is_operator_kind(source)
+            or _OPERATORS.search(data[:65536])
+            or _CMAP_OPERATORS.search(data[:65536])
+        )
         actual_text |= not whole and b"ActualText" in data
         parts += _stream_texts(data, whole=whole)
     try:
@@ -95,11 +131,11 @@ def _file_level_strings(pdf: bytes, seen: set[bytes]) -> list[str]:
             continue
         end = pdf.find(b"endstream", start.end())
         end = len(pdf) if end < 0 else end
-        head = pdf[max(position, start.start() - 2048):start.start()]
-        head = head[head.rfind(b"obj") + 3:] if b"obj" in head else head
-        outside.append(pdf[position:start.start()])
+        head = pdf[max(position, start.start() - 2048) : start.start()]
+        head = head[head.rfind(b"obj") + 3 :] if b"obj" in head else head
+        outside.append(pdf[position : start.start()])
         position = end + len(b"endstream")
-        body = pdf[start.end():end]
+        body = pdf[start.end() : end]
         source = head.decode("latin-1")
         if _is_binary_kind(source):
             continue
@@ -200,7 +236,8 @@ _OPERATORS = re.compile(rb"(?:^|\s)(?:BT|ET|cm|Do|re|Tf|TJ|Tj|BDC|EMC)(?:\s|$)")
 _CMAP_OPERATORS = re.compile(rb"\bbegin(?:cmap|bfchar|bfrange|codespacerange|cidrange)\b")
 _FILTER = re.compile(
     r"/(FlateDecode|Fl|LZWDecode|LZW|ASCII85Decode|A85|ASCIIHexDecode|AHx|RunLengthDecode|RL|DCTDecode|DCT"
-    r"|JPXDecode|CCITTFaxDecode|CCF|JBIG2Decode|Crypt)\b")
+    r"|JPXDecode|CCITTFaxDecode|CCF|JBIG2Decode|Crypt)\b"
+)
 
 
 def _is_binary_kind(source: str) -> bool:
@@ -246,10 +283,12 @@ def _is_utf8(data: bytes) -> bool:
 
 TEXT_FLAGS = pymupdf.TEXTFLAGS_TEXT & ~pymupdf.TEXT_MEDIABOX_CLIP
 
+
 def page_text(page: pymupdf.Page, extra_flags: int = 0) -> str:
     # PyMuPDF pitfall: clearing TEXT_MEDIABOX_CLIP is not enough, get_text() still clips to the page
     # rectangle unless it is given an infinite clip.
     return page.get_text("text", flags=TEXT_FLAGS | extra_flags, clip=pymupdf.INFINITE_RECT())
+
 
 def bytes_text(data: bytes | None) -> str:
     """Text of an attached file: itself if textual, its page text if it is a PDF."""

@@ -98,6 +98,7 @@ def load_policy(name_or_path: str = "publication") -> Policy:
         not_names=lower("not_names"),
         acronyms=frozenset(str(w) for w in keep.get("acronyms", [])),
         public_name_context=tuple(str(w).lower() for w in keep.get("public_name_context", [])),
-        public_institutions={str(k): tuple(str(w).lower() for w in v)
-                             for k, v in keep.get("public_institutions", {}).items()},
+        public_institutions={
+            str(k): tuple(str(w).lower() for w in v) for k, v in keep.get("public_institutions", {}).items()
+        },
     )

@@ -122,11 +122,16 @@ def _extract_in_child(conn: Connection, data: bytes, ocr: bool) -> None:
     try:
         with open_pdf(data) as doc:
             conn.send(("pages", doc.page_count))
-            extracted = extract_pdf(doc, OcrEngine() if ocr else None,
-                                    sink=lambda offset, text: conn.send(("piece", (offset, text))))
+            extracted = extract_pdf(
+                doc, OcrEngine() if ocr else None, sink=lambda offset, text: conn.send(("piece", (offset, text)))
+            )
         conn.send(("done", extracted))
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
-        conn.send(("error", exc if isinstance(exc, RedactionError) else
-                   RedactionError(f"extraction failed ({type(exc).__name__})")))
+        conn.send(
+            (
+                "error",
+                exc if isinstance(exc, RedactionError) else RedactionError(f"extraction failed ({type(exc).__name__})"),
+            )
+        )
     finally:
         conn.close()

@@ -13,8 +13,9 @@ CONTEXT_CHARS = 40
 LINE_TOLERANCE = 2.0  # points: characters whose tops differ less than this are on one line
 
 
-def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Policy, *,
-                    include_invisible: bool = True) -> list[Proposal]:
+def build_proposals(
+    doc: ExtractedDocument, spans: Iterable[Span], policy: Policy, *, include_invisible: bool = True
+) -> list[Proposal]:
     labels = _Labeller(policy)
     proposals: list[Proposal] = []
     for span in spans:
@@ -26,21 +27,49 @@ def build_proposals(doc: ExtractedDocument, spans: Iterable[Span], policy: Polic
         label = labels.label(span.category, entity)
         rule = policy.rule(span.category)
         context = _context(doc.text, span.start, span.end)
-        pages = _rects_by_page(doc.locs[span.start:span.end], padding=1.0 if channel == "image" else 0.0)
+        pages = _rects_by_page(doc.locs[span.start : span.end], padding=1.0 if channel == "image" else 0.0)
         if not pages:  # side channel (metadata, outline...) or plain text: no rectangles
             page = piece.page if piece else None
-            proposals.append(Proposal(
-                id=proposal_id(channel, page, span.start, span.end, span.category), category=span.category,
-                text=span.text, channel=channel, page=page, rects=(), score=span.score, source=span.source,
-                recognizer=span.recognizer, context=context, entity=entity, label=label,
-                action=rule.action, start=span.start, end=span.end))
+            proposals.append(
+                Proposal(
+                    id=proposal_id(channel, page, span.start, span.end, span.category),
+                    category=span.category,
+                    text=span.text,
+                    channel=channel,
+                    page=page,
+                    rects=(),
+                    score=span.score,
+                    source=span.source,
+                    recognizer=span.recognizer,
+                    context=context,
+                    entity=entity,
+                    label=label,
+                    action=rule.action,
+                    start=span.start,
+                    end=span.end,
+                )
+            )
             continue
         for page, rects in sorted(pages.items()):
-            proposals.append(Proposal(
-                id=proposal_id(channel, page, span.start, span.end, span.category), category=span.category,
-                text=span.text, channel=channel, page=page, rects=tuple(rects), score=span.score,
-                source=span.source, recognizer=span.recognizer, context=context, entity=entity, label=label,
-                action=rule.action, start=span.start, end=span.end))
+            proposals.append(
+                Proposal(
+                    id=proposal_id(channel, page, span.start, span.end, span.category),
+                    category=span.category,
+                    text=span.text,
+                    channel=channel,
+                    page=page,
+                    rects=tuple(rects),
+                    score=span.score,
+                    source=span.source,
+                    recognizer=span.recognizer,
+                    context=context,
+                    entity=entity,
+                    label=label,
+                    action=rule.action,
+                    start=span.start,
+                    end=span.end,
+                )
+            )
     if include_invisible:
         proposals.extend(_invisible_text(doc, policy))
     return proposals
@@ -50,11 +79,23 @@ def _invisible_text(doc: ExtractedDocument, policy: Policy) -> list[Proposal]:
     """White-on-white, tiny and transparent text is removed whole: nobody can read it to check it."""
     out = []
     for page, x0, y0, x1, y1 in doc.invisible:
-        out.append(Proposal(
-            id=proposal_id("hidden", page, round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
-            category="HIDDEN_TEXT", text="", channel="hidden", page=page, rects=((x0, y0, x1, y1),),
-            score=1.0, source="channel", recognizer="InvisibleText", context="", entity="hidden-text",
-            label=None, action=policy.rule("HIDDEN_TEXT").action if policy.redacts("HIDDEN_TEXT") else "remove"))
+        out.append(
+            Proposal(
+                id=proposal_id("hidden", page, round(x0, 1), round(y0, 1), round(x1, 1), round(y1, 1)),
+                category="HIDDEN_TEXT",
+                text="",
+                channel="hidden",
+                page=page,
+                rects=((x0, y0, x1, y1),),
+                score=1.0,
+                source="channel",
+                recognizer="InvisibleText",
+                context="",
+                entity="hidden-text",
+                label=None,
+                action=policy.rule("HIDDEN_TEXT").action if policy.redacts("HIDDEN_TEXT") else "remove",
+            )
+        )
     return out
 
 
@@ -65,8 +106,8 @@ def _entity(span: Span) -> str:
 
 
 def _context(text: str, start: int, end: int) -> str:
-    before = text[max(0, start - CONTEXT_CHARS):start].replace("\n", " ")
-    after = text[end:end + CONTEXT_CHARS].replace("\n", " ")
+    before = text[max(0, start - CONTEXT_CHARS) : start].replace("\n", " ")
+    after = text[end : end + CONTEXT_CHARS].replace("\n", " ")
     return f"{before}[{text[start:end]}]{after}"
 
 
@@ -79,8 +120,12 @@ def _rects_by_page(locs: list[Loc | None], padding: float) -> dict[int, list[Rec
         if loc is None:
             continue
         page, x0, y0, x1, y1 = loc
-        if current is not None and page == current_page and abs(y0 - current[1]) < LINE_TOLERANCE \
-                and x0 >= current[0] - 1:
+        if (
+            current is not None
+            and page == current_page
+            and abs(y0 - current[1]) < LINE_TOLERANCE
+            and x0 >= current[0] - 1
+        ):
             current[2] = max(current[2], x1)
             current[3] = max(current[3], y1)
             current[1] = min(current[1], y0)

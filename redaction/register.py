@@ -16,8 +16,20 @@ from typing import Any
 
 from redaction.errors import RegisterError
 
-_MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-           "October", "November", "December"]
+_MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 _POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?)\s*(\d[A-Z]{2})\b", re.IGNORECASE)
 
 
@@ -52,11 +64,13 @@ def parse_register(raw: bytes | str | dict[str, Any] | Register | None) -> Regis
         except UnicodeDecodeError as exc:
             raise RegisterError("the register is not UTF-8 text") from exc
         except json.JSONDecodeError as exc:
-            raise RegisterError(f"the register is not valid JSON: {exc.msg} at line {exc.lineno} "
-                                f"column {exc.colno}") from exc
+            raise RegisterError(
+                f"the register is not valid JSON: {exc.msg} at line {exc.lineno} column {exc.colno}"
+            ) from exc
     if not isinstance(raw, dict):
-        raise RegisterError("the register must be a JSON object with optional keys "
-                            "'people', 'addresses', 'public_names'")
+        raise RegisterError(
+            "the register must be a JSON object with optional keys 'people', 'addresses', 'public_names'"
+        )
     unknown = set(raw) - {"people", "addresses", "public_names"}
     if unknown:
         raise RegisterError(f"the register has unknown keys: {', '.join(sorted(unknown))}")
@@ -87,8 +101,9 @@ def _person(index: int, value: Any) -> Person:
     unknown = set(value) - {"name", "role", "aliases", "date_of_birth"}
     if unknown:
         # a typo ("dob", "alias") must not silently drop what the partnership told us
-        raise RegisterError(f"{where} has unknown keys: {', '.join(sorted(unknown))} "
-                            "(allowed: name, role, aliases, date_of_birth)")
+        raise RegisterError(
+            f"{where} has unknown keys: {', '.join(sorted(unknown))} (allowed: name, role, aliases, date_of_birth)"
+        )
     name = value.get("name")
     if not isinstance(name, str) or not name.strip():
         raise RegisterError(f"{where} needs a non-empty 'name' string")
@@ -171,7 +186,8 @@ def address_forms(address: str) -> list[str]:
             # "Flat 4, Weaver House, 12 High Road": the building and the street identify on their own
             for part in parts[1:3]:
                 if re.match(r"^\d+[a-zA-Z]?\s+\S", part) or re.search(
-                        r"(?i)\b(house|court|lodge|mansions|tower|block|buildings?)$", part):
+                    r"(?i)\b(house|court|lodge|mansions|tower|block|buildings?)$", part
+                ):
                     forms.add(part)
     for match in _POSTCODE.finditer(address):
         forms.add(f"{match.group(1)} {match.group(2)}")
@@ -249,8 +265,7 @@ class TermMatcher:
             bodies.append(r"[\s,]+".join(re.escape(t).replace(r"\-", r"-\s*") for t in tokens))
         bodies.sort(key=len, reverse=True)
         flags = 0 if case_sensitive else re.IGNORECASE
-        self.pattern = (re.compile(r"(?<![\w@])(?:" + "|".join(bodies) + r")(?!\w)", flags)
-                        if bodies else None)
+        self.pattern = re.compile(r"(?<![\w@])(?:" + "|".join(bodies) + r")(?!\w)", flags) if bodies else None
 
     def finditer(self, text: str) -> Iterator[tuple[int, int, Any]]:
         if self.pattern is None:

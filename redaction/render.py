@@ -19,8 +19,16 @@ from pymupdf import mupdf
 from redaction.textmatch import variant_pattern
 from redaction.types import Proposal
 
-NEUTRAL_METADATA = {"title": "Redacted document", "author": "", "subject": "", "keywords": "",
-                    "creator": "SafePub", "producer": "SafePub", "creationDate": "", "modDate": ""}
+NEUTRAL_METADATA = {
+    "title": "Redacted document",
+    "author": "",
+    "subject": "",
+    "keywords": "",
+    "creator": "SafePub",
+    "producer": "SafePub",
+    "creationDate": "",
+    "modDate": "",
+}
 OUTLINE_REPLACEMENT = "[redacted]"
 
 
@@ -94,15 +102,23 @@ def merge_rects(rects: Iterable[tuple[float, float, float, float]]) -> list[tupl
 def _add_redaction(page: pymupdf.Page, rect: pymupdf.Rect, proposal: Proposal) -> None:
     if proposal.action == "label" and proposal.label:
         size = max(4.0, min(11.0, rect.height * 0.75))
-        page.add_redact_annot(rect, text=proposal.label, fontname="helv", fontsize=size, fill=(0, 0, 0),
-                              text_color=(1, 1, 1), cross_out=False)
+        page.add_redact_annot(
+            rect,
+            text=proposal.label,
+            fontname="helv",
+            fontsize=size,
+            fill=(0, 0, 0),
+            text_color=(1, 1, 1),
+            cross_out=False,
+        )
     else:
         page.add_redact_annot(rect, fill=(0, 0, 0), cross_out=False)
 
 
 def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
-    texts = sorted({p.text for p in proposals if p.text and p.category not in ("HIDDEN_TEXT", "IMAGE_TEXT")},
-                   key=len, reverse=True)
+    texts = sorted(
+        {p.text for p in proposals if p.text and p.category not in ("HIDDEN_TEXT", "IMAGE_TEXT")}, key=len, reverse=True
+    )
     _rewrite_outline(doc, texts)
     for page in doc:
         for annot in list(page.annots() or []):
@@ -118,9 +134,20 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
     except Exception:  # noqa: BLE001 - documents without a page-label tree
         pass
     # PyMuPDF's own scrubber: JavaScript, thumbnails, XMP, remaining hidden text and responses.
-    doc.scrub(attached_files=True, clean_pages=True, embedded_files=True, hidden_text=True, javascript=True,
-              metadata=True, redactions=False, remove_links=True, reset_fields=True, reset_responses=True,
-              thumbnails=True, xml_metadata=True)
+    doc.scrub(
+        attached_files=True,
+        clean_pages=True,
+        embedded_files=True,
+        hidden_text=True,
+        javascript=True,
+        metadata=True,
+        redactions=False,
+        remove_links=True,
+        reset_fields=True,
+        reset_responses=True,
+        thumbnails=True,
+        xml_metadata=True,
+    )
     doc.del_xml_metadata()
     doc.set_metadata(NEUTRAL_METADATA)
 
@@ -144,8 +171,10 @@ def _rewrite_outline(doc: pymupdf.Document, texts: list[str]) -> None:
 
 def render_text(text: str, proposals: Iterable[Proposal]) -> str:
     """Plain text: each proposal's characters replaced by its label or a block of the same width."""
-    spans = sorted({(p.start, p.end, p.label if p.action == "label" else None)
-                    for p in proposals if p.start >= 0}, key=lambda s: (s[0], -s[1]))
+    spans = sorted(
+        {(p.start, p.end, p.label if p.action == "label" else None) for p in proposals if p.start >= 0},
+        key=lambda s: (s[0], -s[1]),
+    )
     out, cursor = [], 0
     for start, end, label in spans:
         if start < cursor:

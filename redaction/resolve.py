@@ -23,18 +23,22 @@ from redaction.textmatch import SEPARATOR_CHAR
 from redaction.types import POSITIONAL, Span
 
 PERSON_LIKE = {"PERSON", "NICKNAME"}
-_TITLES = re.compile(r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|pc|dc|ds|di|sgt|nurse|cllr|rev|sir|dame|lord|lady)\.?\s+)+",
-                     re.IGNORECASE)
+_TITLES = re.compile(
+    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|pc|dc|ds|di|sgt|nurse|cllr|rev|sir|dame|lord|lady)\.?\s+)+", re.IGNORECASE
+)
 _TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:()\"'’]*$")
-_CITATION_AFTER = re.compile(r"^\s*(?:et\.?\s+al\b|\(\s*(?:19|20)\d\d\w?|,?\s*(?:19|20)\d\d\b|"
-                             r"(?:and|&)\s+[A-Z][\w'-]+\s*(?:\(|,)?\s*(?:19|20)\d\d)")
+_CITATION_AFTER = re.compile(
+    r"^\s*(?:et\.?\s+al\b|\(\s*(?:19|20)\d\d\w?|,?\s*(?:19|20)\d\d\b|"
+    r"(?:and|&)\s+[A-Z][\w'-]+\s*(?:\(|,)?\s*(?:19|20)\d\d)"
+)
 _NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _INITIALS_INTRO = re.compile(r"\s*\(\s*([A-Z]{2,4})\s*\)")
 SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner": 3, "channel": 1}
 
 
-def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy,
-            image_ranges: Iterable[tuple[int, int]] = ()) -> list[Span]:
+def resolve(
+    text: str, spans: Iterable[Span], register: Register, policy: Policy, image_ranges: Iterable[tuple[int, int]] = ()
+) -> list[Span]:
     spans = list(spans) + list(find_register_spans(text, register))
     if policy.redacts("IMAGE_TEXT"):
         spans += list(image_text_spans(text, image_ranges))
@@ -60,8 +64,10 @@ def resolve(text: str, spans: Iterable[Span], register: Register, policy: Policy
     return remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
 
 
-_FULL_DATE = re.compile(r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?[ -]"
-                        r"[A-Za-z]{3,9}\.?[ -]\d{4}|\d{4}-\d{2}-\d{2})\s*$")
+_FULL_DATE = re.compile(
+    r"^\s*(?:\d{1,2}[/.-]\d{1,2}[/.-](?:\d{4}|\d{2})|\d{1,2}(?:st|nd|rd|th)?[ -]"
+    r"[A-Za-z]{3,9}\.?[ -]\d{4}|\d{4}-\d{2}-\d{2})\s*$"
+)
 
 
 _AGENCY_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
@@ -84,8 +90,10 @@ _PLURAL_POSSESSIVES = {"children's", "women's", "men's", "people's", "young peop
 def _possessive_pair(value: str) -> bool:
     """ "Yusi's NHS (number)" is a person's, not an agency: a possessive that is not "Children's"."""
     words = value.split()
-    return any(w.lower().replace("’", "'").endswith("'s") and w.lower().replace("’", "'") not in
-               _PLURAL_POSSESSIVES for w in words)
+    return any(
+        w.lower().replace("’", "'").endswith("'s") and w.lower().replace("’", "'") not in _PLURAL_POSSESSIVES
+        for w in words
+    )
 
 
 _ROW = re.compile(r"[^\n]*\t[^\n]*")
@@ -124,8 +132,10 @@ def table_dates_of_birth(text: str, people: list[Span]) -> Iterable[Span]:
 _DEMONYM_TAIL = re.compile(r"\s+(?:national|nationals|citizen|citizens|origin|descent|nationality)\b")
 
 
-_DAY_BEFORE = re.compile(r"(?:\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–|/)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+"
-                         r"|\b\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|/)\s*)$")
+_DAY_BEFORE = re.compile(
+    r"(?:\b\d{1,2}(?:st|nd|rd|th)?(?:\s*(?:and|to|-|–|/)\s*\d{1,2}(?:st|nd|rd|th)?)?\s+"
+    r"|\b\d{1,2}(?:st|nd|rd|th)?\s*(?:and|to|-|–|/)\s*)$"
+)
 _YEAR_AFTER = re.compile(r"^,?\s+(?:1[89]|20)\d\d\b")
 
 
@@ -137,15 +147,16 @@ def _extend_date(text: str, span: Span) -> Span:
     before = _DAY_BEFORE.search(text, max(0, start - 16), start)
     if before:
         start = before.start()
-    after = _YEAR_AFTER.match(text[end:end + 8])
+    after = _YEAR_AFTER.match(text[end : end + 8])
     if after:
         end += after.end()
-    return replace(span, start=start, end=end, text=text[start:end]) if (start, end) != (span.start, span.end) \
-        else span
+    return replace(span, start=start, end=end, text=text[start:end]) if (start, end) != (span.start, span.end) else span
 
 
-_ORG_TAIL = re.compile(r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and))*)?"
-                       r"(?:\s*\((?![“\"'‘]|see\b|cf\b)[^()\n]{1,60}\))?")
+_ORG_TAIL = re.compile(
+    r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and))*)?"
+    r"(?:\s*\((?![“\"'‘]|see\b|cf\b)[^()\n]{1,60}\))?"
+)
 
 
 def _extend_org(text: str, span: Span) -> Span:
@@ -155,7 +166,7 @@ def _extend_org(text: str, span: Span) -> Span:
     tail = _ORG_TAIL.match(text, span.end)
     if not tail or tail.end() == span.end:
         return span
-    return replace(span, end=tail.end(), text=text[span.start:tail.end()])
+    return replace(span, end=tail.end(), text=text[span.start : tail.end()])
 
 
 def _public_institution(span: Span, policy: Policy) -> bool:
@@ -174,7 +185,7 @@ def _extend_demonym(text: str, span: Span) -> Span:
     if span.category != "NRP":
         return span
     tail = _DEMONYM_TAIL.match(text, span.end)
-    return replace(span, end=tail.end(), text=text[span.start:tail.end()]) if tail else span
+    return replace(span, end=tail.end(), text=text[span.start : tail.end()]) if tail else span
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -183,8 +194,9 @@ def _extend_demonym(text: str, span: Span) -> Span:
 def find_register_spans(text: str, register: Register) -> Iterable[Span]:
     terms = [t for t in register_terms(register) if len(t.text) >= 2]
     for case_sensitive in (False, True):
-        matcher = TermMatcher(((t.text, t) for t in terms if t.case_sensitive == case_sensitive),
-                              case_sensitive=case_sensitive)
+        matcher = TermMatcher(
+            ((t.text, t) for t in terms if t.case_sensitive == case_sensitive), case_sensitive=case_sensitive
+        )
         for start, end, term in matcher.finditer(text):
             yield Span(start, end, term.category, 1.0, "register", term.entity, text[start:end])
 
@@ -199,8 +211,9 @@ def image_text_spans(text: str, ranges: Iterable[tuple[int, int]]) -> Iterable[S
         for match in _IMAGE_TOKEN.finditer(text, start, end):
             token = match.group().strip(".,;:()'\"")
             if token and (any(ch.isdigit() for ch in token) or name_like(token) or "@" in token):
-                yield Span(match.start(), match.end(), "IMAGE_TEXT", 0.5, "channel", "ImageTextFailClosed",
-                           match.group())
+                yield Span(
+                    match.start(), match.end(), "IMAGE_TEXT", 0.5, "channel", "ImageTextFailClosed", match.group()
+                )
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -211,8 +224,10 @@ def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
     names = [_TITLES.sub("", n).strip() for n in register.public_names]
     if policy.public_name_context:
         context = "|".join(re.escape(c) for c in sorted(policy.public_name_context, key=len, reverse=True))
-        intro = re.compile(rf"(?i:\b(?:{context}))\s*(?:is|was|:|-|,)?\s*((?:[A-Z][\w'’-]+\.?\s+){{0,2}}"
-                           rf"[A-Z][\w'’-]+)")
+        intro = re.compile(
+            rf"(?i:\b(?:{context}))\s*(?:is|was|:|-|,)?\s*((?:[A-Z][\w'’-]+\.?\s+){{0,2}}"
+            rf"[A-Z][\w'’-]+)"
+        )
         names += [_TITLES.sub("", m.group(1)) for m in intro.finditer(text)]
     family = {t.lower() for p in register.people for t in p.parts}
     tokens = {t.strip(".,;:'’\"").lower() for n in names for t in n.split()}
@@ -224,7 +239,7 @@ _PART = re.compile(r"[^\n\t]+?(?=[\n\t]|(?<=\w\w)[.;:!?]\s|$)")
 
 def split_lines(text: str, span: Span) -> list[Span]:
     """A name never crosses a table cell, a block break or a sentence end ("Child T. Parveen")."""
-    value = text[span.start:span.end]
+    value = text[span.start : span.end]
     if span.source == "register":
         return [span]
     parts = []
@@ -295,7 +310,7 @@ def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Spa
         return None
     if all(w in public for w in words):
         return None
-    if span.source == "ner" and _CITATION_AFTER.match(text[end:end + 40]):
+    if span.source == "ner" and _CITATION_AFTER.match(text[end : end + 40]):
         return None
     if span.source == "ner" and not any(name_like(t) for t in tokens):
         return None  # "Relationship Family": NER's guess made only of ordinary words
@@ -305,8 +320,7 @@ def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Spa
 # ---------------------------------------------------------------------------------------------------------
 # Propagation
 # ---------------------------------------------------------------------------------------------------------
-def propagate(text: str, people: list[Span], register: Register, policy: Policy,
-              public: set[str]) -> Iterable[Span]:
+def propagate(text: str, people: list[Span], register: Register, policy: Policy, public: set[str]) -> Iterable[Span]:
     """Every other mention of every confidently found person."""
     terms: dict[str, tuple[str, str, bool]] = {}  # term -> (category, entity, case-insensitive)
     registered = {t.lower() for p in register.people for t in [p.name, *p.parts, *p.aliases]}
@@ -317,8 +331,14 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
         candidates = [value, *(_NAME_TOKEN.findall(value))]
         for term in candidates:
             lower = term.lower().strip(".")
-            if (len(lower) < 2 or lower in policy.not_names or lower in policy.roles
-                    or lower in policy.pseudonym_heads or lower in policy.agency_words or lower in public):
+            if (
+                len(lower) < 2
+                or lower in policy.not_names
+                or lower in policy.roles
+                or lower in policy.pseudonym_heads
+                or lower in policy.agency_words
+                or lower in public
+            ):
                 continue
             if term != value and len(lower) < 3 and not insensitive:
                 continue

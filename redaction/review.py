@@ -31,8 +31,9 @@ def page_image(data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dp
             for rect in proposal.rects:
                 target.add_redact_annot(pymupdf.Rect(rect), fill=(0, 0, 0), cross_out=False)
         if chosen:
-            target.apply_redactions(images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-                                    graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED)
+            target.apply_redactions(
+                images=pymupdf.PDF_REDACT_IMAGE_PIXELS, graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED
+            )
         return target.get_pixmap(dpi=dpi, alpha=False).tobytes("png")
 
 
@@ -42,8 +43,9 @@ def page_sizes(data: bytes) -> list[tuple[float, float]]:
         return [(page.rect.width, page.rect.height) for page in doc]
 
 
-def manual_box(data: bytes, page: int, rect: Rect, *, category: str = "MANUAL_BOX",
-               label: str | None = None) -> Proposal:
+def manual_box(
+    data: bytes, page: int, rect: Rect, *, category: str = "MANUAL_BOX", label: str | None = None
+) -> Proposal:
     """A box drawn by a reviewer (PDF points, top-left origin). Everything under it goes: text, image
     pixels, drawings. The text under it is recorded for the reviewer but not required to vanish
     elsewhere (a box may cut through words)."""
@@ -53,15 +55,27 @@ def manual_box(data: bytes, page: int, rect: Rect, *, category: str = "MANUAL_BO
         if box.is_empty or box.width < 1 or box.height < 1:
             raise UnsupportedDocumentError("the box lies outside the page")
         under = " ".join(target.get_textbox(box).split())
-    return Proposal(id=proposal_id("manual", page, *(round(v, 1) for v in box)), category=category,
-                    text=under, channel="body", page=page, rects=((box.x0, box.y0, box.x1, box.y1),),
-                    score=1.0, source="manual", recognizer="ManualBox", context="", entity=f"manual:{page}",
-                    label=label, action="label" if label else "remove")
+    return Proposal(
+        id=proposal_id("manual", page, *(round(v, 1) for v in box)),
+        category=category,
+        text=under,
+        channel="body",
+        page=page,
+        rects=((box.x0, box.y0, box.x1, box.y1),),
+        score=1.0,
+        source="manual",
+        recognizer="ManualBox",
+        context="",
+        entity=f"manual:{page}",
+        label=label,
+        action="label" if label else "remove",
+    )
 
 
-def find_occurrences(data: bytes, text: str, *, category: str = "MANUAL", ocr: OcrEngine | None = None,
-                     policy: Policy | None = None) -> list[Proposal]:
-    """"Redact every occurrence of this text": every place it appears, in every channel, matched
+def find_occurrences(
+    data: bytes, text: str, *, category: str = "MANUAL", ocr: OcrEngine | None = None, policy: Policy | None = None
+) -> list[Proposal]:
+    """ "Redact every occurrence of this text": every place it appears, in every channel, matched
     case-insensitively across line breaks, as proposals (source ``manual``). Verification then
     requires the text to be gone everywhere."""
     if len(text.strip()) < 2:
@@ -72,8 +86,10 @@ def find_occurrences(data: bytes, text: str, *, category: str = "MANUAL", ocr: O
         with open_pdf(data) as doc:
             extracted = extract_pdf(doc, ocr)
     matcher = TermMatcher([(text, text)], case_sensitive=False)
-    spans = [Span(start, end, category, 1.0, "manual", "ManualText", extracted.text[start:end])
-             for start, end, _ in matcher.finditer(extracted.text)]
+    spans = [
+        Span(start, end, category, 1.0, "manual", "ManualText", extracted.text[start:end])
+        for start, end, _ in matcher.finditer(extracted.text)
+    ]
     return build_proposals(extracted, spans, policy or load_policy("publication"), include_invisible=False)
 
 

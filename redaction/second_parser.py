@@ -94,8 +94,12 @@ class PypdfJob:
         self._pdf = pdf
         parts = parts or max(1, min(2, os.cpu_count() or 1))
         self._procs = [
-            subprocess.Popen([sys.executable, "-I", "-c", _PYPDF_CHILD, str(first), str(parts)],
-                             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            subprocess.Popen(
+                [sys.executable, "-I", "-c", _PYPDF_CHILD, str(first), str(parts)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
             for first in range(parts)
         ]
 

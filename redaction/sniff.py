@@ -34,8 +34,10 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"II*\x00", "this looks like a TIFF image, not a PDF"),
     (b"MM\x00*", "this looks like a TIFF image, not a PDF"),
     (b"PK\x03\x04", "this looks like a Word/ZIP file, not a PDF; please export it as PDF"),
-    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-     "this looks like an old Word/Office file, not a PDF; please export it as PDF"),
+    (
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
+        "this looks like an old Word/Office file, not a PDF; please export it as PDF",
+    ),
     (b"{\\rtf", "this looks like an RTF document, not a PDF; please export it as PDF"),
 )
 

@@ -30,14 +30,31 @@ from redaction.lexicon import is_common_word
 _HYPHENS = "\u2010\u2011\u2012\u2013\u2014\u2212\ufe58\ufe63\uff0d"
 _CHAR_MAP = str.maketrans(
     {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u02bc": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
-        "\u00a0": " ", "\u202f": " ", "\u2007": " ",
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u2032": "'",
+        "\u02bc": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u201f": '"',
+        "\u2033": '"',
+        "\u00a0": " ",
+        "\u202f": " ",
+        "\u2007": " ",
         **{h: "-" for h in _HYPHENS},
         # Invisible characters that can sit inside a word without changing how it looks: a name with a
         # zero-width space in the middle is still the name.
-        "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
-        "\u200e": "", "\u200f": "",
+        "\u00ad": "",
+        "\u200b": "",
+        "\u200c": "",
+        "\u200d": "",
+        "\u2060": "",
+        "\ufeff": "",
+        "\u200e": "",
+        "\u200f": "",
     }
 )
 _LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad" + _HYPHENS + r"][ \t]*\r?\n\s*(\w)")
@@ -136,8 +153,7 @@ def _trie_regex(root: _Trie) -> str:
         stack.extend(node.children.values())
     regex: dict[int, str] = {}
     for node in reversed(order):  # children before parents
-        alternatives = [_atom_regex(atom) + regex.pop(id(child))
-                        for atom, child in sorted(node.children.items())]
+        alternatives = [_atom_regex(atom) + regex.pop(id(child)) for atom, child in sorted(node.children.items())]
         if not alternatives:
             regex[id(node)] = ""
             continue
@@ -199,8 +215,7 @@ def patterns(items: Iterable[str]) -> list[re.Pattern[str]]:
     """The patterns that find every item: one for the items matched in any case, one for the
     :func:`exact_case` items."""
     items = list(items)
-    found = [combined_pattern(i for i in items if not exact_case(i)),
-             exact_pattern(i for i in items if exact_case(i))]
+    found = [combined_pattern(i for i in items if not exact_case(i)), exact_pattern(i for i in items if exact_case(i))]
     return [p for p in found if p is not None]
 
 

@@ -33,8 +33,20 @@ from redaction.textmatch import SEPARATOR_CHAR
 
 #: Channels in the order they are reported.
 CHANNELS = (
-    "body", "body_pypdf", "image", "metadata", "xmp", "outline", "annotation", "form", "link", "embedded",
-    "page_label", "layer", "raw", "revision",
+    "body",
+    "body_pypdf",
+    "image",
+    "metadata",
+    "xmp",
+    "outline",
+    "annotation",
+    "form",
+    "link",
+    "embedded",
+    "page_label",
+    "layer",
+    "raw",
+    "revision",
 )
 
 # A forbidden item shorter than this (after normalisation) is not searched. A single character - an
@@ -55,7 +67,6 @@ TESSDATA_CANDIDATES = (
     "/usr/local/share/tessdata",
     "/opt/homebrew/share/tessdata",
 )
-
 
 
 @dataclass(frozen=True)
@@ -147,13 +158,17 @@ def verify_pdf(
     )
 
 
-def verify_text(text: str, forbidden: Iterable[tuple[str, str]], *,
-                allowed: Iterable[str] = ()) -> VerificationReport:
+def verify_text(text: str, forbidden: Iterable[tuple[str, str]], *, allowed: Iterable[str] = ()) -> VerificationReport:
     """The same check for plain-text output (one channel, ``body``)."""
     matcher = _Matcher(forbidden, allowed)
     _raise_if_found(matcher.scan("body", text), matcher)
-    return VerificationReport(channels_checked=("body",), items_checked=matcher.item_count,
-                              ocr_available=False, pages=0, items_skipped=matcher.skipped)
+    return VerificationReport(
+        channels_checked=("body",),
+        items_checked=matcher.item_count,
+        ocr_available=False,
+        pages=0,
+        items_skipped=matcher.skipped,
+    )
 
 
 def find_tessdata(candidates: Iterable[str] = TESSDATA_CANDIDATES) -> str | None:
@@ -186,8 +201,7 @@ class _Matcher:
         self.item_count = len(items)
         self.skipped = len(skipped - {""})
         self.patterns = textmatch.patterns(items)
-        self.allowed = textmatch.combined_pattern(
-            a for a in allowed if textmatch.match_key(a) not in self.categories)
+        self.allowed = textmatch.combined_pattern(a for a in allowed if textmatch.match_key(a) not in self.categories)
 
     def scan(self, channel: str, text: str) -> set[tuple[str, str]]:
         """(channel, item key) for every item found in either reading of ``text``."""
@@ -207,10 +221,12 @@ class _Matcher:
 
     def _keys_in(self, text: str, start: int, end: int) -> set[str]:
         """Every item inside a match: "Tyler Morris" also contains the items "Tyler" and "Morris"."""
-        starts = [start] + [i for i in range(start + 1, end)
-                            if not textmatch.is_word_char(text[i - 1]) and not text[i].isspace()]
-        ends = [j for j in range(start + 1, end)
-                if not textmatch.is_word_char(text[j]) and not text[j - 1].isspace()] + [end]
+        starts = [start] + [
+            i for i in range(start + 1, end) if not textmatch.is_word_char(text[i - 1]) and not text[i].isspace()
+        ]
+        ends = [
+            j for j in range(start + 1, end) if not textmatch.is_word_char(text[j]) and not text[j - 1].isspace()
+        ] + [end]
         keys = set()
         for i in starts:
             for j in ends:
@@ -321,8 +337,6 @@ def _page_texts(doc: pymupdf.Document, *, ignore_actual_text: bool) -> Iterator[
             yield page_text(page, pymupdf.TEXT_IGNORE_ACTUALTEXT)
 
 
-
-
 def _page_objects(doc: pymupdf.Document) -> tuple[list[str], list[str], list[str]]:
     annotations: list[str] = []
     forms: list[str] = []
@@ -335,8 +349,10 @@ def _page_objects(doc: pymupdf.Document) -> tuple[list[str], list[str], list[str
                 annotations += [str(info.get(k) or "") for k in ("filename", "description", "desc")]
                 annotations.append(bytes_text(annot.get_file()))
         for widget in page.widgets() or []:
-            forms += [str(getattr(widget, key) or "")
-                      for key in ("field_name", "field_value", "field_label", "button_caption")]
+            forms += [
+                str(getattr(widget, key) or "")
+                for key in ("field_name", "field_value", "field_label", "button_caption")
+            ]
             forms += [str(v) for v in (widget.choice_values or [])]
         for link in page.get_links():
             for key in ("uri", "file", "nameddest"):
@@ -363,8 +379,13 @@ def _layer_names(doc: pymupdf.Document) -> Iterator[str]:
 
 
 def _ocr_images(
-    doc: pymupdf.Document, matcher: _Matcher, found: set[tuple[str, str]], checked: list[str], *,
-    ocr: bool, tessdata: str | None,
+    doc: pymupdf.Document,
+    matcher: _Matcher,
+    found: set[tuple[str, str]],
+    checked: list[str],
+    *,
+    ocr: bool,
+    tessdata: str | None,
 ) -> tuple[bool, int, int]:
     """OCR pages whose remaining raster images could hold legible text.
 
@@ -372,9 +393,14 @@ def _ocr_images(
     resolution (``full=False``): an image whose pixels were blanked reads blank, while an image merely
     covered by a black rectangle still reads its text - exactly the failure to catch.
     """
-    pages = [page.number for page in doc if any(
-        info.get("width", 0) > MIN_OCR_PIXELS and info.get("height", 0) > MIN_OCR_PIXELS
-        for info in page.get_image_info())]
+    pages = [
+        page.number
+        for page in doc
+        if any(
+            info.get("width", 0) > MIN_OCR_PIXELS and info.get("height", 0) > MIN_OCR_PIXELS
+            for info in page.get_image_info()
+        )
+    ]
     tessdata = tessdata or (find_tessdata() if ocr else None)
     available = bool(ocr and tessdata)
     if not pages or not available:

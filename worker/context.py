@@ -24,8 +24,9 @@ class Engine(Protocol):
         self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
     ) -> Any: ...
 
-    def render(self, data: bytes, proposals: Any, *, kept: Any = (), kept_phrases: Any = (),
-               register: Any = None) -> bytes: ...
+    def render(
+        self, data: bytes, proposals: Any, *, kept: Any = (), kept_phrases: Any = (), register: Any = None
+    ) -> bytes: ...
 
 
 @dataclass

@@ -37,6 +37,7 @@ def processing_queue(settings: Settings, connection: Redis) -> Queue:
 
 def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
     """A function that enqueues processing of one submission and returns the RQ job id."""
+
     def enqueue(submission_id: str) -> str:
         return _enqueue_job(settings, connection, JOB, "process", submission_id)
 

@@ -131,8 +131,9 @@ def recover(
     return report
 
 
-def _requeue_stuck_approvals(sessions: sessionmaker[Session], settings: Settings, redis: Redis | None,
-                             now: datetime, report: RecoveryReport) -> None:
+def _requeue_stuck_approvals(
+    sessions: sessionmaker[Session], settings: Settings, redis: Redis | None, now: datetime, report: RecoveryReport
+) -> None:
     """An approval whose final render never ran (Redis down when it was queued, a worker lost with the
     job) would stay 'approving' for ever. Once it is older than any job could run, queue the render
     again: the job is idempotent and keyed on the approval, so a late duplicate changes nothing."""
@@ -142,16 +143,25 @@ def _requeue_stuck_approvals(sessions: sessionmaker[Session], settings: Settings
 
     cutoff = now - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds)
     with sessions() as session:
-        stuck = session.scalars(select(Submission.id).where(
-            Submission.status == "approving", Submission.purged_at.is_(None),
-            Submission.approved_at.is_not(None), Submission.approved_at < cutoff,
-            Submission.updated_at < cutoff)).all()
+        stuck = session.scalars(
+            select(Submission.id).where(
+                Submission.status == "approving",
+                Submission.purged_at.is_(None),
+                Submission.approved_at.is_not(None),
+                Submission.approved_at < cutoff,
+                Submission.updated_at < cutoff,
+            )
+        ).all()
     for submission_id in stuck:
         enqueue_finalise(settings, redis, submission_id)
         with sessions() as session, session.begin():
             # restart the clock, so the next sweep does not queue it again straight away
-            session.execute(update(Submission).where(Submission.id == submission_id)
-                            .values(updated_at=now).execution_options(synchronize_session=False))
+            session.execute(
+                update(Submission)
+                .where(Submission.id == submission_id)
+                .values(updated_at=now)
+                .execution_options(synchronize_session=False)
+            )
             audit.append(session, "approval.finalise_requeued", submission_id=submission_id, details={})
         report.finalise_requeued.append(submission_id)
     if stuck:

@@ -39,8 +39,9 @@ def submission_page(submission_id: str) -> str:
     assert principal is not None
     item = submissions.get_visible(services_of(current_app), principal, submission_id)
     readable = access.READ.get(principal.role, frozenset())
-    return render_template("submission.html", item=item, principal=principal, readable=readable,
-                           can_withdraw=principal.role in WITHDRAWERS)  # the Panel reaches withdrawal here
+    return render_template(
+        "submission.html", item=item, principal=principal, readable=readable, can_withdraw=principal.role in WITHDRAWERS
+    )  # the Panel reaches withdrawal here
 
 
 @web.get("/submissions/<submission_id>/status.json")

@@ -125,9 +125,7 @@ def load_name_lexicon(locales: tuple[str, ...] = DEFAULT_LOCALES) -> NameLexicon
                         bucket.add(part)
                     elif bucket is first:
                         word_first.add(part)
-    return NameLexicon(
-        first_names=frozenset(first), surnames=frozenset(last), word_first_names=frozenset(word_first)
-    )
+    return NameLexicon(first_names=frozenset(first), surnames=frozenset(last), word_first_names=frozenset(word_first))
 
 
 def _english_words() -> frozenset[str]:

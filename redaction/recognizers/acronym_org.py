@@ -32,6 +32,6 @@ class AcronymOrganisationRecognizer(TextRecognizer):
             if word in _COMMON or len(set(word)) == 1:
                 continue
             # skip runs of capitals (headings written in capitals)
-            if re.search(r"[A-Z]{2,}\s+[A-Z]{2,}", text[max(0, match.start() - 20):match.end() + 20]):
+            if re.search(r"[A-Z]{2,}\s+[A-Z]{2,}", text[max(0, match.start() - 20) : match.end() + 20]):
                 continue
             yield Hit(match.start(), match.end(), self.SCORE, "ORGANIZATION", "acronym")

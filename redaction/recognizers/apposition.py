@@ -53,8 +53,9 @@ class AppositionNameRecognizer(TextRecognizer):
                 words = match.group(group).split()
                 # drop leading ordinary words picked up before the name ("When Amandeep Hughes")
                 while words and is_ordinary_word(words[0]):
-                    start += len(words[0]) + (len(text[start + len(words[0]):]) -
-                                               len(text[start + len(words[0]):].lstrip()))
+                    start += len(words[0]) + (
+                        len(text[start + len(words[0]) :]) - len(text[start + len(words[0]) :].lstrip())
+                    )
                     words = words[1:]
                 if not words or all(is_ordinary_word(w) for w in words):
                     continue

@@ -49,9 +49,7 @@ class CapsNameRecognizer(TextRecognizer):
     CUE_SCORE = 0.85
     LEXICON_SCORE = 0.6
 
-    def __init__(
-        self, lexicon: Callable[[], NameLexicon] = load_name_lexicon, supported_language: str = "en"
-    ) -> None:
+    def __init__(self, lexicon: Callable[[], NameLexicon] = load_name_lexicon, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language)
         self._lexicon = lexicon
 

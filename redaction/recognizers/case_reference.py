@@ -75,9 +75,7 @@ class CaseReferenceRecognizer(TextRecognizer):
         previous_end = -1
         for match in _APPLICATION_RE.finditer(text):
             serial = match.group(1)
-            in_list = (
-                previous_end >= 0 and _LIST_JOIN_RE.fullmatch(text, previous_end, match.start()) is not None
-            )
+            in_list = previous_end >= 0 and _LIST_JOIN_RE.fullmatch(text, previous_end, match.start()) is not None
             if in_list or context_left(_APPLICATION_CONTEXT_RE, text, match.start(), 40):
                 score = self.CONTEXT_SCORE
             elif len(serial) >= 4:

@@ -81,9 +81,7 @@ class FamilyTableRecognizer(TextRecognizer):
                 value = cell.group()
                 left = len(value) - len(value.lstrip())
                 right = len(value.rstrip())
-                yield Hit(
-                    cell.start() + left, cell.start() + right, self.DOB_SCORE, "DATE_OF_BIRTH", "table_dob"
-                )
+                yield Hit(cell.start() + left, cell.start() + right, self.DOB_SCORE, "DATE_OF_BIRTH", "table_dob")
                 continue
             if named:
                 continue

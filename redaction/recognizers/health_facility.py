@@ -82,9 +82,7 @@ class HealthFacilityRecognizer(TextRecognizer):
             kind_words = kind.split()
             if not name_words and len(kind_words) < 2:
                 continue
-            if kind_words[-1] in _WEAK_KINDS and not (
-                _WEAK_OK_RE.match(kind) or _WEAK_OK_RE.match(kind_words[0])
-            ):
+            if kind_words[-1] in _WEAK_KINDS and not (_WEAK_OK_RE.match(kind) or _WEAK_OK_RE.match(kind_words[0])):
                 if len(kind_words) < 2:
                     continue
             if name_words and name_words[0] in _NOT_FACILITY_NAMES:

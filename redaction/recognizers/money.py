@@ -12,8 +12,10 @@ from collections.abc import Iterator
 from redaction.recognizers._base import Hit, TextRecognizer
 
 _CODES = r"(?:EUR|GBP|USD|TRY|TRL|SEK|NOK|DKK|PLN|CHF|DEM|ATS|FRF|ITL|ESP|HUF|CZK|RUB|UAH|RON|BGN|HRK|CYP)"
-_NAMES = (r"(?i:euros?|pounds(?: sterling)?|(?:Turkish |new Turkish )?lira[s]?|kronor|kroner|krona|zlotys?|"
-          r"(?:Swiss )?francs?|dollars?|(?:Deutsch(?:e)? )?Marks?|(?:Austrian )?schillings?|roubles?|hryvnias?)")
+_NAMES = (
+    r"(?i:euros?|pounds(?: sterling)?|(?:Turkish |new Turkish )?lira[s]?|kronor|kroner|krona|zlotys?|"
+    r"(?:Swiss )?francs?|dollars?|(?:Deutsch(?:e)? )?Marks?|(?:Austrian )?schillings?|roubles?|hryvnias?)"
+)
 _AMOUNT = r"\d{1,3}(?:[,.\u00a0 ]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
 _MONEY = re.compile(
     rf"(?:[£$€]\s?(?:{_AMOUNT})(?:\s?(?:million|billion|m|bn)\b)?"
@@ -33,9 +35,11 @@ class MoneyRecognizer(TextRecognizer):
             yield Hit(match.start(), match.end(), self.SCORE, "QUANTITY", "money")
 
 
-_NUMBER_WORDS = (r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-                 r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
-                 r"eighty|ninety|hundred|a hundred|several|dozens of)")
+_NUMBER_WORDS = (
+    r"(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+    r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundred|a hundred|several|dozens of)"
+)
 _COUNT = re.compile(
     rf"\b(?i:{_NUMBER_WORDS}(?:[ -]{_NUMBER_WORDS})?|\d{{1,3}}(?:,\d{{3}})*)"
     r"(?:\s+(?!(?:years?|months?|weeks?|days?|hours?|minutes?|times?|per|of|and|or|to|the|a)\b)[a-z]{3,})?"

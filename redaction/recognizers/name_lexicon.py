@@ -34,9 +34,7 @@ class NameLexiconRecognizer(TextRecognizer):
     KNOWN_SURNAME_SCORE = 0.75
     WORD_NAME_SCORE = 0.6
 
-    def __init__(
-        self, lexicon: Callable[[], NameLexicon] = load_name_lexicon, supported_language: str = "en"
-    ) -> None:
+    def __init__(self, lexicon: Callable[[], NameLexicon] = load_name_lexicon, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language)
         self._lexicon = lexicon
 

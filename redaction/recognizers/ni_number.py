@@ -17,9 +17,7 @@ _NINO_RE = re.compile(
     rf"(?<![\w-])([A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z]){_S}(\d{{2}}){_S}(\d{{2}}){_S}(\d{{2}})(?:{_S}([A-D]))?(?![\w-])"
 )
 _UNALLOCATED = frozenset({"BG", "GB", "KN", "NK", "NT", "TN", "ZZ"})
-_CONTEXT_RE = re.compile(
-    r"\b(?:national\s+insurance|NI\s*(?:no|number)|NINO|NI)\b[^\n]{0,40}$", re.IGNORECASE
-)
+_CONTEXT_RE = re.compile(r"\b(?:national\s+insurance|NI\s*(?:no|number)|NINO|NI)\b[^\n]{0,40}$", re.IGNORECASE)
 
 
 class NiNumberRecognizer(TextRecognizer):

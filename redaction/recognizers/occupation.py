@@ -32,8 +32,11 @@ _OCCUPATION = re.compile(
     rf"private|local authority)\s+)*(?P<job>(?:{_JOBS})s?)\b",
     re.IGNORECASE,
 )
-_CONTEXT = re.compile(r"\b(?:work(?:s|ed|ing)?|employ(?:ed|ment)|job|profession|occupation|career|"
-                      r"qualified|retired|former|is an?|was an?|as an?|became)\b", re.IGNORECASE)
+_CONTEXT = re.compile(
+    r"\b(?:work(?:s|ed|ing)?|employ(?:ed|ment)|job|profession|occupation|career|"
+    r"qualified|retired|former|is an?|was an?|as an?|became)\b",
+    re.IGNORECASE,
+)
 
 
 class OccupationRecognizer(TextRecognizer):
@@ -42,7 +45,7 @@ class OccupationRecognizer(TextRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         for match in _OCCUPATION.finditer(text):
-            before = text[max(0, match.start() - 40):match.start("job")]
+            before = text[max(0, match.start() - 40) : match.start("job")]
             # a specific, several-word occupation ("a primary school teacher") needs no context; with
             # "the" it is a role in the story ("the social worker"), not a fact about someone
             specific = " " in match.group("job").strip() and not re.search(r"(?i)\bthe\s+$", before)

@@ -11,9 +11,7 @@ from collections.abc import Iterator
 
 from redaction.recognizers._base import Hit, TextRecognizer
 
-_AT_HANDLE_RE = re.compile(
-    r"(?<![\w@.+\-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@]|\.[A-Za-z0-9])"
-)
+_AT_HANDLE_RE = re.compile(r"(?<![\w@.+\-])@[A-Za-z0-9_](?:[A-Za-z0-9_.]{0,28}[A-Za-z0-9_])?(?![\w@]|\.[A-Za-z0-9])")
 _PLATFORM = r"(?:snapchat|instagram|insta|tiktok|tik tok|facebook|twitter|telegram|kik|discord)"
 _NAMED_HANDLE_RE = re.compile(
     rf"\b{_PLATFORM}(?:\s+(?:handle|username|user\s?name|account|name|id|profile))?"

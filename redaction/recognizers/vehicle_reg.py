@@ -13,9 +13,7 @@ from collections.abc import Iterator
 
 from redaction.recognizers._base import Hit, TextRecognizer, context_left
 
-_CURRENT_RE = re.compile(
-    r"(?<![\w-])[A-HJ-PR-Y]{2}(?:0[2-9]|[12]\d|5[1-9]|[67]\d)([ \u00a0]?)[A-HJ-PR-Z]{3}(?![\w-])"
-)
+_CURRENT_RE = re.compile(r"(?<![\w-])[A-HJ-PR-Y]{2}(?:0[2-9]|[12]\d|5[1-9]|[67]\d)([ \u00a0]?)[A-HJ-PR-Z]{3}(?![\w-])")
 _OLDER_RE = re.compile(
     r"(?<![\w-])(?:[A-HJ-NP-Y]\d{1,3}[ \u00a0]?[A-HJ-PR-Y]{3}"
     r"|[A-HJ-PR-Y]{3}[ \u00a0]?\d{1,3}[A-HJ-NP-Y])(?![\w-])"

@@ -21,13 +21,9 @@ FAILED_NOTE = "the archive handover failed after 5 attempts (timeout); use retry
 BLOCKED_NOTE = "the final PDF failed re-verification before handover; nothing was sent"
 
 
-
-
 @pytest.fixture
 def settings(settings: Any) -> Any:
     return settings.with_overrides(ocr=False, handover_max_attempts=2, handover_backoff_seconds=0)
-
-
 
 
 def upload(client, world, who="uploader_a", title="Child K") -> str:
@@ -256,7 +252,8 @@ def test_the_withdraw_page_offers_no_form_for_a_review_that_is_not_withdrawable(
 
 @pytest.mark.parametrize(("who", "offered"), [("panel", True), ("reviewer", True), ("uploader_a", False)])
 def test_a_published_submission_page_offers_withdrawal_to_the_panel_and_secretariat_only(
-        client, world, as_user, rows, who, offered):
+    client, world, as_user, rows, who, offered
+):
     sid = rows["published"]
     html = as_user(who).get(f"/submissions/{sid}").get_data(as_text=True)
     assert (f'href="/review/{sid}/withdraw"' in html) is offered

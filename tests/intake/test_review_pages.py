@@ -16,10 +16,6 @@ TEXT = b"Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"
 NOT_SECRETARIAT = ["uploader_a", "uploader_b", "panel", "admin"]
 
 
-
-
-
-
 def upload(client, world, who="uploader_a", title="Child K") -> str:
     body = {"file": (io.BytesIO(TEXT), "draft.txt"), "title": title, "kind": "lcspr"}
     response = client.post("/api/v1/submissions", data=body, headers=world.headers(who))

@@ -15,8 +15,6 @@ from worker.jobs import process_submission
 TEXT = b"Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"
 
 
-
-
 def login(client, email, password):
     token = csrf_from(client.get("/login").get_data(as_text=True))
     return client.post("/login", data={"email": email, "password": password, "csrf_token": token})

@@ -29,9 +29,7 @@ def cli_engine(monkeypatch: pytest.MonkeyPatch, engine) -> None:
     import redaction.engine as engine_module
 
     real = engine_module.RedactionEngine
-    monkeypatch.setattr(
-        engine_module, "RedactionEngine", lambda **kwargs: real(detector=engine.detector, **kwargs)
-    )
+    monkeypatch.setattr(engine_module, "RedactionEngine", lambda **kwargs: real(detector=engine.detector, **kwargs))
 
 
 def good_pdf() -> bytes:
@@ -115,14 +113,10 @@ def test_when_register_is_malformed_then_exit_2_without_echoing_it(
     assert not out.exists()
 
 
-def test_when_register_file_is_missing_then_exit_2(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_when_register_file_is_missing_then_exit_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     source = tmp_path / "in.pdf"
     source.write_bytes(good_pdf())
-    code = main(
-        ["redact", str(source), "-o", str(tmp_path / "o.pdf"), "--register", str(tmp_path / "r.json")]
-    )
+    code = main(["redact", str(source), "-o", str(tmp_path / "o.pdf"), "--register", str(tmp_path / "r.json")])
     assert code == EXIT_BAD_INPUT
     assert_one_clear_line(capsys.readouterr().err, "register")
 
@@ -146,8 +140,7 @@ def test_when_pdf_is_good_then_exit_0_with_redacted_output_and_report(
     assert proposals and all(Proposal.from_dict(p).rects for p in proposals if p["channel"] == "body")
     assert {p["text"] for p in proposals} >= {NAME}
     assert report["counts"] == {
-        category: sum(p["category"] == category for p in proposals)
-        for category in {p["category"] for p in proposals}
+        category: sum(p["category"] == category for p in proposals) for category in {p["category"] for p in proposals}
     }
 
 
@@ -263,8 +256,13 @@ def test_when_run_as_the_console_script_then_outputs_and_exit_codes_are_those_of
     source.write_bytes(good_pdf())
     register = tmp_path / "register.json"
     register.write_text(json.dumps(REGISTER))
-    ok = subprocess.run([str(safepub), "redact", str(source), "-o", str(output), "--register", str(register),
-                         "--report", str(report)], capture_output=True, text=True, timeout=300, check=False)
+    ok = subprocess.run(
+        [str(safepub), "redact", str(source), "-o", str(output), "--register", str(register), "--report", str(report)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert ok.returncode == EXIT_OK, ok.stderr[-2000:]
     assert NAME.split()[0] not in page_texts(output.read_bytes())
     assert "health visitor" in page_texts(output.read_bytes())
@@ -272,7 +270,12 @@ def test_when_run_as_the_console_script_then_outputs_and_exit_codes_are_those_of
 
     png = tmp_path / "photo.pdf"
     png.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
-    bad = subprocess.run([str(safepub), "redact", str(png), "-o", str(tmp_path / "x.pdf")],
-                         capture_output=True, text=True, timeout=300, check=False)
+    bad = subprocess.run(
+        [str(safepub), "redact", str(png), "-o", str(tmp_path / "x.pdf")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert bad.returncode == EXIT_BAD_INPUT
     assert bad.stderr.strip().count("\n") == 0 and "safepub:" in bad.stderr

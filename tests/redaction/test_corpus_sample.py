@@ -27,9 +27,7 @@ def cli_engine(monkeypatch: pytest.MonkeyPatch, engine) -> None:
     import redaction.engine as engine_module
 
     real = engine_module.RedactionEngine
-    monkeypatch.setattr(
-        engine_module, "RedactionEngine", lambda **kwargs: real(detector=engine.detector, **kwargs)
-    )
+    monkeypatch.setattr(engine_module, "RedactionEngine", lambda **kwargs: real(detector=engine.detector, **kwargs))
 
 
 def smallest_documents(corpus: Path, count: int) -> list[str]:

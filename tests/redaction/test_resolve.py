@@ -241,8 +241,10 @@ def test_when_a_kept_agency_name_loses_a_part_then_it_no_longer_protects_the_res
     """ "Oak Surgery and Mercia Police" is one agency run, but once the surgery is redacted what remains
     is not that kept name, so the organisation redacted elsewhere must go here too."""
     text = "Mercia Police attended. Oak Surgery and Mercia Police shared notes."
-    spans = [ner(text, "Mercia Police", "ORGANIZATION", score=0.85), ner(text, "Oak Surgery", "HEALTH_FACILITY",
-                                                                          score=0.9, source="pattern")]
+    spans = [
+        ner(text, "Mercia Police", "ORGANIZATION", score=0.85),
+        ner(text, "Oak Surgery", "HEALTH_FACILITY", score=0.9, source="pattern"),
+    ]
     result = run(text, spans, policy=STRICT)
     assert proposed(result, text, "Mercia Police", nth=1)
 

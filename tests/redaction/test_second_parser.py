@@ -67,8 +67,11 @@ def test_the_childs_fast_hex_string_reader_reads_what_pypdf_reads(make_pdf):
     page = doc.new_page()
     page.insert_text((72, 72), "placeholder", fontname="helv")
     contents = page.get_contents()[0]
-    doc.update_stream(contents, b"BT /helv 11 Tf 72 770 Td <48 65 6c\n6C 6f2> Tj 0 -14 Td "
-                                b"[<5468657265>-250<2077617320>] TJ 0 -14 Td <4E6f74206865782e> Tj ET")
+    doc.update_stream(
+        contents,
+        b"BT /helv 11 Tf 72 770 Td <48 65 6c\n6C 6f2> Tj 0 -14 Td "
+        b"[<5468657265>-250<2077617320>] TJ 0 -14 Td <4E6f74206865782e> Tj ET",
+    )
     pdf = doc.tobytes()
     assert _child_pages(pdf) == _pypdf_here(pdf)
     assert "Hello" in _child_pages(pdf)[0].replace("\n", "")

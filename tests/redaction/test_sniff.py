@@ -126,8 +126,10 @@ def test_when_bytes_are_not_a_readable_pdf_then_open_pdf_refuses_them(data, reas
 
 
 def test_when_pdf_has_no_pages_then_it_is_refused():
-    data = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-            b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+    data = (
+        b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+        b"2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n"
+    )
     with pytest.raises(UnsupportedDocumentError, match="no pages"):
         open_pdf(data)
 

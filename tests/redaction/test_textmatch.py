@@ -103,14 +103,18 @@ def test_when_item_is_asked_for_variants_then_possessive_and_caps_are_covered_by
 def test_when_items_share_prefixes_then_combined_pattern_prefers_the_longest():
     pattern = combined_pattern(["Tyler", "Tyler Morris", "Lee", "Leeanne"])
     assert [m.group(0) for m in pattern.finditer("Tyler Morris and Tyler, Leeanne, Lee, Leeds")] == [
-        "Tyler Morris", "Tyler", "Leeanne", "Lee",
+        "Tyler Morris",
+        "Tyler",
+        "Leeanne",
+        "Lee",
     ]
 
 
 def test_when_items_are_many_then_combined_pattern_agrees_with_single_patterns():
     items = ["Tyler Morris", "Ellie-Mae", "O'Brien", "14 Larch Close", "Lee", "NE12 4TP", "x" * 1500]
-    text = normalise("TYLER MORRIS, Lee's and O\u2019BRIEN at 14 Larch\nClose (NE12 4TP); Ellie - Mae; "
-                     + "Leeds; " + "x" * 1500)
+    text = normalise(
+        "TYLER MORRIS, Lee's and O\u2019BRIEN at 14 Larch\nClose (NE12 4TP); Ellie - Mae; " + "Leeds; " + "x" * 1500
+    )
     combined = {match_key(m.group(0)) for m in combined_pattern(items).finditer(text)}
     single = {match_key(i) for i in items if variant_pattern(i).search(text)}
     assert combined == single == {match_key(i) for i in items}

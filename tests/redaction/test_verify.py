@@ -15,8 +15,13 @@ from redaction.errors import VerificationFailed
 from redaction.verify import VerificationReport, find_tessdata, verify_pdf, verify_text
 
 NAME = "Tyler Morris"
-FORBIDDEN = [("Tyler Morris", "PERSON_FAMILY"), ("Tyler", "PERSON_FAMILY"), ("Morris", "PERSON_FAMILY"),
-             ("Lee", "PERSON_PRACTITIONER"), ("14 Larch Close", "ADDRESS")]
+FORBIDDEN = [
+    ("Tyler Morris", "PERSON_FAMILY"),
+    ("Tyler", "PERSON_FAMILY"),
+    ("Morris", "PERSON_FAMILY"),
+    ("Lee", "PERSON_PRACTITIONER"),
+    ("14 Larch Close", "ADDRESS"),
+]
 NEIGHBOURS = "Child K moved to Leeds with Mother; the review panel met Ms Leeson in Morrisons."
 
 TESSDATA = find_tessdata()
@@ -58,8 +63,19 @@ def test_when_output_is_clean_then_verification_passes_and_reports_what_it_check
     assert isinstance(report, VerificationReport)
     assert report.pages == 1
     assert report.items_checked == len(FORBIDDEN)
-    assert {"body", "body_pypdf", "metadata", "xmp", "outline", "annotation", "form", "link", "embedded",
-            "raw", "revision"} <= set(report.channels_checked)
+    assert {
+        "body",
+        "body_pypdf",
+        "metadata",
+        "xmp",
+        "outline",
+        "annotation",
+        "form",
+        "link",
+        "embedded",
+        "raw",
+        "revision",
+    } <= set(report.channels_checked)
     assert report.warnings == ()
     assert not report.needs_review
 
@@ -136,26 +152,48 @@ def test_when_name_is_in_a_hidden_optional_content_layer_then_verification_fails
     [
         ("metadata", lambda doc, page: doc.set_metadata({"author": "Tyler Morris", "title": "Review"})),
         ("metadata", lambda doc, page: doc.set_metadata({"subject": "Review of TYLER's case"})),
-        ("xmp", lambda doc, page: doc.set_xml_metadata(
-            '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
-            '<rdf:Description><dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">'
-            "Tyler Morris</dc:creator>"
-            "</rdf:Description></rdf:RDF></x:xmpmeta>")),
+        (
+            "xmp",
+            lambda doc, page: doc.set_xml_metadata(
+                '<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#">'
+                '<rdf:Description><dc:creator xmlns:dc="http://purl.org/dc/elements/1.1/">'
+                "Tyler Morris</dc:creator>"
+                "</rdf:Description></rdf:RDF></x:xmpmeta>"
+            ),
+        ),
         ("outline", lambda doc, page: doc.set_toc([[1, "Chronology for Tyler Morris", 1]])),
         ("annotation", lambda doc, page: page.add_text_annot((72, 300), "Check with Tyler Morris's school")),
         ("annotation", lambda doc, page: page.add_text_annot((72, 300), "ok").set_info(title="Morris")),
         ("annotation", lambda doc, page: page.add_freetext_annot(pymupdf.Rect(72, 300, 300, 340), "Tyler")),
-        ("link", lambda doc, page: page.insert_link(
-            {"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 90, 200, 102),
-             "uri": "https://social.example/tyler_morris"})),
-        ("link", lambda doc, page: page.insert_link(
-            {"kind": pymupdf.LINK_URI, "from": pymupdf.Rect(72, 90, 200, 102),
-             "uri": "https://maps.example/?q=14%20Larch%20Close"})),
+        (
+            "link",
+            lambda doc, page: page.insert_link(
+                {
+                    "kind": pymupdf.LINK_URI,
+                    "from": pymupdf.Rect(72, 90, 200, 102),
+                    "uri": "https://social.example/tyler_morris",
+                }
+            ),
+        ),
+        (
+            "link",
+            lambda doc, page: page.insert_link(
+                {
+                    "kind": pymupdf.LINK_URI,
+                    "from": pymupdf.Rect(72, 90, 200, 102),
+                    "uri": "https://maps.example/?q=14%20Larch%20Close",
+                }
+            ),
+        ),
         ("embedded", lambda doc, page: doc.embfile_add("notes.txt", b"Notes", filename="Tyler_notes.txt")),
         ("embedded", lambda doc, page: doc.embfile_add("notes", b"Notes", desc="about Morris")),
         ("embedded", lambda doc, page: doc.embfile_add("notes", b"Visit to 14 Larch Close")),
-        ("page_label", lambda doc, page: doc.set_page_labels(
-            [{"startpage": 0, "prefix": "Tyler-", "style": "D", "firstpagenum": 1}])),
+        (
+            "page_label",
+            lambda doc, page: doc.set_page_labels(
+                [{"startpage": 0, "prefix": "Tyler-", "style": "D", "firstpagenum": 1}]
+            ),
+        ),
         ("layer", lambda doc, page: doc.add_ocg("Morris family")),
     ],
 )
@@ -326,6 +364,7 @@ def test_when_a_forbidden_item_is_inside_a_kept_agency_name_then_only_that_occur
 def test_when_two_outline_entries_are_adjacent_then_an_item_spanning_both_is_not_found():
     """Parts of a channel (outline entries, pages) are joined by a separator that a pattern's \\s* cannot
     bridge: "Background" + "Chronology" are two titles, not the item "Background Chronology"."""
+
     def outline(doc, page):
         doc.set_toc([[1, "Background", 1], [1, "Chronology", 1]])
 
@@ -337,13 +376,17 @@ def test_when_two_outline_entries_are_adjacent_then_an_item_spanning_both_is_not
 
 def test_when_a_font_cmap_holds_a_code_that_reads_like_a_year_then_raw_does_not_flag_it():
     """A ToUnicode map's <2019> is the code of a right quote, not the year 2019 (strict redacts years)."""
+
     def cmap(doc, page):
         xref = doc.get_new_xref()
         doc.update_object(xref, "<<>>")
-        doc.update_stream(xref, b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
-                                b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
-                                b"2 beginbfchar\n<0008> <2019>\n<0009> <2020>\nendbfchar\n"
-                                b"endcmap CMapName currentdict /CMap defineresource pop end end")
+        doc.update_stream(
+            xref,
+            b"/CIDInit /ProcSet findresource begin 12 dict begin begincmap\n"
+            b"1 begincodespacerange <0000> <FFFF> endcodespacerange\n"
+            b"2 beginbfchar\n<0008> <2019>\n<0009> <2020>\nendbfchar\n"
+            b"endcmap CMapName currentdict /CMap defineresource pop end end",
+        )
         doc.xref_set_key(doc.pdf_catalog(), "PieceInfo", f"{xref} 0 R")
 
     verify_pdf(build(cmap), [("2019", "DATE_TIME"), ("2020", "DATE_TIME")], ocr=False)
@@ -354,6 +397,7 @@ def test_when_initials_are_also_a_word_then_only_capitals_are_survivors():
         page.insert_text((72, 140), "Ah, said the nurse. An assessment was made.", fontsize=10)
 
     verify_pdf(build(text), [("AH", "PERSON"), ("AN", "PERSON")], ocr=False)
+
     def capitals(doc, page):
         page.insert_text((72, 140), "AH was seen.", fontsize=10)
 

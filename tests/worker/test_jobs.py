@@ -277,8 +277,9 @@ def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, s
     assert status_of(services, sid).attempts == 1
 
 
-def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_checkpoint(services, settings,
-                                                                                          redis_conn):
+def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_checkpoint(
+    services, settings, redis_conn
+):
     import dataclasses
 
     from intake import audit
@@ -296,12 +297,16 @@ def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_ch
 
 
 def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_again_once(
-        client, world, services, settings, redis_conn):
+    client, world, services, settings, redis_conn
+):
     long_ago = utcnow() - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds + 60)
     submission_id = upload(client, world)
     with services.sessions() as session, session.begin():
-        session.execute(update(Submission).where(Submission.id == submission_id)
-                        .values(status="approving", approved_at=long_ago, updated_at=long_ago))
+        session.execute(
+            update(Submission)
+            .where(Submission.id == submission_id)
+            .values(status="approving", approved_at=long_ago, updated_at=long_ago)
+        )
     first = recover(services.sessions, settings, services.enqueue, redis_conn)
     second = recover(services.sessions, settings, services.enqueue, redis_conn)
     assert first.finalise_requeued == [submission_id]

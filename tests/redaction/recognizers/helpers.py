@@ -13,9 +13,7 @@ def found(
     """(start, end, text) of every result of ``entity`` at or above ``threshold``."""
     results = recognizer.analyze(text, entities=[entity], nlp_artifacts=None)
     return [
-        (r.start, r.end, text[r.start : r.end])
-        for r in results
-        if r.entity_type == entity and r.score >= threshold
+        (r.start, r.end, text[r.start : r.end]) for r in results if r.entity_type == entity and r.score >= threshold
     ]
 
 
@@ -26,9 +24,7 @@ def assert_finds(recognizer: EntityRecognizer, text: str, entity: str, expected:
     assert (start, start + len(expected), expected) in spans, f"{expected!r} not in {spans}"
 
 
-def assert_misses(
-    recognizer: EntityRecognizer, text: str, entity: str, unexpected: str | None = None
-) -> None:
+def assert_misses(recognizer: EntityRecognizer, text: str, entity: str, unexpected: str | None = None) -> None:
     """Nothing of ``entity`` overlaps ``unexpected`` (or nothing at all, when it is None)."""
     spans = found(recognizer, text, entity)
     if unexpected is None:

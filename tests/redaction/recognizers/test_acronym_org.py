@@ -38,7 +38,5 @@ def test_when_an_organisation_is_named_by_acronym_then_it_is_found(text: str, ex
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_capitals_are_a_common_acronym_or_heading_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_capitals_are_a_common_acronym_or_heading_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(AcronymOrganisationRecognizer(), text, "ORGANIZATION", unexpected)

@@ -34,7 +34,5 @@ def test_when_caps_words_have_person_evidence_then_they_are_found(text: str, exp
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_caps_words_are_headings_or_acronyms_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_caps_words_are_headings_or_acronyms_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(_recognizer(), text, "PERSON", unexpected)

@@ -33,7 +33,5 @@ def test_when_text_contains_a_reference_number_then_it_is_found(text: str, expec
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_numbers_are_dates_years_or_citations_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_numbers_are_dates_years_or_citations_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(CaseReferenceRecognizer(), text, "CASE_REFERENCE", unexpected)

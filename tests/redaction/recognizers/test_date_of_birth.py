@@ -29,9 +29,7 @@ def test_when_date_follows_birth_context_then_only_the_date_is_found(text: str, 
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_date_has_no_birth_context_in_its_clause_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_date_has_no_birth_context_in_its_clause_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(DateOfBirthRecognizer(), text, "DATE_OF_BIRTH", unexpected)
 
 

@@ -49,9 +49,7 @@ def test_when_row_starts_or_contains_a_relationship_then_name_and_dob_cells_are_
 
 
 @pytest.mark.parametrize(("entity", "unexpected"), NEGATIVES)
-def test_when_cell_is_ethnicity_header_or_chronology_then_nothing_is_found(
-    entity: str, unexpected: str
-) -> None:
+def test_when_cell_is_ethnicity_header_or_chronology_then_nothing_is_found(entity: str, unexpected: str) -> None:
     assert_misses(FamilyTableRecognizer(), TABLE, entity, unexpected)
 
 

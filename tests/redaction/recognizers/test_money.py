@@ -65,9 +65,7 @@ def test_when_text_counts_things_then_the_count_is_found(text: str, expected: st
 
 
 @pytest.mark.parametrize(("text", "unexpected"), COUNT_NEGATIVES)
-def test_when_number_counts_time_or_is_partitive_then_no_count_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_number_counts_time_or_is_partitive_then_no_count_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(CountRecognizer(), text, "QUANTITY", unexpected)
 
 

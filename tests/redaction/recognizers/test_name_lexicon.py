@@ -48,9 +48,7 @@ def test_when_capitalised_words_are_not_a_name_pair_then_nothing_is_found(
 
 def test_when_lexicon_is_injected_then_it_is_used_instead_of_faker() -> None:
     lexicon = NameLexicon(first_names=frozenset({"Zorblax"}), surnames=frozenset())
-    assert_finds(
-        NameLexiconRecognizer(lexicon=lambda: lexicon), "Zorblax Quint came", "PERSON", "Zorblax Quint"
-    )
+    assert_finds(NameLexiconRecognizer(lexicon=lambda: lexicon), "Zorblax Quint came", "PERSON", "Zorblax Quint")
 
 
 def test_when_lexicon_loads_then_english_words_are_not_given_names() -> None:

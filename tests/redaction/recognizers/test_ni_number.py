@@ -25,7 +25,5 @@ def test_when_text_contains_a_valid_nino_then_it_is_found(text: str, expected: s
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_prefix_or_suffix_breaks_hmrc_rules_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_prefix_or_suffix_breaks_hmrc_rules_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(NiNumberRecognizer(), text, "NI_NUMBER", unexpected)

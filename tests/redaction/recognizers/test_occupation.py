@@ -36,9 +36,7 @@ def test_when_occupation_has_context_then_it_is_found(text: str, expected: str) 
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_occupation_is_a_bare_role_or_absent_then_it_is_not_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_occupation_is_a_bare_role_or_absent_then_it_is_not_found(text: str, unexpected: str | None) -> None:
     assert_misses(OccupationRecognizer(), text, "OCCUPATION", unexpected)
 
 

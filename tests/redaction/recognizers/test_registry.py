@@ -34,19 +34,12 @@ def test_when_every_entity_is_listed_then_some_recognizer_supports_it() -> None:
 def test_when_entities_filter_excludes_a_recognizers_entity_then_it_returns_nothing() -> None:
     for recognizer in build_recognizers():
         assert (
-            recognizer.analyze(
-                "Ms Morris, 07700 900482, NE12 4TP", entities=["NOT_AN_ENTITY"], nlp_artifacts=None
-            )
+            recognizer.analyze("Ms Morris, 07700 900482, NE12 4TP", entities=["NOT_AN_ENTITY"], nlp_artifacts=None)
             == []
         )
 
 
 def test_when_nlp_artifacts_are_none_then_every_recognizer_still_runs() -> None:
-    text = (
-        "Mother\tKelly Hollins\t04/07/1981\n"
-        "Ms Morris rang 07700 900482 from 14 Larch Close, Dunford NE12 4TP."
-    )
-    found = {
-        r.entity_type for recognizer in build_recognizers() for r in recognizer.analyze(text, None, None)
-    }
+    text = "Mother\tKelly Hollins\t04/07/1981\nMs Morris rang 07700 900482 from 14 Larch Close, Dunford NE12 4TP."
+    found = {r.entity_type for recognizer in build_recognizers() for r in recognizer.analyze(text, None, None)}
     assert {"PERSON", "DATE_OF_BIRTH", "PHONE", "ADDRESS", "POSTCODE"} <= found

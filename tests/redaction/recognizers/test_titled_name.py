@@ -35,9 +35,7 @@ def test_when_title_precedes_a_name_then_only_the_name_is_found(text: str, expec
 
 
 @pytest.mark.parametrize(("text", "unexpected"), NEGATIVES)
-def test_when_title_is_not_followed_by_a_name_then_nothing_is_found(
-    text: str, unexpected: str | None
-) -> None:
+def test_when_title_is_not_followed_by_a_name_then_nothing_is_found(text: str, unexpected: str | None) -> None:
     assert_misses(TitledNameRecognizer(), text, "PERSON", unexpected)
 
 
