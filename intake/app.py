@@ -14,8 +14,10 @@ from flask_wtf.csrf import CSRFProtect
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config.settings import Settings
+from intake.api import make_blueprint as make_api_blueprint
 from intake.errors import register_error_handlers
 from intake.services import Services, build_services
+from intake.web import make_blueprint as make_web_blueprint
 
 log = logging.getLogger("safepub.http")
 MB = 1024 * 1024
@@ -47,11 +49,11 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
 
         settings = Settings.from_env()
         configure_logging(settings.log_level)
-    if services is None:
-        from worker.queue import connect, enqueuer
+    if services is None:  # the entry point: the one place the web process picks its job queue
+        from worker.queue import RqJobQueue, connect
 
         redis = connect(settings)
-        services = build_services(settings, redis=redis, enqueue=enqueuer(settings, redis))
+        services = build_services(settings, redis=redis, jobs=RqJobQueue(settings, redis))
     elif services.settings is not settings:
         services = replace(services, settings=settings)  # the app's settings win (tests override some)
     app = Flask(__name__)
@@ -80,20 +82,14 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
             x_host=settings.trusted_proxies,
         )
 
-    from intake.api import api
-    from intake.web import web
-
+    api = make_api_blueprint()
     csrf = CSRFProtect(app)
     csrf.exempt(api)  # bearer tokens, not cookies: CSRF does not apply
     app.register_blueprint(api)
-    app.register_blueprint(web)
+    app.register_blueprint(make_web_blueprint())
     register_error_handlers(app, settings.max_upload_bytes)
     _install_hooks(app)
     return app
-
-
-def services_of(app: Flask) -> Services:
-    return app.extensions["safepub"]  # type: ignore[no-any-return]
 
 
 def _install_hooks(app: Flask) -> None:

@@ -1,8 +1,9 @@
-"""Domain exceptions -> HTTP. The only place that decides status codes.
+"""Domain exceptions -> HTTP. The only place that decides status codes and error codes.
 
-API paths (``/api/``) get ``{"error": code, "message": text}``; pages get a small HTML page. Client
-mistakes are 4xx with a message written for them; anything unexpected is an opaque 500 whose details
-go to the log (type only, see intake.logs), never to the client.
+Domain exceptions carry no HTTP details; ``ERRORS`` maps each (and its subclasses, most specific first)
+to a status and an error code. API paths (``/api/``) get ``{"error": code, "message": text}``; pages
+get a small HTML page. Client mistakes are 4xx with a message written for them; anything unexpected is
+an opaque 500 whose details go to the log (type only, see intake.logs), never to the client.
 """
 
 from __future__ import annotations
@@ -12,16 +13,44 @@ import logging
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
-from intake.access import Forbidden, NotFound
-from intake.audit_log import AuditChainBroken, CheckpointInvalid
-from intake.auth import AccountLocked, AuthenticationError
-from intake.conflicts import ConflictError
-from intake.keys import DataKeyDestroyed
-from intake.nonpublication import RequestError
-from intake.review import ReviewError
-from intake.submissions import NotReady, Purged, UploadError
+from intake.accounts.access import Forbidden, NotFound
+from intake.accounts.auth import AccountLocked, AuthenticationError
+from intake.accounts.conflicts import ConflictError
+from intake.audit.verify import AuditChainBroken, CheckpointInvalid
+from intake.handover.actions import HandoverStateError
+from intake.review.nonpublication import RequestError, RequestStateError
+from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError
+from intake.storage.keys import DataKeyDestroyed
+from intake.submissions.read import NotReady, Purged
+from intake.submissions.revisions import RevisionConflict
+from intake.submissions.upload import InvalidRegister, UnsupportedType, UploadError
 
 log = logging.getLogger("safepub.errors")
+
+# exception -> (status, code, fixed message or None to use the exception's own message). Order matters
+# only between a class and its subclasses: the first entry the exception is an instance of wins.
+ERRORS: dict[type[Exception], tuple[int, str, str | None]] = {
+    UnsupportedType: (415, "unsupported_media_type", None),
+    InvalidRegister: (400, "invalid_register", None),
+    RevisionConflict: (409, "conflict", None),
+    UploadError: (400, "invalid_upload", None),
+    ReviewStateError: (409, "conflict", None),
+    FourEyesViolation: (403, "four_eyes", None),
+    ReviewError: (400, "invalid_review", None),
+    HandoverStateError: (409, "conflict", None),
+    RequestStateError: (409, "conflict", None),
+    RequestError: (400, "invalid_request", None),
+    ConflictError: (400, "invalid_declaration", None),
+    AccountLocked: (401, "unauthorized", None),
+    AuthenticationError: (401, "unauthorized", "a valid bearer token is required"),
+    NotFound: (404, "not_found", "no such submission"),
+    Forbidden: (403, "forbidden", None),
+    NotReady: (409, "not_ready", None),
+    Purged: (410, "purged", "this submission has been purged"),
+    DataKeyDestroyed: (410, "purged", "this submission has been purged"),
+}
+# Our problem, not the client's: logged loudly (type only), answered without internals.
+INTEGRITY_ERRORS = (AuditChainBroken, CheckpointInvalid)
 
 
 def _wants_json() -> bool:
@@ -39,6 +68,14 @@ def error_response(status: int, code: str, message: str) -> Response:
     return response
 
 
+def translate(exc: Exception) -> tuple[int, str, str] | None:
+    """(status, code, message) for a domain exception, or None if it is not one."""
+    for kind, (status, code, message) in ERRORS.items():
+        if isinstance(exc, kind):
+            return status, code, message or str(exc) or "not allowed"
+    return None
+
+
 def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
     limit_mb = max_upload_bytes // (1024 * 1024)
 
@@ -46,48 +83,14 @@ def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
     def too_large(_exc: RequestEntityTooLarge) -> Response:
         return error_response(413, "too_large", f"the upload is larger than the {limit_mb} MB limit")
 
-    @app.errorhandler(UploadError)
-    def upload_error(exc: UploadError) -> Response:
-        return error_response(exc.status, exc.code, str(exc))
-
-    @app.errorhandler(ReviewError)
-    @app.errorhandler(ConflictError)
-    @app.errorhandler(RequestError)
-    def workflow_error(exc: ReviewError | ConflictError | RequestError) -> Response:
-        return error_response(exc.status, exc.code, str(exc))
-
-    @app.errorhandler(AccountLocked)
-    def locked(exc: AccountLocked) -> Response:
-        return error_response(401, "unauthorized", str(exc))
-
-    @app.errorhandler(AuthenticationError)
-    def unauthenticated(_exc: AuthenticationError) -> Response:
-        return error_response(401, "unauthorized", "a valid bearer token is required")
-
-    @app.errorhandler(NotFound)
-    def not_found(_exc: NotFound) -> Response:
-        return error_response(404, "not_found", "no such submission")
-
-    @app.errorhandler(Forbidden)
-    def forbidden(exc: Forbidden) -> Response:
-        return error_response(403, "forbidden", str(exc) or "not allowed")
-
-    @app.errorhandler(NotReady)
-    def not_ready(exc: NotReady) -> Response:
-        return error_response(409, "not_ready", str(exc))
-
-    @app.errorhandler(Purged)
-    @app.errorhandler(DataKeyDestroyed)
-    def purged(_exc: Exception) -> Response:
-        return error_response(410, "purged", "this submission has been purged")
-
-    @app.errorhandler(AuditChainBroken)
-    @app.errorhandler(CheckpointInvalid)
+    @app.errorhandler(INTEGRITY_ERRORS[0])
+    @app.errorhandler(INTEGRITY_ERRORS[1])
     def audit_broken(exc: Exception) -> Response:
-        # Our problem, not the client's: logged loudly (type only), answered without internals.
         log.error("audit log failed verification", extra={"error": type(exc).__name__})
         return error_response(
-            503, "audit_unavailable", "The audit trail failed its integrity check; the Secretariat has been alerted."
+            503,
+            "audit_unavailable",
+            "The audit trail failed its integrity check; the Secretariat has been alerted.",
         )
 
     @app.errorhandler(HTTPException)
@@ -96,6 +99,9 @@ def register_error_handlers(app: Flask, max_upload_bytes: int) -> None:
         return error_response(exc.code or 500, code, exc.description or exc.name)
 
     @app.errorhandler(Exception)
-    def unexpected(exc: Exception) -> Response:
+    def domain_or_unexpected(exc: Exception) -> Response:
+        known = translate(exc)
+        if known is not None:
+            return error_response(*known)
         log.error("unhandled error", exc_info=exc, extra={"path": request.path, "method": request.method})
         return error_response(500, "internal_error", "something went wrong on our side; it has been logged")

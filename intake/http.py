@@ -1,11 +1,50 @@
-"""Request and response plumbing shared by the API and the pages (uploads in, documents out)."""
+"""Request and response plumbing shared by the API and the pages: the services and the caller of the
+current request, uploads in, JSON bodies in, documents out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Request, Response
+from flask import Request, Response, current_app, g, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
+
+from intake.accounts.auth import AuthenticationError, Principal, principal_of
+from intake.models import User
+from intake.review.workflow import ReviewError
+from intake.services import Services
+
+
+def current_services() -> Services:
+    """The Services the app factory stored on the app (``app.extensions["safepub"]``)."""
+    return current_app.extensions["safepub"]  # type: ignore[no-any-return]
+
+
+def principal_from_cookie() -> Principal | None:
+    """The caller of a page (or of the API from the review screen), from the session cookie: a user who
+    is still active and whose session version has not been bumped since the cookie was issued."""
+    if "principal" in g:
+        return g.principal  # type: ignore[no-any-return]
+    principal = None
+    user_id = session.get("uid")
+    if user_id:
+        with current_services().sessions() as db:
+            user = db.get(User, user_id)
+            if user is not None and user.active and user.session_version == session.get("ver"):
+                principal = principal_of(user)
+        if principal is None:
+            session.clear()
+    g.principal = principal
+    return principal
+
+
+def current_principal() -> Principal:
+    """The authenticated caller. Every API request authenticates before its view runs, and every page
+    that calls this is behind ``login_required``; reaching here without a caller is a 401, not a crash."""
+    principal = g.get("principal")
+    if principal is None:
+        raise AuthenticationError()
+    return principal  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)
@@ -30,6 +69,18 @@ def read_upload(request: Request, max_bytes: int) -> Upload:
         text = request.form.get("register")
         register = text.encode("utf-8") if text is not None else None
     return Upload(data, register, request.form.get("title"), request.form.get("kind"))
+
+
+def json_body() -> dict[str, Any]:
+    """The request's JSON object (empty when there is no body); anything else is the client's mistake."""
+    body = request.get_json(silent=True)
+    if body is None and request.get_data():
+        raise ReviewError("the body must be JSON")
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ReviewError("the body must be a JSON object")
+    return body
 
 
 def document_response(data: bytes, content_type: str, submission_id: str, role: str) -> Response:

@@ -27,33 +27,6 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-ROLES = (
-    "partnership_uploader",
-    "secretariat_reviewer",
-    "secretariat_approver",
-    "panel_member",
-    "admin",
-)
-SUBMISSION_KINDS = ("lcspr", "scr", "rapid_review")
-# proposed -> in_review (first decision) -> completed (reviewer) -> approving (approver; the worker renders)
-# -> approved. Verification failure or a Panel "publish with further redaction" goes back to in_review.
-STATUSES = (
-    "received",
-    "processing",
-    "proposed",
-    "in_review",
-    "completed",
-    "approving",
-    "approved",
-    "published",
-    "handover_blocked",
-    "handover_failed",
-    "withdrawing",
-    "withdrawn",
-    "failed",
-)
-VERSION_ROLES = ("original", "preview", "final")
-
 
 def new_id() -> str:
     return uuid.uuid4().hex
@@ -159,7 +132,7 @@ class Submission(Base):
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Why the submission went back to review (written by us, never quoting the document).
     review_note: Mapped[str | None] = mapped_column(Text)
-    # A new version (revision > 1, intake.revisions): decisions carried over from the previous revision
+    # A new version (revision > 1, intake.submissions.revisions): decisions carried over from the previous revision
     # and manual boxes that could not be (positions change). Null until that revision is processed.
     carried_over: Mapped[int | None] = mapped_column(Integer)
     manual_boxes_dropped: Mapped[int | None] = mapped_column(Integer)

@@ -6,23 +6,48 @@ job context), so tests can build one against a temporary directory and database.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
-from intake.crypto import StreamCipher
 from intake.db import make_engine, make_session_factory
-from intake.keys import KeyringSource, KeyService
-from intake.store import EncryptedStore
+from intake.storage.crypto import StreamCipher
+from intake.storage.keys import KeyringSource, KeyService
+from intake.storage.store import EncryptedStore
 
 if TYPE_CHECKING:
     from redis import Redis
 
-Enqueue = Callable[[str], str]
+
+class JobQueue(Protocol):
+    """Background work, queued with a submission id only (the queue is plaintext at rest).
+
+    Each method returns the job id, or None when nothing was queued (no queue configured, or it is down):
+    it never raises, because the caller's own work has already committed and the worker's recovery sweep
+    (or the Secretariat's "retry now") queues the job again later.
+    """
+
+    def process(self, submission_id: str) -> str | None: ...
+
+    def finalise(self, submission_id: str) -> str | None: ...
+
+    def handover(self, submission_id: str) -> str | None: ...
+
+
+class NoJobs:
+    """A JobQueue for processes that queue nothing (command-line tools, some tests)."""
+
+    def process(self, submission_id: str) -> str | None:
+        return None
+
+    def finalise(self, submission_id: str) -> str | None:
+        return None
+
+    def handover(self, submission_id: str) -> str | None:
+        return None
 
 
 @dataclass
@@ -33,7 +58,7 @@ class Services:
     keys: KeyService
     store: EncryptedStore
     redis: Redis | None = None
-    enqueue: Enqueue | None = None
+    jobs: JobQueue = field(default_factory=NoJobs)
 
     def close(self) -> None:
         self.engine.dispose()
@@ -45,11 +70,11 @@ def keyring_source(settings: Settings) -> KeyringSource:
     return KeyringSource(path=settings.key_file)
 
 
-def build_services(settings: Settings, *, redis: Redis | None = None, enqueue: Enqueue | None = None) -> Services:
+def build_services(settings: Settings, *, redis: Redis | None = None, jobs: JobQueue | None = None) -> Services:
     """Database, keyring, encrypted store; fails fast if the keyring cannot be loaded."""
     engine = make_engine(settings)
     keys = KeyService(keyring_source(settings), StreamCipher())
     keys.keyring.current()  # fail fast: a service that cannot decrypt should not start
     assert settings.storage_dir is not None
     store = EncryptedStore(settings.storage_dir, keys.cipher)
-    return Services(settings, engine, make_session_factory(engine), keys, store, redis, enqueue)
+    return Services(settings, engine, make_session_factory(engine), keys, store, redis, jobs or NoJobs())

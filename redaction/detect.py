@@ -16,8 +16,7 @@ they validate with ``tldextract``, which fetches the public-suffix list from the
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from typing import NamedTuple
 
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry, RecognizerResult
@@ -223,8 +222,3 @@ def chunks(text: str, size: int = CHUNK_CHARS) -> Iterator[tuple[int, str]]:
             end = cut + (1 if text[cut : cut + 1] == "\n" else 0) if cut < end else end
         yield start, text[start:end]
         start = end
-
-
-def find_all(pattern: re.Pattern[str], text: str) -> Iterable[tuple[int, int]]:
-    for match in pattern.finditer(text):
-        yield match.start(), match.end()

@@ -25,10 +25,10 @@ from redis import Redis
 from sqlalchemy import create_engine, text
 
 from config.settings import Settings
-from intake.crypto import Keyring
+from intake.storage.crypto import Keyring
 from intake.db import migrate
 from intake.services import Services, build_services
-from worker.queue import enqueuer
+from worker.queue import RqJobQueue
 
 REPO = Path(__file__).resolve().parent.parent
 TEST_REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -126,7 +126,7 @@ def redis_conn(settings: Settings) -> Iterator[Redis]:
 
 @pytest.fixture
 def services(settings: Settings, redis_conn: Redis) -> Iterator[Services]:
-    built = build_services(settings, redis=redis_conn, enqueue=enqueuer(settings, redis_conn))
+    built = build_services(settings, redis=redis_conn, jobs=RqJobQueue(settings, redis_conn))
     migrate(built.engine, settings.database_schema)
     yield built
     built.close()
@@ -184,7 +184,7 @@ _hash_cache: dict[str, str] = {}
 
 def shared_password_hash() -> str:
     """argon2 costs ~0.2 s a hash by design; the fixture accounts share one, computed once per process."""
-    from intake.auth import hash_password
+    from intake.accounts.auth import hash_password
 
     if WORLD_PASSWORD not in _hash_cache:
         _hash_cache[WORLD_PASSWORD] = hash_password(WORLD_PASSWORD)
@@ -193,7 +193,7 @@ def shared_password_hash() -> str:
 
 @pytest.fixture
 def world(services: Services) -> World:
-    from intake.auth import create_partnership, create_token
+    from intake.accounts.auth import create_partnership, create_token
     from intake.models import User
 
     result = World()

@@ -18,10 +18,11 @@ from rq import Worker
 
 from config.settings import Settings
 from intake.logs import configure_logging
+from intake.processing.engine import Engine
 from intake.services import build_services
 from worker import context as worker_context
-from worker.context import Engine, WorkerContext
-from worker.queue import connect, enqueuer, processing_queue
+from worker.context import WorkerContext
+from worker.queue import RqJobQueue, connect, processing_queue
 from worker.recovery import recover
 
 log = logging.getLogger("safepub.worker")
@@ -45,10 +46,9 @@ class SafePubWorker(Worker):
     def run_maintenance_tasks(self) -> None:
         super().run_maintenance_tasks()
         self._last_recovery = time.monotonic()
-        services = self.context.services
-        assert services.enqueue is not None
+        services = self.context.fork_safe_services()
         try:
-            recover(services.sessions, services.settings, services.enqueue, services.redis)
+            recover(services.sessions, services.settings, services.jobs, services.redis)
         except Exception as exc:  # noqa: BLE001 - the sweep must never take the worker down
             log.error("recovery sweep failed", extra={"error": type(exc).__name__})
 
@@ -61,11 +61,11 @@ def build_engine(settings: Settings) -> Engine:
 
 def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWorker:
     redis = connect(settings)
-    services = build_services(settings, redis=redis, enqueue=enqueuer(settings, redis))
+    services = build_services(settings, redis=redis, jobs=RqJobQueue(settings, redis))
     queue = processing_queue(settings, redis)
     name = f"{settings.queue_name}.{socket.gethostname()}.{os.getpid()}.{time.time_ns() % 10**6}"
     started = time.monotonic()
-    ctx = WorkerContext(services=services, engine=engine or build_engine(settings), queue=queue, worker_name=name)
+    ctx = WorkerContext(services=services, engine=engine or build_engine(settings), worker_name=name)
     log.info("engine loaded", extra={"seconds": round(time.monotonic() - started, 1)})
     worker_context.install(ctx)
     # worker_ttl bounds how long the dequeue blocks, i.e. how often maintenance (recovery) can run.

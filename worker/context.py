@@ -1,4 +1,4 @@
-"""What a job needs from its process: services, the redaction engine, the queue.
+"""What a job needs from its process: services and the redaction engine.
 
 Jobs are called by RQ from a dotted path with only a submission id, so the process must provide the
 rest. The worker entry point builds one ``WorkerContext`` before forking and installs it; tests pass
@@ -9,42 +9,26 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from typing import Any, Protocol
 
-from rq import Queue
-from sqlalchemy.orm import Session
-
+from intake.processing.engine import Engine
 from intake.services import Services
-
-
-class Engine(Protocol):
-    """The part of redaction.engine.RedactionEngine the worker uses."""
-
-    def analyze(
-        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
-    ) -> Any: ...
-
-    def render(
-        self, data: bytes, proposals: Any, *, kept: Any = (), kept_phrases: Any = (), register: Any = None
-    ) -> bytes: ...
 
 
 @dataclass
 class WorkerContext:
     services: Services
     engine: Engine
-    queue: Queue | None = None
     worker_name: str = "local"
     _pid: int = field(default_factory=os.getpid)
 
-    def session(self) -> Session:
-        """A new session, fork-safe: pooled connections inherited from the parent are dropped."""
+    def fork_safe_services(self) -> Services:
+        """The services, with pooled database connections inherited from the parent process dropped: the
+        work horse is a fork, and sharing the parent's sockets would interleave two processes' traffic
+        on one database connection."""
         if os.getpid() != self._pid:
-            # The work horse is a fork: sharing the parent's sockets would interleave two processes'
-            # traffic on one database connection.
             self.services.engine.dispose(close=False)
             self._pid = os.getpid()
-        return self.services.sessions()
+        return self.services
 
 
 _installed: WorkerContext | None = None

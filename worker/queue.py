@@ -1,22 +1,27 @@
-"""The Redis connection and the processing queue, created explicitly from Settings.
+"""The Redis connection and ``RqJobQueue``, the RQ implementation of ``intake.services.JobQueue``.
 
-The web process enqueues by dotted path with the submission id only: RQ pickles arguments and results
-into Redis, so anything more (text, names, keys) would be plaintext at rest in Redis. Importing this
-module does not import worker.jobs or spaCy.
+Jobs are enqueued by dotted path with the submission id only: RQ pickles arguments and results into
+Redis, so anything more (text, names, keys) would be plaintext at rest in Redis. Importing this module
+does not import worker.jobs or spaCy, so the web process never loads the model. This is the one
+enqueue path; entry points (the app factory, the CLI, the worker) build it and hand it to Services.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
-from collections.abc import Callable
 
 from redis import Redis
 from rq import Queue, Retry
 
 from config.settings import Settings
+from intake.handover.delivery import retry_intervals
 
-JOB = "worker.jobs.process_submission"
+log = logging.getLogger("safepub.queue")
+
+PROCESS_JOB = "worker.jobs.process_submission"
 FINALISE_JOB = "worker.jobs.finalise_submission"
+HANDOVER_JOB = "worker.jobs.handover_submission"
 
 
 def connect(settings: Settings) -> Redis:
@@ -35,34 +40,57 @@ def processing_queue(settings: Settings, connection: Redis) -> Queue:
     return Queue(settings.queue_name, connection=connection, default_timeout=settings.job_timeout_seconds)
 
 
-def enqueuer(settings: Settings, connection: Redis) -> Callable[[str], str]:
-    """A function that enqueues processing of one submission and returns the RQ job id."""
+class RqJobQueue:
+    """Processing, final rendering and archive handover, queued on one RQ queue."""
 
-    def enqueue(submission_id: str) -> str:
-        return _enqueue_job(settings, connection, JOB, "process", submission_id)
+    def __init__(self, settings: Settings, connection: Redis) -> None:
+        self.settings = settings
+        self.connection = connection
 
-    return enqueue
-
-
-def enqueue_finalise(settings: Settings, connection: Redis, submission_id: str) -> str:
-    """Queue the final render of an approved submission (IDs only); returns the RQ job id. The job is
-    idempotent, so a retry or a duplicate from the recovery sweep is harmless."""
-    return _enqueue_job(settings, connection, FINALISE_JOB, "finalise", submission_id)
-
-
-def _enqueue_job(settings: Settings, connection: Redis, dotted_path: str, kind: str, submission_id: str) -> str:
-    """Enqueue a job by dotted path with the submission id only (RQ pickles arguments into Redis)."""
-    job = processing_queue(settings, connection).enqueue(
-        dotted_path,
-        submission_id,
-        # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
-        job_id=f"{settings.queue_name}-{kind}-{submission_id}-{uuid.uuid4().hex[:8]}",
+    def process(self, submission_id: str) -> str | None:
         # Retries handle a killed work horse or a transient error; the job's own lease and attempt
         # counter in the database decide when to give up, so this is an upper bound.
-        retry=Retry(max=max(settings.job_max_attempts - 1, 0)) if settings.job_max_attempts > 1 else None,
-        job_timeout=settings.job_timeout_seconds,
-        result_ttl=3600,
-        failure_ttl=7 * 24 * 3600,
-        description=f"{kind} submission {submission_id}",
-    )
-    return job.id
+        attempts = self.settings.job_max_attempts
+        return self._enqueue(PROCESS_JOB, "process", submission_id, Retry(max=attempts - 1) if attempts > 1 else None)
+
+    def finalise(self, submission_id: str) -> str | None:
+        """The final render is idempotent, so a retry or a duplicate from the recovery sweep is harmless."""
+        attempts = self.settings.job_max_attempts
+        return self._enqueue(FINALISE_JOB, "finalise", submission_id, Retry(max=attempts - 1) if attempts > 1 else None)
+
+    def handover(self, submission_id: str) -> str | None:
+        """Backoff: the job raises on a transient failure and RQ's ``Retry`` re-runs it after base, 2*base,
+        4*base ... seconds. Scheduled retries need RQ's scheduler (``Worker.work(with_scheduler=True)``)."""
+        if not self.settings.archive_sinks:
+            return None
+        retries = self.settings.handover_max_attempts - 1
+        retry = (
+            Retry(max=retries, interval=retry_intervals(self.settings.handover_backoff_seconds, retries + 1))
+            if retries > 0
+            else None
+        )
+        return self._enqueue(HANDOVER_JOB, "handover", submission_id, retry, f"archive handover {submission_id}")
+
+    def _enqueue(
+        self, dotted_path: str, kind: str, submission_id: str, retry: Retry | None, description: str | None = None
+    ) -> str | None:
+        settings = self.settings
+        try:
+            job = processing_queue(settings, self.connection).enqueue(
+                dotted_path,
+                submission_id,
+                # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
+                job_id=f"{settings.queue_name}-{kind}-{submission_id}-{uuid.uuid4().hex[:8]}",
+                retry=retry,
+                job_timeout=settings.job_timeout_seconds,
+                result_ttl=3600,
+                failure_ttl=7 * 24 * 3600,
+                description=description or f"{kind} submission {submission_id}",
+            )
+        except Exception as exc:  # noqa: BLE001 - a queue outage must not undo committed work
+            log.warning(
+                "enqueue failed; recovery will retry",
+                extra={"submission_id": submission_id, "job": kind, "error": type(exc).__name__},
+            )
+            return None
+        return str(job.id)

@@ -14,7 +14,6 @@ and a job that is merely slow but alive (its heartbeat keeps the lease fresh), a
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
@@ -27,10 +26,12 @@ from sqlalchemy.orm import Session, sessionmaker
 from config.settings import Settings
 from intake import audit
 from intake.models import JobRecord, Submission, utcnow
+from intake.processing.lease import GAVE_UP
+from intake.services import JobQueue
+from intake.states import Status
 
 log = logging.getLogger("safepub.worker.recovery")
 
-GAVE_UP = "processing stopped unexpectedly {n} times; the Secretariat has been alerted and will look at this draft"
 ALIVE = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
 
 
@@ -53,7 +54,7 @@ def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
 def recover(
     sessions: sessionmaker[Session],
     settings: Settings,
-    enqueue: Callable[[str], str],
+    jobs: JobQueue,
     redis: Redis | None,
     now: datetime | None = None,
 ) -> RecoveryReport:
@@ -62,14 +63,14 @@ def recover(
     with sessions() as session:
         expired = session.execute(
             select(Submission.id, Submission.attempts, Submission.lease_until).where(
-                Submission.status == "processing",
+                Submission.status == Status.PROCESSING,
                 Submission.purged_at.is_(None),
                 (Submission.lease_until.is_(None)) | (Submission.lease_until < now),
             )
         ).all()
         stale = session.execute(
             select(Submission.id, Submission.queued_job_id, Submission.updated_at).where(
-                Submission.status == "received",
+                Submission.status == Status.RECEIVED,
                 Submission.purged_at.is_(None),
                 Submission.updated_at < now - timedelta(seconds=settings.job_lease_seconds),
             )
@@ -77,21 +78,21 @@ def recover(
 
     for submission_id, attempts, lease_until in expired:
         with sessions() as session, session.begin():
-            observed = (Submission.id == submission_id) & (Submission.status == "processing")
+            observed = (Submission.id == submission_id) & (Submission.status == Status.PROCESSING)
             observed &= (
                 Submission.lease_until.is_(None) if lease_until is None else (Submission.lease_until == lease_until)
             )
             give_up = attempts >= settings.job_max_attempts
             values = (
                 {
-                    "status": "failed",
+                    "status": Status.FAILED,
                     "failure_reason": GAVE_UP.format(n=attempts),
                     "lease_owner": None,
                     "lease_until": None,
                     "processed_at": now,
                 }
                 if give_up
-                else {"status": "received", "lease_owner": None, "lease_until": None, "updated_at": now}
+                else {"status": Status.RECEIVED, "lease_owner": None, "lease_until": None, "updated_at": now}
             )
             result = session.execute(
                 update(Submission).where(observed).values(**values).execution_options(synchronize_session=False)
@@ -116,36 +117,32 @@ def recover(
             report.failed.append(submission_id)
             log.warning("submission failed after repeated crashes", extra={"submission_id": submission_id})
         else:
-            _requeue(sessions, enqueue, submission_id)
+            _requeue(sessions, jobs, submission_id)
             report.requeued.append(submission_id)
 
     for submission_id, job_id, _updated in stale:
         if _job_alive(redis, job_id):
             continue
-        _requeue(sessions, enqueue, submission_id)
+        _requeue(sessions, jobs, submission_id)
         report.requeued.append(submission_id)
     if report.requeued or report.failed:
         log.info("recovery sweep", extra={"requeued": len(report.requeued), "failed": len(report.failed)})
-    _requeue_stuck_approvals(sessions, settings, redis, now, report)
+    _requeue_stuck_approvals(sessions, settings, jobs, now, report)
     _checkpoint(sessions, settings)
     return report
 
 
 def _requeue_stuck_approvals(
-    sessions: sessionmaker[Session], settings: Settings, redis: Redis | None, now: datetime, report: RecoveryReport
+    sessions: sessionmaker[Session], settings: Settings, jobs: JobQueue, now: datetime, report: RecoveryReport
 ) -> None:
     """An approval whose final render never ran (Redis down when it was queued, a worker lost with the
     job) would stay 'approving' for ever. Once it is older than any job could run, queue the render
     again: the job is idempotent and keyed on the approval, so a late duplicate changes nothing."""
-    if redis is None:
-        return
-    from worker.queue import enqueue_finalise
-
     cutoff = now - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds)
     with sessions() as session:
         stuck = session.scalars(
             select(Submission.id).where(
-                Submission.status == "approving",
+                Submission.status == Status.APPROVING,
                 Submission.purged_at.is_(None),
                 Submission.approved_at.is_not(None),
                 Submission.approved_at < cutoff,
@@ -153,7 +150,8 @@ def _requeue_stuck_approvals(
             )
         ).all()
     for submission_id in stuck:
-        enqueue_finalise(settings, redis, submission_id)
+        if jobs.finalise(submission_id) is None:
+            continue  # no queue, or it is down: the next sweep tries again
         with sessions() as session, session.begin():
             # restart the clock, so the next sweep does not queue it again straight away
             session.execute(
@@ -171,8 +169,8 @@ def _requeue_stuck_approvals(
 def _checkpoint(sessions: sessionmaker[Session], settings: Settings) -> None:
     """Every sweep signs a checkpoint of the audit log once enough entries have been added since the last
     one (``SAFEPUB_AUDIT_CHECKPOINT_EVERY``): tampering is then provable against a signed root."""
-    from intake.audit_checkpoint import signer_from_settings
-    from intake.audit_log import AuditChainBroken, checkpoint_if_due
+    from intake.audit.checkpoint import signer_from_settings
+    from intake.audit.verify import AuditChainBroken, checkpoint_if_due
 
     try:
         with sessions() as session, session.begin():
@@ -181,11 +179,9 @@ def _checkpoint(sessions: sessionmaker[Session], settings: Settings) -> None:
         log.error("audit log failed verification: no checkpoint signed; run `safepub audit verify`")
 
 
-def _requeue(sessions: sessionmaker[Session], enqueue: Callable[[str], str], submission_id: str) -> None:
-    try:
-        job_id = enqueue(submission_id)
-    except Exception as exc:  # noqa: BLE001 - Redis down: the next sweep tries again
-        log.warning("requeue failed", extra={"submission_id": submission_id, "error": type(exc).__name__})
+def _requeue(sessions: sessionmaker[Session], jobs: JobQueue, submission_id: str) -> None:
+    job_id = jobs.process(submission_id)
+    if job_id is None:  # the queue is down: the next sweep tries again
         return
     with sessions() as session, session.begin():
         session.execute(

@@ -1,32 +1,27 @@
-"""Archive handover actions (issue 5): thin views over intake.handover.service; the job is enqueued by
-dotted path after the service's transaction has committed."""
+"""Archive handover actions: thin views over intake.handover.actions (which queue the job themselves,
+after their transaction has committed)."""
 
 from __future__ import annotations
 
-from flask import Response, current_app, g, jsonify
+from flask import Blueprint, Response, jsonify
 
-from intake.api import api
-from intake.app import services_of
-from intake.handover import service
-from intake.handover.queue import enqueue_handover
+from intake.handover import actions
+from intake.http import current_principal, current_services
 
 
-@api.get("/submissions/<submission_id>/handover")
+def register(api: Blueprint) -> None:
+    api.add_url_rule("/submissions/<submission_id>/handover", view_func=get_handover, methods=["GET"])
+    api.add_url_rule("/submissions/<submission_id>/handover/retry", view_func=post_handover_retry, methods=["POST"])
+    api.add_url_rule("/submissions/<submission_id>/withdraw", view_func=post_withdraw, methods=["POST"])
+
+
 def get_handover(submission_id: str) -> Response:
-    return jsonify(service.status_of(services_of(current_app), g.principal, submission_id))
+    return jsonify(actions.status_of(current_services(), current_principal(), submission_id))
 
 
-@api.post("/submissions/<submission_id>/handover/retry")
 def post_handover_retry(submission_id: str) -> tuple[Response, int]:
-    services = services_of(current_app)
-    result = service.retry_now(services, g.principal, submission_id)
-    result["job"] = enqueue_handover(services.settings, services.redis, submission_id)
-    return jsonify(result), 202
+    return jsonify(actions.retry_now(current_services(), current_principal(), submission_id)), 202
 
 
-@api.post("/submissions/<submission_id>/withdraw")
 def post_withdraw(submission_id: str) -> tuple[Response, int]:
-    services = services_of(current_app)
-    result = service.request_withdrawal(services, g.principal, submission_id)
-    result["job"] = enqueue_handover(services.settings, services.redis, submission_id)
-    return jsonify(result), 202
+    return jsonify(actions.request_withdrawal(current_services(), current_principal(), submission_id)), 202

@@ -1,66 +1,75 @@
-"""The review workflow's API (docs/review-api.md): thin views over intake.review, intake.conflicts and
-intake.nonpublication, plus the OpenAPI document."""
+"""The review workflow's API (docs/review-api.md): thin views over intake.review, intake.accounts.conflicts
+and intake.review.nonpublication, plus the OpenAPI document."""
 
 from __future__ import annotations
 
 import json
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
-from flask import Response, current_app, g, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 
-from intake import conflicts, nonpublication, review, submissions
-from intake.api import api
-from intake.app import services_of
-from intake.http import document_response
+from intake.accounts import conflicts
+from intake.http import current_principal, current_services, json_body
+from intake.review import approval, decisions, nonpublication, pages, queue
+from intake.review.workflow import ReviewError
 
 OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
-def _body() -> dict[str, Any]:
-    body = request.get_json(silent=True)
-    if body is None and request.get_data():
-        raise review.ReviewError("the body must be JSON")
-    if body is None:
-        return {}
-    if not isinstance(body, dict):
-        raise review.ReviewError("the body must be a JSON object")
-    return body
+def register(api: Blueprint) -> None:
+    rules = [
+        ("/review/queue", review_queue, "GET"),
+        ("/submissions/<submission_id>/pages", get_pages, "GET"),
+        ("/submissions/<submission_id>/pages/<int:page>.png", get_page_image, "GET"),
+        ("/submissions/<submission_id>/decisions", post_decisions, "POST"),
+        ("/submissions/<submission_id>/complete", post_complete, "POST"),
+        ("/submissions/<submission_id>/approve", post_approve, "POST"),
+        ("/submissions/<submission_id>/non-publication-requests", post_non_publication_request, "POST"),
+        ("/submissions/<submission_id>/non-publication-requests", get_non_publication_requests, "GET"),
+        ("/non-publication-requests", get_pending_non_publication_requests, "GET"),
+        ("/non-publication-requests/<request_id>/decision", post_non_publication_decision, "POST"),
+        ("/conflicts", post_conflict, "POST"),
+        ("/conflicts", get_conflicts, "GET"),
+        ("/conflicts/<conflict_id>/withdraw", withdraw_conflict, "POST"),
+        ("/openapi.json", openapi, "GET"),
+    ]
+    for rule, view, method in rules:
+        api.add_url_rule(rule, view_func=view, methods=[method])
 
 
-@api.get("/review/queue")
 def review_queue() -> Response:
-    items = review.queue(
-        services_of(current_app),
-        g.principal,
+    items = queue.queue(
+        current_services(),
+        current_principal(),
         status=request.args.get("status") or None,
         partnership_id=request.args.get("partnership") or None,
     )
     return jsonify(submissions=items)
 
 
-@api.get("/submissions/<submission_id>/pages")
 def get_pages(submission_id: str) -> Response:
-    return jsonify(pages=review.pages(services_of(current_app), g.principal, submission_id))
+    return jsonify(pages=pages.pages(current_services(), current_principal(), submission_id))
 
 
-@api.get("/submissions/<submission_id>/pages/<int:page>.png")
 def get_page_image(submission_id: str, page: int) -> Response:
     try:
         dpi = int(request.args.get("dpi") or 110)
     except ValueError:
-        raise review.ReviewError("dpi must be a whole number") from None
+        raise ReviewError("dpi must be a whole number") from None
     preview = request.args.get("preview") in ("1", "true", "yes")
-    png = review.page_image(services_of(current_app), g.principal, submission_id, page, preview=preview, dpi=dpi)
+    png = pages.page_image(current_services(), current_principal(), submission_id, page, preview=preview, dpi=dpi)
     return Response(png, mimetype="image/png")
 
 
-@api.post("/submissions/<submission_id>/decisions")
 def post_decisions(submission_id: str) -> Response:
-    body = _body()
-    applied = review.apply(
-        services_of(current_app), g.principal, submission_id, decisions=body.get("decisions"), manual=body.get("manual")
+    body = json_body()
+    applied = decisions.apply(
+        current_services(),
+        current_principal(),
+        submission_id,
+        decisions=body.get("decisions"),
+        manual=body.get("manual"),
     )
     return jsonify(
         applied=applied.applied,
@@ -70,50 +79,42 @@ def post_decisions(submission_id: str) -> Response:
     )
 
 
-@api.post("/submissions/<submission_id>/complete")
 def post_complete(submission_id: str) -> Response:
-    _body()
-    return jsonify(review.complete(services_of(current_app), g.principal, submission_id))
+    json_body()
+    return jsonify(approval.complete(current_services(), current_principal(), submission_id))
 
 
-@api.post("/submissions/<submission_id>/approve")
 def post_approve(submission_id: str) -> tuple[Response, int]:
-    _body()
-    return jsonify(review.approve(services_of(current_app), g.principal, submission_id)), 202
+    json_body()
+    return jsonify(approval.approve(current_services(), current_principal(), submission_id)), 202
 
 
-@api.get("/submissions/<submission_id>/final.pdf")
-def get_final(submission_id: str) -> Response:
-    data, content_type = submissions.read_document(services_of(current_app), g.principal, submission_id, "final")
-    return document_response(data, content_type, submission_id, "final")
-
-
-@api.post("/submissions/<submission_id>/non-publication-requests")
 def post_non_publication_request(submission_id: str) -> tuple[Response, int]:
-    body = _body()
+    body = json_body()
     created = nonpublication.submit(
-        services_of(current_app), g.principal, submission_id, category=body.get("category"), grounds=body.get("grounds")
+        current_services(),
+        current_principal(),
+        submission_id,
+        category=body.get("category"),
+        grounds=body.get("grounds"),
     )
     return jsonify(created), 201
 
 
-@api.get("/submissions/<submission_id>/non-publication-requests")
 def get_non_publication_requests(submission_id: str) -> Response:
-    items = nonpublication.list_for_submission(services_of(current_app), g.principal, submission_id)
+    items = nonpublication.list_for_submission(current_services(), current_principal(), submission_id)
     return jsonify(requests=items)
 
 
-@api.get("/non-publication-requests")
 def get_pending_non_publication_requests() -> Response:
-    return jsonify(requests=nonpublication.list_pending(services_of(current_app), g.principal))
+    return jsonify(requests=nonpublication.list_pending(current_services(), current_principal()))
 
 
-@api.post("/non-publication-requests/<request_id>/decision")
 def post_non_publication_decision(request_id: str) -> Response:
-    body = _body()
+    body = json_body()
     decided = nonpublication.decide(
-        services_of(current_app),
-        g.principal,
+        current_services(),
+        current_principal(),
         request_id,
         outcome=body.get("outcome"),
         reasons=body.get("reasons"),
@@ -122,30 +123,26 @@ def post_non_publication_decision(request_id: str) -> Response:
     return jsonify(decided)
 
 
-@api.post("/conflicts")
 def post_conflict() -> tuple[Response, int]:
-    body = _body()
+    body = json_body()
     declared = conflicts.declare(
-        services_of(current_app),
-        g.principal,
+        current_services(),
+        current_principal(),
         partnership_id=body.get("partnership_id") or None,
         submission_id=body.get("submission_id") or None,
     )
     return jsonify(declared), 201 if declared["created"] else 200
 
 
-@api.get("/conflicts")
 def get_conflicts() -> Response:
-    return jsonify(conflicts=conflicts.list_own(services_of(current_app), g.principal))
+    return jsonify(conflicts=conflicts.list_own(current_services(), current_principal()))
 
 
-@api.post("/conflicts/<conflict_id>/withdraw")
 def withdraw_conflict(conflict_id: str) -> Response:
-    conflicts.withdraw(services_of(current_app), g.principal, conflict_id)
+    conflicts.withdraw(current_services(), current_principal(), conflict_id)
     return jsonify(status="withdrawn")
 
 
-@api.get("/openapi.json")
 def openapi() -> Response:
     return Response(_openapi_text(), mimetype="application/json")
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 SCHEMA = "safepub.archive/v1"
-KINDS = ("publication", "withdrawal")
 
 
 def idempotency_key(kind: str, submission_id: str, sha256: str) -> str:

@@ -11,29 +11,22 @@ Runs in the worker (it imports the engine's modules); the web process never call
 from __future__ import annotations
 
 import hashlib
-import json
 from typing import Any
 
 from sqlalchemy.orm import Session
 
-from intake import review
 from intake.models import Submission
+from intake.review.approval import publication_set
 from intake.services import Services
 from redaction.errors import VerificationFailed
 
 
 def forbidden_and_allowed(services: Services, session: Session, submission: Submission) -> tuple[list[Any], list[str]]:
+    """The final render's own rule (intake.review.approval.publication_set), turned into verifier input."""
     from redaction.engine import forbidden_items
 
-    redact, kept, _undecided = review.chosen_proposals(services, session, submission)
-    key = services.keys.fields_key(session, submission.id)
-    register = None
-    if submission.register_enc:
-        register = services.keys.open_field(key, submission.id, "register", submission.register_enc)
-    notes: dict[str, Any] = {}
-    if submission.warnings_enc:
-        notes = json.loads(services.keys.open_field(key, submission.id, "notes", submission.warnings_enc))
-    return forbidden_items(redact, kept=kept, register=register), list(notes.get("kept_phrases") or ())
+    chosen = publication_set(services, session, submission)
+    return forbidden_items(chosen.redact, kept=chosen.kept, register=chosen.register), chosen.kept_phrases
 
 
 def reverify(

@@ -741,7 +741,8 @@
   function watchApproval(tries) {
     api("GET", url("submission")).then(function (detail) {
       setStatus(detail.status);
-      if (detail.status === "approved") {
+      // The handover may already have published it by the time we look: the final exists either way.
+      if (detail.status === "approved" || detail.status === "published") {
         say("Approved. The final, verified PDF is ready to download.", "ok");
       } else if (detail.status === "approving" && tries < 400) {
         window.setTimeout(function () { watchApproval(tries + 1); }, 1500);

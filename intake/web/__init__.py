@@ -1,7 +1,16 @@
-"""Server-rendered pages (login, upload, submission status). Session cookies + CSRF."""
+"""Server-rendered pages (login, upload, submission status, the Secretariat's review). Session cookies +
+CSRF."""
 
 from flask import Blueprint
 
-web = Blueprint("web", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static")
+from intake.web import pages, review, session
 
-from intake.web import pages, review, session  # noqa: E402,F401  (registers the routes)
+
+def make_blueprint() -> Blueprint:
+    """The ``web`` blueprint with the templates and static files, and every page's route."""
+    web = Blueprint(
+        "web", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static"
+    )
+    for routes in (session, pages, review):
+        routes.register(web)
+    return web

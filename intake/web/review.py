@@ -10,8 +10,8 @@ see (another partnership's, or one they declared an interest in) is 404, so ids 
 The archive handover actions (issue 5) are plain form POSTs with the page's CSRF token: "Retry handover
 now" on a dead-lettered or blocked row (Secretariat), and "Withdraw" on a published row, which goes
 through a confirmation page (Panel or Secretariat). They call the same service functions as the API
-(``intake.handover.service``, which checks access and writes the audit events), enqueue the job the
-same way, and redirect back with a flashed message.
+(``intake.handover.actions``, which check access, write the audit events and queue the job), and
+redirect back with a flashed message.
 """
 
 from __future__ import annotations
@@ -19,49 +19,48 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from flask import Response, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
-from intake import access, submissions
-from intake import review as review_service
-from intake.app import services_of
-from intake.auth import Principal
-from intake.handover import service as handover
-from intake.handover.queue import enqueue_handover
-from intake.http import document_response
-from intake.models import STATUSES
-from intake.web import web
-from intake.web.session import current_principal, login_required
+from intake.accounts import access
+from intake.accounts.auth import Principal
+from intake.handover import actions as handover
+from intake.http import current_principal, current_services, document_response
+from intake.review import queue
+from intake.states import HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
+from intake.submissions import read
+from intake.web.session import login_required
 
-REVIEWER, APPROVER = review_service.REVIEWER, review_service.APPROVER
-SECRETARIAT = frozenset({REVIEWER, APPROVER})
+STATUSES = list(Status)
+
+
+def register(web: Blueprint) -> None:
+    web.add_url_rule("/review", view_func=login_required(review_queue))
+    web.add_url_rule("/review/<submission_id>", view_func=login_required(review_screen))
+    web.add_url_rule("/review/<submission_id>/final.pdf", view_func=login_required(review_final))
+    web.add_url_rule(
+        "/review/<submission_id>/handover/retry", view_func=login_required(review_handover_retry), methods=["POST"]
+    )
+    web.add_url_rule(
+        "/review/<submission_id>/withdraw", view_func=login_required(review_withdraw), methods=["GET", "POST"]
+    )
+
 
 # Shown in the reason-code select, in this order. Rejections always record ``not_identifying``.
-REASON_CODES: tuple[tuple[str, str], ...] = (
-    ("identifies_child", "Identifies the child"),
-    ("identifies_family_member", "Identifies a family member"),
-    ("identifies_practitioner", "Identifies a practitioner"),
-    ("intimate_personal_detail", "Intimate personal detail"),
-    ("third_party_information", "Third-party information"),
-    ("not_identifying", "Not identifying"),
-)
+REASON_CODES = tuple(REASON_LABELS.items())
 
 
 def _secretariat() -> Principal:
     principal = current_principal()
-    assert principal is not None  # login_required ran first
-    if principal.role not in SECRETARIAT:
-        raise access.Forbidden("only the Secretariat reviews submissions")
+    access.require(principal, access.Action.REVIEW, "only the Secretariat reviews submissions")
     return principal
 
 
 def _queue(principal: Principal, status: str | None, partnership: str | None) -> list[dict[str, Any]]:
     """The same call as the API's queue: due dates, open proposals, urgency order, conflicts left out."""
-    return review_service.queue(services_of(current_app), principal, status=status, partnership_id=partnership)
+    return queue.queue(current_services(), principal, status=status, partnership_id=partnership)
 
 
-@web.get("/review")
-@login_required
 def review_queue() -> str:
     principal = _secretariat()
     status = (request.args.get("status") or "").strip() or None
@@ -79,8 +78,8 @@ def review_queue() -> str:
         partnership=partnership,
         partnerships=partnerships,
         statuses=statuses,
-        alert_statuses=handover.ALERT_STATUSES,
-        can_withdraw=principal.role in handover.WITHDRAWERS,
+        alert_statuses=HANDOVER_ALERT,
+        can_withdraw=access.may(principal, access.Action.WITHDRAW),
     )
 
 
@@ -88,18 +87,16 @@ def _status_order(status: str) -> tuple[int, str]:
     return (STATUSES.index(status) if status in STATUSES else len(STATUSES), status)
 
 
-@web.get("/review/<submission_id>")
-@login_required
 def review_screen(submission_id: str) -> str:
     principal = _secretariat()
-    item = submissions.get_visible(services_of(current_app), principal, submission_id)
+    item = read.get_visible(current_services(), principal, submission_id)
     api = f"/api/v1/submissions/{item['id']}"
     return render_template(
         "review.html",
         item=item,
         reason_codes=REASON_CODES,
-        can_decide=principal.role == REVIEWER,
-        can_approve=principal.role == APPROVER,
+        can_decide=access.may(principal, access.Action.DECIDE),
+        can_approve=access.may(principal, access.Action.APPROVE),
         urls={
             "api": api,
             "submission": api,
@@ -114,20 +111,14 @@ def review_screen(submission_id: str) -> str:
     )
 
 
-@web.get("/review/<submission_id>/final.pdf")
-@login_required
 def review_final(submission_id: str) -> Response:
     """The approved, publication-ready PDF (audited as a document read like every other)."""
     principal = _secretariat()
-    data, content_type = submissions.read_document(services_of(current_app), principal, submission_id, "final")
+    data, content_type = read.read_document(current_services(), principal, submission_id, "final")
     return document_response(data, content_type, submission_id, "final")
 
 
 # -- archive handover actions (issue 5) ---------------------------------------------------------------
-# What ``handover.request_withdrawal`` accepts; the queue offers the action on published rows only.
-WITHDRAWABLE = frozenset({"published", "approved", *handover.ALERT_STATUSES})
-
-
 def _back_to_queue() -> BaseResponse:
     """The queue with the filters the action was posted from (hidden fields of the row's form)."""
     args = {k: v for k in ("status", "partnership") if (v := (request.form.get(k) or "").strip())}
@@ -135,18 +126,16 @@ def _back_to_queue() -> BaseResponse:
     return redirect(url_for("web.review_queue") + query, code=303)
 
 
-@web.post("/review/<submission_id>/handover/retry")
-@login_required
 def review_handover_retry(submission_id: str) -> BaseResponse:
     """The queue's "Retry handover now": dead-lettered or blocked deliveries requeued with a fresh budget."""
     principal = _secretariat()
-    services = services_of(current_app)
+    services = current_services()
     try:
         result = handover.retry_now(services, principal, submission_id)
     except handover.HandoverStateError as exc:
         flash(f"Nothing was retried: {exc}.", "bad")
         return _back_to_queue()
-    job = enqueue_handover(services.settings, services.redis, submission_id)
+    job = result["job"]
     requeued = result["requeued"]
     message = f"Handover retry requested ({requeued} deliver{'y' if requeued == 1 else 'ies'} requeued)"
     if job is None and services.settings.archive_sinks:
@@ -155,18 +144,16 @@ def review_handover_retry(submission_id: str) -> BaseResponse:
     return _back_to_queue()
 
 
-@web.route("/review/<submission_id>/withdraw", methods=["GET", "POST"])
-@login_required
 def review_withdraw(submission_id: str) -> str | BaseResponse | tuple[str, int]:
     """Withdraw a published review: a confirmation page, then the Panel's or the Secretariat's POST.
     The service checks who may withdraw (403) and what may be (409); the page checks the confirmation."""
     principal = current_principal()
-    assert principal is not None
-    services = services_of(current_app)
+    services = current_services()
     state = handover.status_of(services, principal, submission_id)  # 404 / 403 before anything is shown
-    if principal.role not in handover.WITHDRAWERS:
-        raise access.Forbidden("only the Panel or the Secretariat can withdraw a published review")
-    item = submissions.get_visible(services, principal, submission_id)
+    access.require(
+        principal, access.Action.WITHDRAW, "only the Panel or the Secretariat can withdraw a published review"
+    )
+    item = read.get_visible(services, principal, submission_id)
     queue_url = url_for("web.review_queue") if principal.is_secretariat else None
     error, code = None, 200
     if request.method == "POST":
@@ -178,7 +165,6 @@ def review_withdraw(submission_id: str) -> str | BaseResponse | tuple[str, int]:
             except handover.HandoverStateError as exc:
                 error, code = f"Nothing was withdrawn: {exc}.", 409
             else:
-                enqueue_handover(services.settings, services.redis, submission_id)
                 flash("Withdrawal requested: a withdrawal notice is being sent to the archive.", "ok")
                 if principal.is_secretariat:
                     return _back_to_queue()

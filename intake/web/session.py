@@ -1,4 +1,4 @@
-"""Login, logout and the session-cookie principal.
+"""Login, logout, and ``login_required`` for every page behind the session cookie.
 
 The cookie holds the user id and the user's ``session_version``; bumping the version in the database
 (password change, deactivation) invalidates every outstanding session of that user.
@@ -10,51 +10,38 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import current_app, g, redirect, render_template, request, session, url_for
+from flask import Blueprint, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
 from intake import audit
-from intake.app import services_of
-from intake.auth import AccountLocked, AuthenticationError, Principal, authenticate, principal_of
-from intake.models import User
-from intake.ratelimit import RateLimiter
-from intake.web import web
+from intake.accounts.access import can_upload
+from intake.accounts.auth import AccountLocked, AuthenticationError, authenticate
+from intake.accounts.ratelimit import RateLimiter
+from intake.http import current_services, principal_from_cookie
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def current_principal() -> Principal | None:
-    if "principal" in g:
-        return g.principal  # type: ignore[no-any-return]
-    principal = None
-    user_id = session.get("uid")
-    if user_id:
-        services = services_of(current_app)
-        with services.sessions() as db:
-            user = db.get(User, user_id)
-            if user is not None and user.active and user.session_version == session.get("ver"):
-                principal = principal_of(user)
-        if principal is None:
-            session.clear()
-    g.principal = principal
-    return principal
+def register(web: Blueprint) -> None:
+    web.add_url_rule("/login", view_func=login, methods=["GET", "POST"])
+    web.add_url_rule("/logout", view_func=logout, methods=["POST"])
+    web.app_context_processor(_template_globals)
 
 
 def login_required(view: F) -> F:
     @wraps(view)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
-        if current_principal() is None:
+        if principal_from_cookie() is None:
             return redirect(url_for("web.login", next=request.path))
         return view(*args, **kwargs)
 
     return wrapper  # type: ignore[return-value]
 
 
-@web.route("/login", methods=["GET", "POST"])
 def login() -> str | Response | tuple[str, int]:
     if request.method == "GET":
         return render_template("login.html", error=None)
-    services = services_of(current_app)
+    services = current_services()
     settings = services.settings
     email = (request.form.get("email") or "").strip()[:320]
     password = request.form.get("password") or ""
@@ -88,15 +75,11 @@ def login() -> str | Response | tuple[str, int]:
     return redirect(target)
 
 
-@web.post("/logout")
 def logout() -> Response:
     session.clear()
     return redirect(url_for("web.login"))
 
 
-@web.app_context_processor
 def _template_globals() -> dict[str, Any]:
-    from intake.access import can_upload
-
-    principal = current_principal()
+    principal = principal_from_cookie()
     return {"principal": principal, "can_upload": bool(principal and can_upload(principal))}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from abc import abstractmethod
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
@@ -89,10 +89,3 @@ def context_left(pattern: re.Pattern[str], text: str, start: int, window: int) -
 def context_right(pattern: re.Pattern[str], text: str, end: int, window: int) -> bool:
     """True when ``pattern`` matches at ``end`` within ``window`` characters (use ``match`` semantics)."""
     return pattern.match(text, end, min(len(text), end + window)) is not None
-
-
-def iter_hits(pattern: re.Pattern[str], text: str, group: int | str = 0) -> Iterator[re.Match[str]]:
-    """``finditer`` that skips matches whose wanted group did not participate."""
-    for match in pattern.finditer(text):
-        if match.start(group) >= 0:
-            yield match

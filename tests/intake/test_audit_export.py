@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import select
 
 from intake import audit
-from intake.audit_checkpoint import signer_from_settings
-from intake.audit_log import InclusionProof, verify
-from intake.audit_merkle import leaf_hash, verify_inclusion
+from intake.audit.checkpoint import signer_from_settings
+from intake.audit.verify import InclusionProof, verify
+from intake.audit.merkle import leaf_hash, verify_inclusion
 from intake.models import AuditEvent
 
 TEXT = "Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"
@@ -159,7 +159,7 @@ def test_anonymous_and_bad_formats_are_refused(client, world, submission_id):
 
 
 def test_a_proof_from_the_export_verifies_offline(client, world, settings, submission_id):
-    from intake.audit_log import verify_proof
+    from intake.audit.verify import verify_proof
 
     evidence = _export(client, world, "reviewer", submission_id).get_json()
     event = evidence["events"][1]
@@ -170,6 +170,6 @@ def test_a_proof_from_the_export_verifies_offline(client, world, settings, submi
         [bytes.fromhex(n) for n in event["inclusion_proof"]],
         evidence["checkpoint"]["note"],
     )
-    from intake.audit_checkpoint import CheckpointVerifier
+    from intake.audit.checkpoint import CheckpointVerifier
 
     assert verify_proof(proof, CheckpointVerifier.from_vkey(evidence["checkpoint"]["verifier_key"]))

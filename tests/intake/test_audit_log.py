@@ -14,7 +14,7 @@ from sqlalchemy import select, text
 
 from config.settings import Settings
 from intake import audit
-from intake.audit_checkpoint import (
+from intake.audit.checkpoint import (
     Checkpoint,
     CheckpointError,
     CheckpointSigner,
@@ -22,7 +22,7 @@ from intake.audit_checkpoint import (
     new_seed,
     signer_from_settings,
 )
-from intake.audit_log import (
+from intake.audit.verify import (
     AuditChainBroken,
     CheckpointInvalid,
     InclusionProof,
@@ -31,7 +31,7 @@ from intake.audit_log import (
     verify,
     verify_proof,
 )
-from intake.audit_merkle import MerkleTree, leaf_hash, root, verify_inclusion
+from intake.audit.merkle import MerkleTree, leaf_hash, root, verify_inclusion
 from intake.db import make_engine, make_session_factory, session_scope
 from intake.models import AuditEvent, AuditHead
 

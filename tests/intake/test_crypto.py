@@ -8,7 +8,7 @@ import stat
 
 import pytest
 
-from intake.crypto import (
+from intake.storage.crypto import (
     DataKey,
     DecryptionError,
     KeyRetiredError,
@@ -19,7 +19,7 @@ from intake.crypto import (
     associated_data,
     new_data_key_bytes,
 )
-from intake.store import EncryptedStore, StoreError
+from intake.storage.store import EncryptedStore, StoreError
 
 AAD = associated_data(submission_id="s1", purpose="document:original", object_id="o1")
 

@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from intake.due_dates import add_working_days, due_date, is_overdue, is_working_day, receipt_date
+from intake.submissions.due_dates import add_working_days, due_date, is_overdue, is_working_day, receipt_date
 
 
 @pytest.mark.parametrize(

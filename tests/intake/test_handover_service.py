@@ -12,14 +12,14 @@ from sqlalchemy import select
 
 from config.settings import ConfigurationError, Settings
 from intake.handover import signing
-from intake.handover.filesystem import FilesystemSink
-from intake.handover.service import backoff_seconds, retry_intervals
+from intake.handover.sinks.filesystem import FilesystemSink
+from intake.handover.delivery import backoff_seconds, retry_intervals
 from intake.handover.sinks import TransientSinkError
 from intake.models import DocumentVersion, Submission
-from intake.submissions import document_aad, load_document
+from intake.storage.documents import document_aad, load_document
 from tests.intake.handoverkit import RecordingSink, approved_submission, context, events, status
 from tests.intake.reviewkit import build_pdf, post
-from worker.handover import HandoverRetry, handover_submission
+from worker.jobs import HandoverRetry, handover_submission
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ def test_the_final_is_still_readable_after_publication(client, world, services):
     assert response.status_code == 200 and status(services, sid) == "published"
     with services.sessions() as session:
         version = session.scalars(select(DocumentVersion).where(DocumentVersion.role == "final")).one()
-        assert hashlib.sha256(load_document(services, session, version)).hexdigest() == version.sha256
+        assert hashlib.sha256(load_document(services.keys, services.store, session, version)).hexdigest() == version.sha256
 
 
 # -- pure parts --------------------------------------------------------------------------------------------

@@ -9,9 +9,10 @@ import json
 import pytest
 from sqlalchemy import select
 
-from intake.cli import cmd_keys_rotate, cmd_submissions_purge
-from intake.crypto import KeyRetiredError, Keyring, WrappedKey
-from intake.keys import DataKeyDestroyed, _wrap_aad
+from intake.cli.keys import cmd_keys_rotate
+from intake.cli.submissions import cmd_submissions_purge
+from intake.storage.crypto import KeyRetiredError, Keyring, WrappedKey
+from intake.storage.keys import DataKeyDestroyed, _wrap_aad
 from intake.models import AuditEvent, DataKeyRecord, DocumentVersion, Submission
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
@@ -116,8 +117,8 @@ def test_purge_makes_the_submission_unrecoverable(client, world, services, setti
         live_keys = [services.keys.load(session, r.id) for r in survivors]
     for version in versions:
         for live in live_keys:
-            from intake.crypto import DecryptionError
-            from intake.submissions import document_aad
+            from intake.storage.crypto import DecryptionError
+            from intake.storage.documents import document_aad
 
             with pytest.raises(DecryptionError):
                 services.store.cipher.open(live, backup[version.id], document_aad(version))
@@ -138,7 +139,7 @@ def test_purge_of_an_unknown_submission_is_an_error(settings, services):
 
 
 def test_keys_status_lists_each_key_with_its_usage(client, world, services, settings, capsys):
-    from intake.cli import cmd_keys_status
+    from intake.cli.keys import cmd_keys_status
 
     upload_and_process(client, world, services)
     cmd_keys_rotate(argparse.Namespace(), settings)

@@ -175,7 +175,7 @@ def test_a_real_dead_letter_shows_in_the_queue_and_retry_now_from_the_page_deliv
 ):
     """End to end with the real handover service: two transient failures, two attempts allowed."""
     from intake.handover.sinks import TransientSinkError
-    from worker.handover import HandoverRetry, handover_submission
+    from worker.jobs import HandoverRetry, handover_submission
 
     sid = approved_submission(client, world, services)
     sink = RecordingSink(failures=[TransientSinkError("http_503", 503), TransientSinkError("timeout")])

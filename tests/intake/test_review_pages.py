@@ -111,18 +111,10 @@ def test_the_nav_links_to_the_queue_for_the_secretariat_only(client, world, as_u
     assert "Review queue" not in client.get("/submissions").get_data(as_text=True)
 
 
-# -- the queue (needs the backend's intake.review.queue) -------------------------------------------------
-@pytest.fixture
-def queue_backend():
-    review = pytest.importorskip("intake.review", reason="the backend's review service is not there yet")
-    if not hasattr(review, "queue"):
-        pytest.skip("intake.review.queue is not there yet")
-    return review
-
-
+# -- the queue ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("who", ["reviewer", "approver"])
 def test_the_queue_lists_submissions_with_due_dates_most_urgent_first(
-    client, world, services, as_user, queue_backend, who
+    client, world, services, as_user, who
 ):
     fresh = upload(client, world, title="Fresh draft")
     old = upload(client, world, "uploader_b", title="Old draft")
@@ -141,7 +133,7 @@ def test_the_queue_lists_submissions_with_due_dates_most_urgent_first(
     assert f'href="/review/{fresh}"' in html
 
 
-def test_the_queue_filters_by_partnership_and_status(client, world, services, as_user, queue_backend):
+def test_the_queue_filters_by_partnership_and_status(client, world, services, as_user):
     in_a = upload(client, world, title="Draft from A")
     in_b = upload(client, world, "uploader_b", title="Draft from B")
     as_user("reviewer")
@@ -155,10 +147,10 @@ def test_the_queue_filters_by_partnership_and_status(client, world, services, as
     assert in_a not in none and "Nothing matches these filters." in none
 
 
-# -- conflicts of interest (needs the backend's intake.conflicts) ----------------------------------------
+# -- conflicts of interest ------------------------------------------------------------------------------
 def test_when_the_reviewer_declared_an_interest_then_404_and_an_audit_event(client, world, services, as_user):
-    conflicts = pytest.importorskip("intake.conflicts", reason="conflicts of interest are not there yet")
-    from intake.auth import Principal
+    from intake.accounts import conflicts
+    from intake.accounts.auth import Principal
     from intake.models import AuditEvent
 
     sid = upload(client, world)
@@ -175,16 +167,15 @@ def test_when_the_reviewer_declared_an_interest_then_404_and_an_audit_event(clie
             select(AuditEvent).where(AuditEvent.action == "conflict.access_refused", AuditEvent.submission_id == sid)
         ).all()
     assert refused and all(e.actor_id == account.user_id for e in refused)
-    if hasattr(pytest.importorskip("intake.review"), "queue"):
-        queue = client.get("/review").get_data(as_text=True)
-        assert sid not in queue and other in queue
+    queue = client.get("/review").get_data(as_text=True)
+    assert sid not in queue and other in queue
 
 
 def test_the_reason_codes_offered_are_the_ones_the_api_accepts():
-    from intake import review
+    from intake.states import ReasonCode
     from intake.web.review import REASON_CODES
 
-    assert tuple(code for code, _label in REASON_CODES) == review.REASON_CODES
+    assert [code for code, _label in REASON_CODES] == list(ReasonCode)
 
 
 def test_when_a_review_was_sent_back_then_the_screen_and_the_queue_say_so(client, world, services, as_user):

@@ -144,7 +144,7 @@ def test_when_the_token_is_missing_or_wrong_then_401(client, world, headers):
 def test_when_a_token_is_revoked_then_401(client, world, services):
     from sqlalchemy import select
 
-    from intake.auth import revoke_token
+    from intake.accounts.auth import revoke_token
     from intake.models import ApiToken
 
     with services.sessions() as session, session.begin():

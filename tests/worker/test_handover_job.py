@@ -18,16 +18,15 @@ import pytest
 from rq import SimpleWorker
 
 from intake.handover import signing
-from intake.handover.filesystem import FilesystemSink
-from intake.handover.http import HttpSink
-from intake.handover.queue import enqueue_handover
-from intake.handover.s3 import S3Sink
+from intake.handover.sinks.filesystem import FilesystemSink
+from intake.handover.sinks.http import HttpSink
+from intake.handover.sinks.s3 import S3Sink
 from intake.handover.sinks import TransientSinkError
 from tests.intake.handoverkit import approved_submission, attempts, context, events, final_version, status
 from tests.intake.reviewkit import pdf_text
 from worker import context as worker_context
-from worker.handover import HandoverRetry, handover_submission
-from worker.queue import processing_queue
+from worker.jobs import HandoverRetry, handover_submission
+from worker.queue import RqJobQueue, processing_queue
 
 KEY = "k" * 16 + "-archive-shared-secret-for-tests"
 
@@ -156,7 +155,7 @@ def test_when_run_by_a_real_rq_worker_then_rq_retries_the_job_until_the_archive_
         try:
             queue = processing_queue(settings_http, redis_conn)
             queue.empty()
-            job_id = enqueue_handover(settings_http, redis_conn, sid)
+            job_id = RqJobQueue(settings_http, redis_conn).handover(sid)
             assert job_id
             SimpleWorker([queue], connection=redis_conn, name=f"{settings.queue_name}.handover").work(burst=True)
         finally:
@@ -214,7 +213,7 @@ def test_when_dropping_into_a_folder_then_no_partial_file_is_ever_visible_under_
         seen.append((final.name, listing, Path(src).stat().st_size))
         real_replace(src, dst)
 
-    monkeypatch.setattr("intake.handover.filesystem.os.replace", watching_replace)
+    monkeypatch.setattr("intake.handover.sinks.filesystem.os.replace", watching_replace)
     result = handover_submission(sid, context=context(services), sinks={"filesystem": FilesystemSink(root)})
     assert result["outcome"] == "published"
     assert [name for name, _, _ in seen] == [f"{sid}.pdf", f"{sid}.json"], "document first, manifest last"
@@ -239,13 +238,13 @@ def test_when_the_manifest_rename_fails_then_no_manifest_and_no_temp_file_remain
             raise OSError(28, "No space left on device")
         real_replace(src, dst)
 
-    monkeypatch.setattr("intake.handover.filesystem.os.replace", failing_replace)
+    monkeypatch.setattr("intake.handover.sinks.filesystem.os.replace", failing_replace)
     sinks = {"filesystem": FilesystemSink(root)}
     with pytest.raises(HandoverRetry):
         handover_submission(sid, context=context(services), sinks=sinks)
     assert sorted(p.name for p in root.iterdir()) == [f"{sid}.pdf"], "no manifest, no .part file"
     assert attempts(services)[0].error == "os_error_28"
-    monkeypatch.setattr("intake.handover.filesystem.os.replace", real_replace)
+    monkeypatch.setattr("intake.handover.sinks.filesystem.os.replace", real_replace)
     assert handover_submission(sid, context=context(services), sinks=sinks)["outcome"] == "published"
     assert sorted(p.name for p in root.iterdir()) == [f"{sid}.json", f"{sid}.pdf"]
 

@@ -14,7 +14,8 @@ from intake.models import AuditEvent, DocumentVersion, JobRecord, ProposalRecord
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
-from worker.jobs import ProcessingError, process_submission
+from intake.processing.analysis import ProcessingError
+from worker.jobs import process_submission
 from worker.recovery import recover
 
 TEXT = "Draft review. Zephyrine Quillfeather and her brother Orrin Quillfeather lived in Saltmarsh.\n"
@@ -182,7 +183,7 @@ def test_when_every_attempt_fails_then_failed_after_the_last(client, world, serv
 
 def test_when_purged_then_the_job_does_nothing(client, world, services, ctx, engine):
     from intake.audit import SYSTEM
-    from intake.submissions import purge
+    from intake.submissions.purge import purge
 
     sid = upload(client, world)
     purge(services, sid, SYSTEM)
@@ -208,7 +209,7 @@ def _expire(services, sid, attempts):
 def test_recovery_requeues_an_expired_lease_with_attempts_left(client, world, services, settings, redis_conn):
     sid = upload(client, world)
     _expire(services, sid, attempts=1)
-    report = recover(services.sessions, settings, services.enqueue, redis_conn)
+    report = recover(services.sessions, settings, services.jobs, redis_conn)
     assert report.requeued == [sid]
     submission = status_of(services, sid)
     assert submission.status == "received"
@@ -219,7 +220,7 @@ def test_recovery_requeues_an_expired_lease_with_attempts_left(client, world, se
 def test_recovery_fails_an_expired_lease_without_attempts_left(client, world, services, settings, redis_conn):
     sid = upload(client, world)
     _expire(services, sid, attempts=settings.job_max_attempts)
-    report = recover(services.sessions, settings, services.enqueue, redis_conn)
+    report = recover(services.sessions, settings, services.jobs, redis_conn)
     assert report.failed == [sid]
     submission = status_of(services, sid)
     assert submission.status == "failed" and "Secretariat" in submission.failure_reason
@@ -233,7 +234,7 @@ def test_recovery_leaves_a_live_lease_alone(client, world, services, settings, r
             .where(Submission.id == sid)
             .values(status="processing", lease_owner="alive", lease_until=utcnow() + timedelta(minutes=1))
         )
-    report = recover(services.sessions, settings, services.enqueue, redis_conn)
+    report = recover(services.sessions, settings, services.jobs, redis_conn)
     assert report.requeued == [] and report.failed == []
 
 
@@ -244,10 +245,10 @@ def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(
     old_job = status_of(services, sid).queued_job_id
     later = utcnow() + timedelta(seconds=settings.job_lease_seconds + 1)
     # While its job is still queued, nothing happens.
-    assert recover(services.sessions, settings, services.enqueue, redis_conn, now=later).requeued == []
+    assert recover(services.sessions, settings, services.jobs, redis_conn, now=later).requeued == []
     Queue(settings.queue_name, connection=redis_conn).remove(old_job)
     redis_conn.delete(f"rq:job:{old_job}")
-    report = recover(services.sessions, settings, services.enqueue, redis_conn, now=later)
+    report = recover(services.sessions, settings, services.jobs, redis_conn, now=later)
     assert report.requeued == [sid]
     assert status_of(services, sid).queued_job_id != old_job
 
@@ -255,7 +256,7 @@ def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(
 def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, services, ctx):
     import threading
 
-    from worker.jobs import _claim
+    from intake.processing.lease import claim
 
     sid = upload(client, world)
     results: list[str] = []
@@ -264,7 +265,7 @@ def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, s
     def attempt(owner: str) -> None:
         barrier.wait()
         try:
-            results.append(_claim(ctx, sid, owner))
+            results.append(claim(ctx.services, sid, owner, ctx.worker_name))
         except Exception as exc:  # noqa: BLE001 - SQLite may refuse a concurrent writer: that is a loss, not a win
             results.append(type(exc).__name__)
 
@@ -283,14 +284,14 @@ def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_ch
     import dataclasses
 
     from intake import audit
-    from intake.audit_checkpoint import signer_from_settings
-    from intake.audit_log import verify
+    from intake.audit.checkpoint import signer_from_settings
+    from intake.audit.verify import verify
     from intake.models import AuditCheckpoint
 
     eager = dataclasses.replace(settings, audit_checkpoint_every=1)
     with services.sessions() as session, session.begin():
         audit.append(session, "test.event", details={"n": 1})
-    recover(services.sessions, eager, services.enqueue, redis_conn)
+    recover(services.sessions, eager, services.jobs, redis_conn)
     with services.sessions() as session:
         assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) >= 1
         verify(session, signer_from_settings(eager).verifier)  # the new checkpoint's signature verifies
@@ -307,8 +308,8 @@ def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_ag
             .where(Submission.id == submission_id)
             .values(status="approving", approved_at=long_ago, updated_at=long_ago)
         )
-    first = recover(services.sessions, settings, services.enqueue, redis_conn)
-    second = recover(services.sessions, settings, services.enqueue, redis_conn)
+    first = recover(services.sessions, settings, services.jobs, redis_conn)
+    second = recover(services.sessions, settings, services.jobs, redis_conn)
     assert first.finalise_requeued == [submission_id]
     assert second.finalise_requeued == []  # the clock restarted: no flood of duplicates
     queued = Queue(settings.queue_name, connection=redis_conn).get_job_ids()

@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 from intake.models import Decision, ProposalRecord, Submission
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
-from worker.jobs import ProcessingError, process_submission
+from intake.processing.analysis import ProcessingError
+from worker.jobs import process_submission
 
 FIRST = "Draft review. Zephyrine Quillfeather and her brother Orrin Quillfeather lived in Saltmarsh.\n"
 SECOND = FIRST + "Much later Orrin Quillfeather moved to a school near Saltmarsh.\n"

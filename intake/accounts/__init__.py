@@ -1,0 +1,1 @@
+"""Who is calling and what they may do: users and tokens, the permissions table, conflicts of interest."""

@@ -1,0 +1,51 @@
+"""`safepub submissions purge` and `safepub recover`: operating on submissions from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING
+
+from intake.cli.database import migrated_sessions
+
+if TYPE_CHECKING:
+    from config.settings import Settings
+
+
+def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
+    from intake.accounts.access import NotFound
+    from intake.audit import Actor
+    from intake.services import build_services
+    from intake.submissions.purge import purge
+
+    if not ns.yes:
+        answer = input(
+            f"Destroy every key of submission {ns.submission_id}? Its data will be unrecoverable. "
+            "Type 'purge' to confirm: "
+        )
+        if answer.strip() != "purge":
+            print("not purged")
+            return 1
+    migrated_sessions(settings)
+    services = build_services(settings)
+    try:
+        result = purge(services, ns.submission_id, Actor(None, "operator"))
+    except NotFound:
+        print("safepub: no such submission", file=sys.stderr)
+        return 2
+    destroyed, deleted = result["data_keys_destroyed"], result["blobs_deleted"]
+    print(f"purged: {destroyed} data keys destroyed, {deleted} blobs deleted")
+    return 0
+
+
+def cmd_recover(ns: argparse.Namespace, settings: Settings) -> int:
+    from intake.services import build_services
+    from worker.queue import RqJobQueue, connect
+    from worker.recovery import recover
+
+    migrated_sessions(settings)
+    redis = connect(settings)
+    services = build_services(settings, redis=redis, jobs=RqJobQueue(settings, redis))
+    report = recover(services.sessions, settings, services.jobs, redis)
+    print(f"requeued {len(report.requeued)}, failed {len(report.failed)}")
+    return 0

@@ -1,0 +1,123 @@
+"""The final render of an approved review: render, verify and store the publication-ready document.
+
+Runs in the worker (``worker.jobs.finalise_submission``, IDs only), never in the web process.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import Counter
+from typing import Any
+
+from sqlalchemy import update
+
+from intake import audit
+from intake.models import Submission, utcnow
+from intake.processing.engine import Engine
+from intake.review.approval import publication_set, reopen
+from intake.services import Services
+from intake.states import Status
+from intake.storage.documents import content_type_of, load_original, shred_versions, store_document
+from redaction.errors import UnsupportedDocumentError, VerificationFailed
+
+log = logging.getLogger("safepub.review")
+
+
+def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str, Any]:
+    """Render, verify and store the publication-ready PDF of an approved review. IDs only; idempotent.
+
+    Runs only while the submission is ``approving``; the approval's timestamp is the token, so a
+    re-run, a duplicate job or a review reopened meanwhile (the Panel asked for more redaction) writes
+    nothing. The original is decrypted in memory; what is redacted is the machine proposals a human
+    accepted plus the manual ones, and the rejected ones are passed as ``kept`` so verification does not
+    demand their text vanish. If verification fails the submission goes back to review with a reason
+    that names channels and categories, never text. A previous final of the same revision (reopened
+    and approved again) is replaced and its data key shredded.
+    """
+    with services.sessions() as session:
+        submission = session.get(Submission, submission_id)
+        if submission is None:
+            return {"submission_id": submission_id, "outcome": "missing"}
+        if submission.purged_at is not None:
+            return {"submission_id": submission_id, "outcome": "purged"}
+        if submission.status != Status.APPROVING:
+            return {"submission_id": submission_id, "outcome": "not_approving", "status": submission.status}
+        token = submission.approved_at
+        revision, document_kind = submission.revision, submission.document_kind
+        data = load_original(services.keys, services.store, session, submission)
+        chosen = publication_set(services, session, submission)
+    redact, kept = chosen.redact, chosen.kept
+    log.info("finalising", extra={"submission_id": submission_id, "redact": len(redact), "kept": len(kept)})
+    try:
+        final = engine.render(data, redact, kept=kept, kept_phrases=chosen.kept_phrases, register=chosen.register)
+    except (VerificationFailed, UnsupportedDocumentError) as exc:
+        del data, chosen
+        return _back_to_review(services, submission_id, token, exc)
+    del data
+
+    with services.sessions() as session, session.begin():
+        claimed = session.execute(
+            update(Submission)
+            .where(
+                Submission.id == submission_id, Submission.status == Status.APPROVING, Submission.approved_at == token
+            )
+            .values(status=Status.APPROVED, review_note=None, processed_at=utcnow())
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+            return {"submission_id": submission_id, "outcome": "superseded"}
+        submission = session.get(Submission, submission_id)
+        assert submission is not None
+        old_blobs = shred_versions(services.keys, session, submission, "final")
+        version = store_document(
+            services.keys, services.store, session, submission, "final", final, content_type_of(document_kind)
+        )
+        try:
+            audit.append(
+                session,
+                "review.finalised",
+                submission_id=submission_id,
+                partnership_id=submission.partnership_id,
+                details={
+                    "final": version.id,
+                    "redacted": len(redact),
+                    "kept": len(kept),
+                    "undecided": chosen.undecided,
+                    "by_category": dict(sorted(Counter(p.category for p in redact).items())),
+                    "revision": revision,
+                    "sha256": version.sha256,
+                },
+            )
+            session.flush()
+        except BaseException:
+            services.store.delete(version.id)
+            raise
+    for name in old_blobs:
+        services.store.delete(name)
+    log.info("finalised", extra={"submission_id": submission_id, "final": version.id})
+    services.jobs.handover(submission_id)  # on to the archive
+    return {"submission_id": submission_id, "outcome": "approved", "final": version.id}
+
+
+def _back_to_review(services: Services, submission_id: str, token: Any, exc: Exception) -> dict[str, Any]:
+    if isinstance(exc, VerificationFailed):
+        channels = sorted({channel for channel, _category in exc.survivors})
+        categories = sorted({category for _channel, category in exc.survivors})
+        note = (
+            "The final PDF could not be verified: redacted text survived"
+            + (f" in {', '.join(channels)}" if channels else "")
+            + (f" ({', '.join(categories)})" if categories else "")
+            + ". Check the decisions (a rejected mention may share its text with an accepted one, or a"
+            " box may cut through a word), then complete the review again."
+        )
+        reason = "verification_failed"
+    else:
+        note = f"The final PDF could not be rendered: {exc}. Complete the review again or ask for a new upload."
+        reason = "render_failed"
+    with services.sessions() as session, session.begin():
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.status != Status.APPROVING or submission.approved_at != token:
+            return {"submission_id": submission_id, "outcome": "superseded"}
+        reopen(session, submission, note=note, reason=reason, actor=audit.SYSTEM)
+    log.warning("final render failed; back to review", extra={"submission_id": submission_id, "error": reason})
+    return {"submission_id": submission_id, "outcome": "returned_to_review", "reason": reason}

@@ -1,0 +1,70 @@
+"""Sealed fields at rest: the one place that seals and opens a submission's title, register, processing
+notes and proposals.
+
+Each is personal data, so it is stored sealed under the submission's fields key (associated data:
+submission, field name and, for proposals, the proposal id). Only a proposal's category, channel, page,
+score and source are clear columns, for counts and sorting.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from intake.models import ProposalRecord, Submission
+from intake.storage.keys import DataKey, KeyService
+
+
+def seal_proposal(
+    keys: KeyService, key: DataKey, submission_id: str, revision: int, ordinal: int, payload: dict[str, Any]
+) -> ProposalRecord:
+    """A new ProposalRecord holding ``payload`` (a ``Proposal.to_dict()``) sealed."""
+    proposal_id = str(payload["id"])
+    return ProposalRecord(
+        submission_id=submission_id,
+        revision=revision,
+        proposal_id=proposal_id,
+        ordinal=ordinal,
+        category=payload["category"],
+        channel=payload["channel"],
+        page=payload["page"],
+        score=float(payload["score"]),
+        source=payload["source"],
+        payload_enc=keys.seal_field(key, submission_id, "proposal", json.dumps(payload).encode("utf-8"), proposal_id),
+    )
+
+
+def open_payload(keys: KeyService, key: DataKey, submission_id: str, row: ProposalRecord) -> dict[str, Any]:
+    """The proposal dict sealed in ``row`` (in memory only)."""
+    return json.loads(  # type: ignore[no-any-return]
+        keys.open_field(key, submission_id, "proposal", row.payload_enc, row.proposal_id)
+    )
+
+
+def open_title(keys: KeyService, session: Session, submission: Submission) -> str | None:
+    """The submission's title, or None when it has none or was purged."""
+    if not submission.title_enc or submission.purged_at is not None:
+        return None
+    key = keys.fields_key(session, submission.id)
+    return keys.open_field(key, submission.id, "title", submission.title_enc).decode()
+
+
+def open_register(keys: KeyService, key: DataKey, submission: Submission) -> bytes | None:
+    """The family register as uploaded (bytes, in memory only), or None."""
+    if not submission.register_enc:
+        return None
+    return keys.open_field(key, submission.id, "register", submission.register_enc)
+
+
+def seal_notes(keys: KeyService, key: DataKey, submission_id: str, notes: dict[str, Any]) -> bytes:
+    """Processing notes (engine warnings, kept phrases) may quote the document: sealed like the rest."""
+    return keys.seal_field(key, submission_id, "notes", json.dumps(notes).encode("utf-8"))
+
+
+def open_notes(keys: KeyService, key: DataKey, submission: Submission) -> dict[str, Any]:
+    """The processing notes of the current revision, or an empty dict."""
+    if not submission.warnings_enc:
+        return {}
+    return json.loads(keys.open_field(key, submission.id, "notes", submission.warnings_enc))  # type: ignore[no-any-return]

@@ -1,0 +1,1 @@
+"""A submission's life before review: upload, new versions, processing results, reading, purge."""
