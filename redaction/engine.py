@@ -116,8 +116,8 @@ class RedactionEngine:
         if progress:
             progress(extracted.page_count, extracted.page_count)
         return Analysis(
-            kind=extracted.kind,
-            page_count=extracted.page_count,  # type: ignore[arg-type]
+            kind=extracted.kind,  # type: ignore[arg-type]
+            page_count=extracted.page_count,
             proposals=tuple(proposals),
             needs_review=tuple(extracted.needs_review),
             kept_phrases=tuple(kept),

@@ -25,9 +25,9 @@ from redis import Redis
 from sqlalchemy import create_engine, text
 
 from config.settings import Settings
-from intake.storage.crypto import Keyring
 from intake.db import migrate
 from intake.services import Services, build_services
+from intake.storage.crypto import Keyring
 from worker.queue import RqJobQueue
 
 REPO = Path(__file__).resolve().parent.parent

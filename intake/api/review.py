@@ -8,6 +8,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from flask import Blueprint, Response, jsonify, request
+from flask.typing import RouteCallable
 
 from intake.accounts import conflicts
 from intake.http import current_principal, current_services, json_body
@@ -18,7 +19,7 @@ OPENAPI = Path(__file__).resolve().parent.parent / "openapi.json"
 
 
 def register(api: Blueprint) -> None:
-    rules = [
+    rules: list[tuple[str, RouteCallable, str]] = [
         ("/review/queue", review_queue, "GET"),
         ("/submissions/<submission_id>/pages", get_pages, "GET"),
         ("/submissions/<submission_id>/pages/<int:page>.png", get_page_image, "GET"),

@@ -3,9 +3,12 @@ a fresh instance."""
 
 from __future__ import annotations
 
-from sqlalchemy.orm import Session, sessionmaker
+from typing import TYPE_CHECKING
 
-from config.settings import Settings
+if TYPE_CHECKING:  # the engine commands (redact, detect) import this package without SQLAlchemy
+    from sqlalchemy.orm import Session, sessionmaker
+
+    from config.settings import Settings
 
 
 def migrated_sessions(settings: Settings) -> sessionmaker[Session]:

@@ -31,7 +31,7 @@ from intake.states import HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
 
-STATUSES = list(Status)
+STATUSES: list[str] = [status.value for status in Status]  # in lifecycle order
 
 
 def register(web: Blueprint) -> None:

@@ -13,8 +13,8 @@ from sqlalchemy import select
 
 from intake import audit
 from intake.audit.checkpoint import signer_from_settings
-from intake.audit.verify import InclusionProof, verify
 from intake.audit.merkle import leaf_hash, verify_inclusion
+from intake.audit.verify import InclusionProof, verify
 from intake.models import AuditEvent
 
 TEXT = "Draft. Zephyrine Quillfeather lives in Saltmarsh.\n"

@@ -22,6 +22,7 @@ from intake.audit.checkpoint import (
     new_seed,
     signer_from_settings,
 )
+from intake.audit.merkle import MerkleTree, leaf_hash, root, verify_inclusion
 from intake.audit.verify import (
     AuditChainBroken,
     CheckpointInvalid,
@@ -31,7 +32,6 @@ from intake.audit.verify import (
     verify,
     verify_proof,
 )
-from intake.audit.merkle import MerkleTree, leaf_hash, root, verify_inclusion
 from intake.db import make_engine, make_session_factory, session_scope
 from intake.models import AuditEvent, AuditHead
 

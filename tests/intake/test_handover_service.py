@@ -12,9 +12,9 @@ from sqlalchemy import select
 
 from config.settings import ConfigurationError, Settings
 from intake.handover import signing
-from intake.handover.sinks.filesystem import FilesystemSink
 from intake.handover.delivery import backoff_seconds, retry_intervals
 from intake.handover.sinks import TransientSinkError
+from intake.handover.sinks.filesystem import FilesystemSink
 from intake.models import DocumentVersion, Submission
 from intake.storage.documents import document_aad, load_document
 from tests.intake.handoverkit import RecordingSink, approved_submission, context, events, status
@@ -161,7 +161,9 @@ def test_the_final_is_still_readable_after_publication(client, world, services):
     assert response.status_code == 200 and status(services, sid) == "published"
     with services.sessions() as session:
         version = session.scalars(select(DocumentVersion).where(DocumentVersion.role == "final")).one()
-        assert hashlib.sha256(load_document(services.keys, services.store, session, version)).hexdigest() == version.sha256
+        assert (
+            hashlib.sha256(load_document(services.keys, services.store, session, version)).hexdigest() == version.sha256
+        )
 
 
 # -- pure parts --------------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@ from sqlalchemy import select
 
 from intake.cli.keys import cmd_keys_rotate
 from intake.cli.submissions import cmd_submissions_purge
+from intake.models import AuditEvent, DataKeyRecord, DocumentVersion, Submission
 from intake.storage.crypto import KeyRetiredError, Keyring, WrappedKey
 from intake.storage.keys import DataKeyDestroyed, _wrap_aad
-from intake.models import AuditEvent, DataKeyRecord, DocumentVersion, Submission
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
 from worker.jobs import process_submission

@@ -113,9 +113,7 @@ def test_the_nav_links_to_the_queue_for_the_secretariat_only(client, world, as_u
 
 # -- the queue ------------------------------------------------------------------------------------------
 @pytest.mark.parametrize("who", ["reviewer", "approver"])
-def test_the_queue_lists_submissions_with_due_dates_most_urgent_first(
-    client, world, services, as_user, who
-):
+def test_the_queue_lists_submissions_with_due_dates_most_urgent_first(client, world, services, as_user, who):
     fresh = upload(client, world, title="Fresh draft")
     old = upload(client, world, "uploader_b", title="Old draft")
     backdate(services, old, 40)  # 40 calendar days > 15 working days: overdue

@@ -18,10 +18,10 @@ import pytest
 from rq import SimpleWorker
 
 from intake.handover import signing
+from intake.handover.sinks import TransientSinkError
 from intake.handover.sinks.filesystem import FilesystemSink
 from intake.handover.sinks.http import HttpSink
 from intake.handover.sinks.s3 import S3Sink
-from intake.handover.sinks import TransientSinkError
 from tests.intake.handoverkit import approved_submission, attempts, context, events, final_version, status
 from tests.intake.reviewkit import pdf_text
 from worker import context as worker_context

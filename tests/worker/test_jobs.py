@@ -11,10 +11,10 @@ from rq import Queue
 from sqlalchemy import func, select, update
 
 from intake.models import AuditEvent, DocumentVersion, JobRecord, ProposalRecord, Submission, utcnow
+from intake.processing.analysis import ProcessingError
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
-from intake.processing.analysis import ProcessingError
 from worker.jobs import process_submission
 from worker.recovery import recover
 

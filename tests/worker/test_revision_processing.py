@@ -11,9 +11,9 @@ import pytest
 from sqlalchemy import func, select
 
 from intake.models import Decision, ProposalRecord, Submission
+from intake.processing.analysis import ProcessingError
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
-from intake.processing.analysis import ProcessingError
 from worker.jobs import process_submission
 
 FIRST = "Draft review. Zephyrine Quillfeather and her brother Orrin Quillfeather lived in Saltmarsh.\n"
