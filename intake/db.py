@@ -11,9 +11,9 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import CursorResult, Engine, Update, create_engine, event, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
@@ -46,6 +46,17 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute("PRAGMA busy_timeout=30000")
     cursor.close()
+
+
+def update_one(session: Session, statement: Update) -> bool:
+    """Run a conditional UPDATE and say whether it changed exactly one row.
+
+    The state machines (leases, approvals, revisions, the audit head) move a row only if it is still in
+    the state the caller saw: the WHERE clause is the check and the row count is the answer, atomic on
+    SQLite and PostgreSQL alike. ORM objects already loaded are not refreshed (refresh them if needed).
+    """
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    return cast(CursorResult[Any], result).rowcount == 1
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from intake import audit
+from intake.db import update_one
 from intake.models import JobRecord, Submission, utcnow
 from intake.processing.lease import GAVE_UP
 from intake.services import JobQueue
@@ -94,10 +95,8 @@ def recover(
                 if give_up
                 else {"status": Status.RECEIVED, "lease_owner": None, "lease_until": None, "updated_at": now}
             )
-            result = session.execute(
-                update(Submission).where(observed).values(**values).execution_options(synchronize_session=False)
-            )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            result = update_one(session, update(Submission).where(observed).values(**values))
+            if not result:
                 continue  # a live job renewed its lease, or another sweep got there first
             session.execute(
                 update(JobRecord)

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from intake.audit.merkle import leaf_hash
+from intake.db import update_one
 from intake.models import AuditEvent, AuditHead, utcnow
 
 MAX_DETAIL_STRING = 80  # ids, enum values and key ids fit; sentences and paragraphs do not
@@ -120,8 +121,8 @@ def lock_head(session: Session) -> AuditHead:
     transaction before the first write). Either way nobody else can read the same head until we commit, so
     two writers cannot fork the log; the unique ``seq`` is the backstop if that ever fails.
     """
-    locked = session.execute(update(AuditHead).where(AuditHead.id == 1).values(tree_size=AuditHead.tree_size))
-    if locked.rowcount != 1:  # type: ignore[attr-defined]
+    locked = update_one(session, update(AuditHead).where(AuditHead.id == 1).values(tree_size=AuditHead.tree_size))
+    if not locked:
         raise AuditLogUnavailable("audit_head row missing: run `safepub migrate`")
     head = session.get(AuditHead, 1, populate_existing=True)
     assert head is not None

@@ -21,6 +21,7 @@ from sqlalchemy import delete, update
 from sqlalchemy.orm import Session
 
 from intake import audit
+from intake.db import update_one
 from intake.models import ProposalRecord, Submission, utcnow
 from intake.processing.engine import Engine
 from intake.processing.lease import GAVE_UP, Heartbeat, attempts_of, claim, fail, finish_job_record, owned, release
@@ -129,7 +130,8 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                 # agency names the analysis kept; the final render's verification needs them again
                 "kept_phrases": list(getattr(analysis, "kept_phrases", ())),
             }
-            result = session.execute(
+            result = update_one(
+                session,
                 update(Submission)
                 .where(owned(submission_id, owner))
                 .values(
@@ -144,10 +146,9 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     progress_total=analysis.page_count,
                     warnings_enc=seal_notes(services.keys, fields_key, submission_id, notes),
                     **carried,
-                )
-                .execution_options(synchronize_session=False)
+                ),
             )
-            if result.rowcount != 1:  # type: ignore[attr-defined]
+            if not result:
                 raise LeaseLost()
             finish_job_record(session, submission_id, owner, "succeeded", "proposed")
             audit.append(

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import update
 
 from intake import audit
+from intake.db import update_one
 from intake.models import Submission, utcnow
 from intake.processing.engine import Engine
 from intake.review.approval import publication_set, reopen
@@ -56,15 +57,15 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
     del data
 
     with services.sessions() as session, session.begin():
-        claimed = session.execute(
+        claimed = update_one(
+            session,
             update(Submission)
             .where(
                 Submission.id == submission_id, Submission.status == Status.APPROVING, Submission.approved_at == token
             )
-            .values(status=Status.APPROVED, review_note=None, processed_at=utcnow())
-            .execution_options(synchronize_session=False)
+            .values(status=Status.APPROVED, review_note=None, processed_at=utcnow()),
         )
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not claimed:
             return {"submission_id": submission_id, "outcome": "superseded"}
         submission = session.get(Submission, submission_id)
         assert submission is not None

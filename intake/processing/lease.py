@@ -19,6 +19,7 @@ from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
 
 from intake import audit
+from intake.db import update_one
 from intake.models import JobRecord, Submission, utcnow
 from intake.services import Services
 from intake.states import PROCESSED, Status
@@ -32,7 +33,8 @@ def claim(services: Services, submission_id: str, owner: str, worker_name: str) 
     settings = services.settings
     now = utcnow()
     with services.sessions() as session, session.begin():
-        result = session.execute(
+        result = update_one(
+            session,
             update(Submission)
             .where(
                 Submission.id == submission_id,
@@ -57,10 +59,9 @@ def claim(services: Services, submission_id: str, owner: str, worker_name: str) 
                 progress_page=0,
                 progress_total=0,
                 failure_reason=None,
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if not result:
             submission = session.get(Submission, submission_id)
             if submission is None:
                 return "missing"
@@ -129,7 +130,8 @@ def finish_job_record(session: Session, submission_id: str, owner: str, state: s
 
 def fail(services: Services, submission_id: str, owner: str, reason: str, *, outcome: str) -> None:
     with services.sessions() as session, session.begin():
-        result = session.execute(
+        result = update_one(
+            session,
             update(Submission)
             .where(owned(submission_id, owner))
             .values(
@@ -138,10 +140,9 @@ def fail(services: Services, submission_id: str, owner: str, reason: str, *, out
                 lease_owner=None,
                 lease_until=None,
                 processed_at=utcnow(),
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
-        if result.rowcount != 1:  # type: ignore[attr-defined]
+        if not result:
             return
         finish_job_record(session, submission_id, owner, "failed", outcome)
         submission = session.get(Submission, submission_id)

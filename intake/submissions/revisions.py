@@ -23,6 +23,7 @@ from sqlalchemy import update
 from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
+from intake.db import update_one
 from intake.models import Submission
 from intake.services import Services
 from intake.states import APPROVED_OR_LATER, QUEUED, REVISABLE, Status
@@ -73,7 +74,8 @@ def receive_version(
         document_kind, register_raw = check_document(data, register_raw)
         digest = hashlib.sha256(data).hexdigest()
         previous_status = submission.status
-        claimed = session.execute(
+        claimed = update_one(
+            session,
             update(Submission)
             .where(Submission.id == submission.id, Submission.status.in_(list(REVISABLE)))
             .values(
@@ -100,11 +102,10 @@ def receive_version(
                 review_note=None,
                 carried_over=None,
                 manual_boxes_dropped=None,
-            )
-            .execution_options(synchronize_session=False)
+            ),
         )
         session.refresh(submission)
-        if claimed.rowcount != 1:  # type: ignore[attr-defined]
+        if not claimed:
             raise RevisionConflict(_refusal(submission.status))
         if register_raw is not None:
             fields_key = services.keys.fields_key(session, submission.id)
