@@ -16,7 +16,7 @@ import os
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from redaction import review
+from redaction import screen
 from redaction.detect import Detector, chunks
 from redaction.extract import ExtractedDocument, TextSink, extract_pdf, extract_text
 from redaction.ner import NerStream
@@ -123,9 +123,9 @@ class RedactionEngine:
             kept_phrases=tuple(kept),
         )
 
-    # The Secretariat's own redactions and the review screen's images (see review.py; no NLP needed)
+    # The Secretariat's own redactions and the review screen's images (see screen.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
-        return review.find_occurrences(data, text, category=category, ocr=self.ocr, policy=self.policy())
+        return screen.find_occurrences(data, text, category=category, ocr=self.ocr, policy=self.policy())
 
     def manual_box(
         self,
@@ -136,13 +136,13 @@ class RedactionEngine:
         category: str = "MANUAL_BOX",
         label: str | None = None,
     ) -> Proposal:
-        return review.manual_box(data, page, rect, category=category, label=label)
+        return screen.manual_box(data, page, rect, category=category, label=label)
 
     def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
-        return review.page_image(data, page, proposals=proposals, dpi=dpi)
+        return screen.page_image(data, page, proposals=proposals, dpi=dpi)
 
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
-        return review.page_sizes(data)
+        return screen.page_sizes(data)
 
     def detect_spans(
         self, data: bytes, *, register: Any = None, profile: str | None = None, extraction: ExtractionJob | None = None

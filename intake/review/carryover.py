@@ -11,7 +11,7 @@ this module what the previous revision's review already settled:
   says more it could publish a name nobody looked at in its new surroundings. When identical proposals
   were decided differently in the previous revision the match is ambiguous and the new one stays open.
 * **"Every occurrence of this text"** redactions are re-applied with
-  :func:`redaction.review.find_occurrences` on the new document (the text may now occur elsewhere), as
+  :func:`redaction.screen.find_occurrences` on the new document (the text may now occur elsewhere), as
   accepted manual proposals with the original reviewer's reason code.
 * **Manual boxes** are not carried over: a box is a position, and positions move between versions. The
   reviewer is told how many were dropped (``Submission.manual_boxes_dropped`` and the review note).
@@ -37,12 +37,12 @@ from intake.review.proposals import count_open
 from intake.services import Services
 from intake.storage.fields import open_payload, seal_proposal
 from intake.storage.keys import DataKey
-from redaction import review as doc_review
+from redaction import screen
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
 
 Key = tuple[str, str, str, str]  # text, category, channel, context
-MANUAL_TEXT, MANUAL_BOX = "ManualText", "ManualBox"  # recognizers of redaction.review's manual proposals
+MANUAL_TEXT, MANUAL_BOX = "ManualText", "ManualBox"  # recognizers of redaction.screen's manual proposals
 
 
 @dataclass(frozen=True)
@@ -158,7 +158,7 @@ def plan(previous: Previous, proposals: Sequence[Proposal], data: bytes, *, ocr:
     result.not_carried = sum(n for k, n in previous.decided.items() if k not in new_keys)
     for text, prior in previous.manual_texts:
         try:
-            found = doc_review.find_occurrences(data, text, ocr=ocr)
+            found = screen.find_occurrences(data, text, ocr=ocr)
         except UnsupportedDocumentError:
             found = []
         if not found:

@@ -25,7 +25,7 @@ from intake.services import Services
 from intake.states import DECIDABLE, ReasonCode, Status
 from intake.storage.documents import load_original
 from intake.storage.fields import seal_proposal
-from redaction import review as doc_review
+from redaction import screen
 from redaction.errors import UnsupportedDocumentError
 
 log = logging.getLogger("safepub.review")
@@ -194,9 +194,9 @@ def _add_manual(
     for item in items:
         try:
             if item["kind"] == "box":
-                found = [doc_review.manual_box(data, item["page"], item["rect"])]
+                found = [screen.manual_box(data, item["page"], item["rect"])]
             else:
-                found = doc_review.find_occurrences(data, item["text"], ocr=ocr_engine(services.settings))
+                found = screen.find_occurrences(data, item["text"], ocr=ocr_engine(services.settings))
         except UnsupportedDocumentError as exc:
             raise ReviewError(str(exc)) from None
         if not found:

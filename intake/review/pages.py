@@ -12,7 +12,7 @@ from intake.review.workflow import ReviewError, load_submission
 from intake.services import Services
 from intake.storage.documents import load_original
 from intake.submissions.read import NotReady
-from redaction import review as doc_review
+from redaction import screen
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
 
@@ -23,7 +23,7 @@ def pages(services: Services, principal: Principal, submission_id: str) -> list[
         access.require(principal, access.Action.REVIEW, "only the Secretariat views page images")
         if submission.document_kind != "pdf":
             raise NotReady("page images exist for PDF documents only")
-        sizes = doc_review.page_sizes(load_original(services.keys, services.store, session, submission))
+        sizes = screen.page_sizes(load_original(services.keys, services.store, session, submission))
     return [{"number": n, "width": round(w, 2), "height": round(h, 2)} for n, (w, h) in enumerate(sizes)]
 
 
@@ -31,8 +31,8 @@ def page_image(
     services: Services, principal: Principal, submission_id: str, page: int, *, preview: bool, dpi: int
 ) -> bytes:
     """A PNG of one page (with ``preview``, the accepted and manual redactions applied); audited."""
-    if not doc_review.MIN_DPI <= dpi <= doc_review.MAX_DPI:
-        raise ReviewError(f"dpi must be between {doc_review.MIN_DPI} and {doc_review.MAX_DPI}")
+    if not screen.MIN_DPI <= dpi <= screen.MAX_DPI:
+        raise ReviewError(f"dpi must be between {screen.MIN_DPI} and {screen.MAX_DPI}")
     with services.sessions() as session, session.begin():
         submission = load_submission(session, principal, submission_id, "original")
         access.require(principal, access.Action.REVIEW, "only the Secretariat views page images")
@@ -43,7 +43,7 @@ def page_image(
         if preview:
             chosen, _kept, _undecided = chosen_proposals(services, session, submission, redact_undecided=False)
         try:
-            png = doc_review.page_image(data, page, proposals=chosen, dpi=dpi)
+            png = screen.page_image(data, page, proposals=chosen, dpi=dpi)
         except UnsupportedDocumentError as exc:
             raise ReviewError(str(exc)) from None
         audit.append(
