@@ -23,12 +23,12 @@ import re
 from collections.abc import Callable
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, cast
 
-from sqlalchemy import CursorResult, or_, select, update
+from sqlalchemy import or_, select, update
 
 from config.settings import Settings
 from intake import audit
+from intake.db import update_one
 from intake.handover.package import Package
 from intake.handover.sinks import PermanentSinkError, Receipt, Sink, SinkError, TransientSinkError
 from intake.models import HandoverAttempt, HandoverDelivery, Submission
@@ -142,27 +142,21 @@ def claim(services: Services, clock: Callable[[], datetime], submission_id: str,
         ).first()
         if row is None:
             return None
-        # An UPDATE through the session is typed as a plain Result; it is a CursorResult, with a rowcount.
-        claimed = cast(
-            "CursorResult[Any]",
-            session.execute(
-                update(HandoverDelivery)
-                .where(
-                    HandoverDelivery.id == row.id,
-                    or_(
-                        HandoverDelivery.state.in_(CLAIMABLE),
-                        (HandoverDelivery.state == DeliveryState.SENDING) & (HandoverDelivery.lease_until < now),
-                    ),
-                )
-                .values(
-                    state=DeliveryState.SENDING,
-                    lease_until=now + SENDING_LEASE,
-                    attempts=HandoverDelivery.attempts + 1,
-                )
-                .execution_options(synchronize_session=False)
+        claimed = update_one(
+            session,
+            update(HandoverDelivery)
+            .where(
+                HandoverDelivery.id == row.id,
+                or_(
+                    HandoverDelivery.state.in_(CLAIMABLE),
+                    (HandoverDelivery.state == DeliveryState.SENDING) & (HandoverDelivery.lease_until < now),
+                ),
+            )
+            .values(
+                state=DeliveryState.SENDING, lease_until=now + SENDING_LEASE, attempts=HandoverDelivery.attempts + 1
             ),
         )
-        if claimed.rowcount != 1:
+        if not claimed:
             return None
         session.refresh(row)
         return row.id, row.attempts

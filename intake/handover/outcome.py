@@ -15,11 +15,12 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, cast
+from typing import Any
 
-from sqlalchemy import CursorResult, select, update
+from sqlalchemy import select, update
 
 from intake import audit
+from intake.db import update_one
 from intake.handover.attempts import DEAD, DeliveryState
 from intake.models import HandoverDelivery, Submission
 from intake.services import Services
@@ -56,17 +57,12 @@ def block(services: Services, submission_id: str, survivors: list[tuple[str, str
         + ". Nothing was sent. Reopen the review or ask for a new final, then use 'retry now'."
     )
     with services.sessions() as session, session.begin():
-        # An UPDATE through the session is typed as a plain Result; it is a CursorResult, with a rowcount.
-        changed = cast(
-            "CursorResult[Any]",
-            session.execute(
-                update(Submission)
-                .where(Submission.id == submission_id, Submission.status == Status.APPROVED)
-                .values(status=Status.HANDOVER_BLOCKED, review_note=note)
-                .execution_options(synchronize_session=False)
-            ),
-        )
-        if changed.rowcount == 1:
+        if update_one(
+            session,
+            update(Submission)
+            .where(Submission.id == submission_id, Submission.status == Status.APPROVED)
+            .values(status=Status.HANDOVER_BLOCKED, review_note=note),
+        ):
             submission = session.get(Submission, submission_id)
             audit.append(
                 session,
@@ -105,16 +101,12 @@ def settle(
         submission = session.get(Submission, submission_id)
         assert submission is not None
         if all(s == DeliveryState.DELIVERED for s in states.values()):
-            changed = cast(
-                "CursorResult[Any]",
-                session.execute(
-                    update(Submission)
-                    .where(Submission.id == submission_id, Submission.status == from_status)
-                    .values(status=to_status, review_note=None)
-                    .execution_options(synchronize_session=False)
-                ),
-            )
-            if changed.rowcount == 1:
+            if update_one(
+                session,
+                update(Submission)
+                .where(Submission.id == submission_id, Submission.status == from_status)
+                .values(status=to_status, review_note=None),
+            ):
                 audit.append(
                     session,
                     f"handover.{to_status}",
