@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
+from intake.handover.attempts import DEAD, SUPERSEDABLE, DeliveryState
 from intake.models import HandoverDelivery, Submission
 from intake.services import Services
 from intake.states import HANDOVER_ALERT, WITHDRAWABLE, Status
@@ -40,7 +41,7 @@ def retry_now(services: Services, principal: Principal, submission_id: str) -> d
         rows = session.scalars(
             select(HandoverDelivery).where(
                 HandoverDelivery.submission_id == submission_id,
-                HandoverDelivery.state.in_(("dead_letter", "rejected", "retrying")),
+                HandoverDelivery.state.in_((*DEAD, DeliveryState.RETRYING)),
             )
         ).all()
         if submission.status not in HANDOVER_ALERT and not rows:
@@ -50,7 +51,7 @@ def retry_now(services: Services, principal: Principal, submission_id: str) -> d
             submission.status = Status.WITHDRAWING if "withdrawal" in kinds else Status.APPROVED
             submission.review_note = None
         for row in rows:
-            row.state, row.attempts, row.next_attempt_at, row.last_error = "pending", 0, None, None
+            row.state, row.attempts, row.next_attempt_at, row.last_error = DeliveryState.PENDING, 0, None, None
         audit.append(
             session,
             "handover.retry_requested",
@@ -82,9 +83,9 @@ def request_withdrawal(services: Services, principal: Principal, submission_id: 
             .where(
                 HandoverDelivery.submission_id == submission_id,
                 HandoverDelivery.kind == "publication",
-                HandoverDelivery.state.in_(("pending", "retrying", "dead_letter", "rejected")),
+                HandoverDelivery.state.in_(SUPERSEDABLE),
             )
-            .values(state="superseded")
+            .values(state=DeliveryState.SUPERSEDED)
             .execution_options(synchronize_session=False)
         )
         previous = submission.status
