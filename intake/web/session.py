@@ -18,6 +18,7 @@ from intake.accounts.access import can_upload
 from intake.accounts.auth import AccountLocked, AuthenticationError, authenticate
 from intake.accounts.ratelimit import RateLimiter
 from intake.http import current_services, principal_from_cookie
+from intake.states import Status
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -82,4 +83,4 @@ def logout() -> Response:
 
 def _template_globals() -> dict[str, Any]:
     principal = principal_from_cookie()
-    return {"principal": principal, "can_upload": bool(principal and can_upload(principal))}
+    return {"principal": principal, "can_upload": bool(principal and can_upload(principal)), "Status": Status}
