@@ -17,12 +17,13 @@ import time
 from pathlib import Path
 
 from config.settings import Settings
+from intake.states import Role
 
 DEMO_PARTNERSHIP = "Demo Safeguarding Partnership"
 DEMO_ACCOUNTS = (
-    ("uploader@demo.safepub.test", "partnership_uploader"),
-    ("reviewer@demo.safepub.test", "secretariat_reviewer"),
-    ("approver@demo.safepub.test", "secretariat_approver"),
+    ("uploader@demo.safepub.test", Role.PARTNERSHIP_UPLOADER),
+    ("reviewer@demo.safepub.test", Role.SECRETARIAT_REVIEWER),
+    ("approver@demo.safepub.test", Role.SECRETARIAT_APPROVER),
 )
 
 
@@ -75,7 +76,7 @@ def _seed(settings: Settings) -> list[tuple[str, str, str]]:
                     session,
                     email=email,
                     role=role,
-                    partnership=partnership if role == "partnership_uploader" else None,
+                    partnership=partnership if role == Role.PARTNERSHIP_UPLOADER else None,
                 )
                 audit.append(session, "user.created", details={"user": user.id, "role": role, "demo": True})
                 known[email] = password
