@@ -27,7 +27,7 @@ from intake.accounts.auth import Principal
 from intake.handover import actions as handover
 from intake.http import current_principal, current_services, document_response
 from intake.review import queue
-from intake.states import HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
+from intake.states import DECIDABLE, HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
 
@@ -97,6 +97,7 @@ def review_screen(submission_id: str) -> str:
         reason_codes=REASON_CODES,
         can_decide=access.may(principal, access.Action.DECIDE),
         can_approve=access.may(principal, access.Action.APPROVE),
+        decidable=sorted(DECIDABLE),
         urls={
             "api": api,
             "submission": api,
