@@ -1,6 +1,6 @@
-"""The import rules of CONVENTIONS.md, kept true by tests rather than by hope: the import-linter contracts
-in pyproject.toml (layers, no cycles, Flask only at the edge, the worker only from entry points), and the
-rules a static import graph cannot see."""
+"""The import rules of the shared CONVENTIONS.md (``../shared``), kept true by tests rather than by hope:
+the import-linter contracts in pyproject.toml (layers, no cycles, Flask only at the edge, the worker only
+from entry points), and the rules a static import graph cannot see."""
 
 from __future__ import annotations
 

@@ -15,7 +15,7 @@ from redis import Redis
 from rq import Queue, Retry
 
 from config.settings import Settings
-from intake.handover.delivery import retry_intervals
+from intake.handover.attempts import retry_intervals
 
 log = logging.getLogger("safepub.queue")
 

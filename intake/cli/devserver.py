@@ -52,7 +52,7 @@ def _prepare(settings: Settings) -> list[str]:
     return notices
 
 
-def _seed(settings: Settings) -> list[tuple[str, str, str]]:
+def _seed(settings: Settings) -> list[tuple[str, Role, str]]:
     """The demo partnership and accounts; credentials are kept (0600) so re-runs can print them."""
     from intake import audit
     from intake.accounts.auth import create_partnership, create_user, find_partnership, find_user

@@ -36,6 +36,7 @@ from intake.models import DocumentVersion, HandoverDelivery, NonPublicationReque
 from intake.services import Services
 from intake.states import Status
 from intake.storage.documents import find_version, load_document
+from intake.storage.fields import open_title
 from redaction.errors import VerificationFailed
 
 __all__ = ["HandoverResult", "HandoverService", "Verifier", "backoff_seconds", "retry_intervals"]
@@ -113,10 +114,7 @@ class HandoverService:
         return self._deliver_all(submission_id, package, Status.APPROVED, Status.PUBLISHED)
 
     def _metadata(self, session: Session, submission: Submission, final: DocumentVersion, pages: int) -> dict[str, Any]:
-        title = None
-        if submission.title_enc:
-            fields_key = self.services.keys.fields_key(session, submission.id)
-            title = self.services.keys.open_field(fields_key, submission.id, "title", submission.title_enc).decode()
+        title = open_title(self.services.keys, session, submission)
         partnership = session.get(Partnership, submission.partnership_id)
         extension = "pdf" if submission.document_kind == "pdf" else "txt"
         return {

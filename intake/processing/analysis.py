@@ -2,7 +2,7 @@
 
 * A finished submission (proposed or later, failed, purged) is left alone: re-running is a no-op.
 * Results are written in one transaction that only commits if the lease is still ours
-  (intake.submissions.lease); a previous attempt's proposals and preview are replaced, never duplicated.
+  (intake.processing.lease); a previous attempt's proposals and preview are replaced, never duplicated.
 * Bad input (a password-protected PDF, a malformed register) fails at once with the engine's
   user-facing reason. Anything else is retried up to ``job_max_attempts`` in total, and after the last
   attempt the submission is marked failed.

@@ -51,6 +51,14 @@ def open_title(keys: KeyService, session: Session, submission: Submission) -> st
     return keys.open_field(key, submission.id, "title", submission.title_enc).decode()
 
 
+def seal_title(keys: KeyService, key: DataKey, submission_id: str, title: str) -> bytes:
+    return keys.seal_field(key, submission_id, "title", title.encode("utf-8"))
+
+
+def seal_register(keys: KeyService, key: DataKey, submission_id: str, register: bytes) -> bytes:
+    return keys.seal_field(key, submission_id, "register", register)
+
+
 def open_register(keys: KeyService, key: DataKey, submission: Submission) -> bytes | None:
     """The family register as uploaded (bytes, in memory only), or None."""
     if not submission.register_enc:

@@ -28,6 +28,7 @@ from intake.models import Submission
 from intake.services import Services
 from intake.states import APPROVED_OR_LATER, QUEUED, REVISABLE, Status
 from intake.storage.documents import content_type_of, store_document
+from intake.storage.fields import seal_register
 from intake.submissions.read import Purged
 from intake.submissions.upload import UploadError, check_document, queue_processing
 
@@ -109,7 +110,7 @@ def receive_version(
             raise RevisionConflict(_refusal(submission.status))
         if register_raw is not None:
             fields_key = services.keys.fields_key(session, submission.id)
-            submission.register_enc = services.keys.seal_field(fields_key, submission.id, "register", register_raw)
+            submission.register_enc = seal_register(services.keys, fields_key, submission.id, register_raw)
         version = store_document(
             services.keys, services.store, session, submission, "original", data, content_type_of(document_kind)
         )

@@ -18,6 +18,7 @@ from intake.models import Submission, new_id
 from intake.services import Services
 from intake.states import SUBMISSION_KINDS, Status
 from intake.storage.documents import content_type_of, store_document
+from intake.storage.fields import seal_register, seal_title
 from intake.storage.keys import FIELDS
 from redaction.errors import RegisterError, UnsupportedDocumentError
 from redaction.register import parse_register
@@ -83,9 +84,9 @@ def receive(
         session.flush()
         fields_key = services.keys.create(session, submission_id, FIELDS)
         if title:
-            submission.title_enc = services.keys.seal_field(fields_key, submission_id, "title", title.encode())
+            submission.title_enc = seal_title(services.keys, fields_key, submission_id, title)
         if register_raw is not None:
-            submission.register_enc = services.keys.seal_field(fields_key, submission_id, "register", register_raw)
+            submission.register_enc = seal_register(services.keys, fields_key, submission_id, register_raw)
         store_document(
             services.keys, services.store, session, submission, "original", data, content_type_of(document_kind)
         )
