@@ -55,6 +55,17 @@ REOPENABLE = frozenset({Status.COMPLETED, Status.APPROVING, Status.APPROVED, Sta
 HANDOVER_ALERT = frozenset({Status.HANDOVER_BLOCKED, Status.HANDOVER_FAILED})
 # A published (or publishable) review that can be withdrawn from the archive.
 WITHDRAWABLE = frozenset({Status.PUBLISHED, Status.APPROVED, *HANDOVER_ALERT})
+# The approved final document exists (rendered and verified), whatever the handover made of it since.
+HAS_FINAL = frozenset(
+    {
+        Status.APPROVED,
+        Status.PUBLISHED,
+        Status.HANDOVER_BLOCKED,
+        Status.HANDOVER_FAILED,
+        Status.WITHDRAWING,
+        Status.WITHDRAWN,
+    }
+)
 # No longer waiting on the Secretariat: never overdue, listed last.
 DONE = frozenset({Status.APPROVED, Status.PUBLISHED, Status.FAILED})
 

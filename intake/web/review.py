@@ -2,7 +2,8 @@
 
 Both are thin shells. The queue is rendered on the server from the same service call the API's
 ``GET /api/v1/review/queue`` uses, so it works without JavaScript and filters are plain GET forms. The
-screen renders the submission's facts and the page skeleton; ``review.js`` then talks to the JSON API
+screen renders the submission's facts and the page skeleton; ``static/review/main.js`` and its modules
+then talk to the JSON API
 (``docs/review-api.md``) with the session cookie and the CSRF token from the page. Access is checked
 here as well as in the API: a role that may not review gets 403, and a submission the caller may not
 see (another partnership's, or one they declared an interest in) is 404, so ids cannot be probed.
@@ -27,7 +28,7 @@ from intake.accounts.auth import Principal
 from intake.handover import actions as handover
 from intake.http import current_principal, current_services, document_response
 from intake.review import queue
-from intake.states import DECIDABLE, HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
+from intake.states import DECIDABLE, HAS_FINAL, HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
 
@@ -98,6 +99,7 @@ def review_screen(submission_id: str) -> str:
         can_decide=access.may(principal, access.Action.DECIDE),
         can_approve=access.may(principal, access.Action.APPROVE),
         decidable=sorted(DECIDABLE),
+        has_final=sorted(HAS_FINAL),
         urls={
             "api": api,
             "submission": api,

@@ -95,7 +95,7 @@ def test_the_screen_is_csp_clean_and_its_assets_are_local(client, world, as_user
     assert scripts and all('src="/static/' in attrs for attrs in scripts), scripts
     assert " style=" not in html and "<style" not in html
     assert "http://" not in html and "https://" not in html
-    for asset in ("/static/review.js", "/static/review.css"):
+    for asset in ("/static/review/main.js", "/static/review.css"):
         assert asset in html
         served = client.get(asset)
         assert served.status_code == 200 and len(served.data) > 1000

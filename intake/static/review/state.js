@@ -15,6 +15,8 @@ export const csrf = data("csrf");
 // The statuses in which decisions may be made: the server's ``intake.states.DECIDABLE``, passed in
 // ``data-decidable`` as a space-separated list (the server enforces the same with a 409).
 const DECIDABLE = new Set((data("decidable") || "").split(/\s+/).filter(Boolean));
+// ``data-has-final``: the statuses in which the approved final exists (intake.states.HAS_FINAL).
+const HAS_FINAL = new Set((data("has-final") || "").split(/\s+/).filter(Boolean));
 
 export const state = {
   pages: [],          // [{number, width, height, frame, img, overlay, version}]
@@ -28,6 +30,7 @@ export const state = {
 };
 
 export function decidable() { return DECIDABLE.has(state.status); }
+export function hasFinal() { return HAS_FINAL.has(state.status); }
 
 // Fixed colours for the common categories, the rest take the next free one (CSS classes c0..c17).
 const KNOWN = ["PERSON", "NICKNAME", "ADDRESS", "POSTCODE", "DATE_OF_BIRTH", "SCHOOL", "HEALTH_FACILITY",

@@ -1,7 +1,7 @@
 // The submission's status and the four-eyes steps: "Mark review complete" (reviewer), "Approve for
 // publication" (a different person, the approver), then watching the final PDF being rendered.
 
-import { root, url, canApprove, state, decidable } from "./state.js";
+import { root, url, canApprove, state, decidable, hasFinal } from "./state.js";
 import { say, failed } from "./dom.js";
 import { api } from "./api.js";
 
@@ -21,7 +21,7 @@ export function setStatus(status) {
   const badge = document.getElementById("status");
   badge.textContent = String(status).replace(/_/g, " ");
   badge.className = "status status-" + status;
-  document.getElementById("final-link").hidden = status !== "approved";
+  document.getElementById("final-link").hidden = !hasFinal();
   // Decisions are open only while the review is; the server enforces the same (409).
   root.classList.toggle("locked", !decidable());
   const stage = document.getElementById("stage");
