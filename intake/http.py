@@ -4,7 +4,7 @@ current request, uploads in, JSON bodies in, documents out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import Request, Response, current_app, g, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -17,14 +17,14 @@ from intake.services import Services
 
 def current_services() -> Services:
     """The Services the app factory stored on the app (``app.extensions["safepub"]``)."""
-    return current_app.extensions["safepub"]  # type: ignore[no-any-return]
+    return cast(Services, current_app.extensions["safepub"])
 
 
 def principal_from_cookie() -> Principal | None:
     """The caller of a page (or of the API from the review screen), from the session cookie: a user who
     is still active and whose session version has not been bumped since the cookie was issued."""
     if "principal" in g:
-        return g.principal  # type: ignore[no-any-return]
+        return cast(Principal | None, g.principal)
     principal = None
     user_id = session.get("uid")
     if user_id:
@@ -44,7 +44,7 @@ def current_principal() -> Principal:
     principal = g.get("principal")
     if principal is None:
         raise AuthenticationError()
-    return principal  # type: ignore[no-any-return]
+    return cast(Principal, principal)
 
 
 @dataclass(frozen=True)

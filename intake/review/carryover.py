@@ -35,8 +35,8 @@ from intake import audit
 from intake.models import Decision, ProposalRecord, Submission
 from intake.review.proposals import count_open
 from intake.services import Services
+from intake.storage.crypto import DataKey
 from intake.storage.fields import open_payload, seal_proposal
-from intake.storage.keys import DataKey
 from redaction import screen
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from intake.models import ProposalRecord, Submission
-from intake.storage.keys import DataKey, KeyService
+from intake.storage.crypto import DataKey
+from intake.storage.keys import KeyService
 
 
 def seal_proposal(

@@ -28,7 +28,7 @@ from intake.accounts.auth import Principal
 from intake.handover import actions as handover
 from intake.http import current_principal, current_services, document_response
 from intake.review import queue
-from intake.states import DECIDABLE, HAS_FINAL, HANDOVER_ALERT, REASON_LABELS, WITHDRAWABLE, Status
+from intake.states import DECIDABLE, HANDOVER_ALERT, HAS_FINAL, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
 
