@@ -5,7 +5,8 @@ Runs in every worker's main process at start-up and then every SAFEPUB_RECOVERY_
 
 * the whole worker was killed (kill -9), so no retry was scheduled, and the lease expired;
 * the last RQ retry was used up by a crash, so the submission must be marked failed;
-* the web process could not enqueue (Redis was down), so a "received" submission has no job.
+* the web process could not enqueue (Redis was down), so a "received" submission has no job;
+* an approval's final render, or an approved review's archive handover, was queued but lost.
 
 Every change is a conditional UPDATE on the state it observed, so sweeps in several workers at once,
 and a job that is merely slow but alive (its heartbeat keeps the lease fresh), are safe.
@@ -20,13 +21,15 @@ from datetime import datetime, timedelta
 from redis import Redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from intake import audit
 from intake.db import update_one
-from intake.models import JobRecord, Submission, utcnow
+from intake.handover.attempts import DeliveryState
+from intake.handover.delivery import held
+from intake.models import HandoverDelivery, JobRecord, Submission, utcnow
 from intake.processing.lease import GAVE_UP
 from intake.services import JobQueue
 from intake.states import Status
@@ -41,6 +44,7 @@ class RecoveryReport:
     requeued: list[str] = field(default_factory=list)
     failed: list[str] = field(default_factory=list)
     finalise_requeued: list[str] = field(default_factory=list)
+    handover_requeued: list[str] = field(default_factory=list)
 
 
 def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
@@ -127,6 +131,7 @@ def recover(
     if report.requeued or report.failed:
         log.info("recovery sweep", extra={"requeued": len(report.requeued), "failed": len(report.failed)})
     _requeue_stuck_approvals(sessions, settings, jobs, now, report)
+    _requeue_stuck_handovers(sessions, settings, jobs, now, report)
     _checkpoint(sessions, settings)
     return report
 
@@ -163,6 +168,45 @@ def _requeue_stuck_approvals(
         report.finalise_requeued.append(submission_id)
     if stuck:
         log.warning("stuck approvals queued for rendering again", extra={"count": len(stuck)})
+
+
+def _requeue_stuck_handovers(
+    sessions: sessionmaker[Session], settings: Settings, jobs: JobQueue, now: datetime, report: RecoveryReport
+) -> None:
+    """An approved (or withdrawing) review whose handover job was lost (Redis down when it was queued, a
+    worker killed with it, a job left from an older version) would never reach the archive. Once it is
+    older than any job could run, queue the handover again. Left alone: a review RQ holds a scheduled
+    retry for (a ``retrying`` delivery), one being sent right now, and one held by a non-publication
+    request. The job is idempotent (delivered sinks are not sent again, the same idempotency key is
+    sent), and the clock restarts, so a sweep queues one job per stuck review at most."""
+    if not settings.archive_sinks:
+        return
+    cutoff = now - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds)
+    busy = select(HandoverDelivery.submission_id).where(
+        or_(
+            HandoverDelivery.state == DeliveryState.RETRYING,
+            and_(HandoverDelivery.state == DeliveryState.SENDING, HandoverDelivery.lease_until >= now),
+        )
+    )
+    with sessions() as session:
+        candidates = session.scalars(
+            select(Submission.id).where(
+                Submission.status.in_([Status.APPROVED, Status.WITHDRAWING]),
+                Submission.purged_at.is_(None),
+                Submission.updated_at < cutoff,
+                Submission.id.not_in(busy),
+            )
+        ).all()
+        stuck = [submission_id for submission_id in candidates if not held(session, submission_id)]
+    for submission_id in stuck:
+        if jobs.handover(submission_id) is None:
+            continue  # the queue is down: the next sweep tries again
+        with sessions() as session, session.begin():
+            update_one(session, update(Submission).where(Submission.id == submission_id).values(updated_at=now))
+            audit.append(session, "handover.requeued", submission_id=submission_id, details={})
+        report.handover_requeued.append(submission_id)
+    if report.handover_requeued:
+        log.warning("stuck handovers queued again", extra={"count": len(report.handover_requeued)})
 
 
 def _checkpoint(sessions: sessionmaker[Session], settings: Settings) -> None:

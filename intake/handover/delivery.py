@@ -91,7 +91,7 @@ class HandoverService:
         with self.services.sessions() as session:
             submission = session.get(Submission, submission_id)
             assert submission is not None
-            if _held(session, submission_id):
+            if held(session, submission_id):
                 log.info("handover held by a non-publication request", extra={"submission_id": submission_id})
                 return HandoverResult(submission_id, "held")
             final = find_version(session, submission, "final")
@@ -190,7 +190,7 @@ class HandoverService:
         )
 
 
-def _held(session: Session, submission_id: str) -> bool:
+def held(session: Session, submission_id: str) -> bool:
     """An open or deferred non-publication request, or the Panel's agreement not to publish."""
     return (
         session.scalar(

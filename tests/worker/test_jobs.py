@@ -10,7 +10,15 @@ import pytest
 from rq import Queue
 from sqlalchemy import func, select, update
 
-from intake.models import AuditEvent, DocumentVersion, JobRecord, ProposalRecord, Submission, utcnow
+from intake.models import (
+    AuditEvent,
+    DocumentVersion,
+    JobRecord,
+    NonPublicationRequest,
+    ProposalRecord,
+    Submission,
+    utcnow,
+)
 from intake.processing.analysis import ProcessingError
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 from tests.worker.fakes import FakeEngine
@@ -317,3 +325,37 @@ def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_ag
     with services.sessions() as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == submission_id)).all()
     assert "approval.finalise_requeued" in actions
+
+
+def test_when_an_approved_review_lost_its_handover_job_then_the_sweep_queues_it_again_once(
+    client, world, services, settings, redis_conn
+):
+    assert settings.archive_sinks, "the test settings hand over to the folder-drop archive"
+    long_ago = utcnow() - timedelta(seconds=settings.job_timeout_seconds + settings.job_lease_seconds + 60)
+    lost, held, recent = upload(client, world), upload(client, world), upload(client, world)
+    with services.sessions() as session, session.begin():
+        for submission_id in (lost, held):
+            session.execute(
+                update(Submission).where(Submission.id == submission_id).values(status="approved", updated_at=long_ago)
+            )
+        session.execute(update(Submission).where(Submission.id == recent).values(status="approved"))
+        held_row = session.get(Submission, held)
+        assert held_row is not None
+        session.add(
+            NonPublicationRequest(
+                submission_id=held,
+                partnership_id=held_row.partnership_id,
+                requested_by=world.accounts["uploader_a"].user_id,
+                category="risk_to_child_safety",
+                grounds_enc=b"sealed",
+            )
+        )
+    first = recover(services.sessions, settings, services.jobs, redis_conn)
+    second = recover(services.sessions, settings, services.jobs, redis_conn)
+    assert first.handover_requeued == [lost]  # not the held one, not the one approved a moment ago
+    assert second.handover_requeued == []  # the clock restarted: no flood of duplicates
+    queued = Queue(settings.queue_name, connection=redis_conn).get_job_ids()
+    assert sum("handover" in job_id and lost in job_id for job_id in queued) == 1
+    with services.sessions() as session:
+        actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == lost)).all()
+    assert "handover.requeued" in actions
