@@ -166,8 +166,8 @@ def _requeue_stuck_approvals(
             )
             audit.append(session, "approval.finalise_requeued", submission_id=submission_id, details={})
         report.finalise_requeued.append(submission_id)
-    if stuck:
-        log.warning("stuck approvals queued for rendering again", extra={"count": len(stuck)})
+    if report.finalise_requeued:
+        log.warning("stuck approvals queued for rendering again", extra={"count": len(report.finalise_requeued)})
 
 
 def _requeue_stuck_handovers(
