@@ -18,6 +18,7 @@ from redaction.recognizers.date_of_birth import DateOfBirthRecognizer
 from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.family_table import FamilyTableRecognizer
 from redaction.recognizers.health_facility import HealthFacilityRecognizer
+from redaction.recognizers.long_number import LongNumberRecognizer
 from redaction.recognizers.money import CountRecognizer, MoneyRecognizer
 from redaction.recognizers.name_lexicon import NameLexiconRecognizer
 from redaction.recognizers.nhs_number import NhsNumberRecognizer
@@ -54,6 +55,7 @@ def build_recognizers() -> list[EntityRecognizer]:
         SchoolRecognizer(),
         HealthFacilityRecognizer(),
         CaseReferenceRecognizer(),
+        LongNumberRecognizer(),
         VehicleRegRecognizer(),
         SocialHandleRecognizer(),
         TitledNameRecognizer(),

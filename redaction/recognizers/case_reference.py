@@ -25,13 +25,13 @@ _APPLICATION_CONTEXT_RE = re.compile(
 )
 _LIST_JOIN_RE = re.compile(r"\s*(?:,|and|,\s*and)\s*")
 _KEYWORD_REF_RE = re.compile(
-    r"\b(?:case|file|claim|court|crime|police|incident|log|CAD|URN|reference|ref|referral)\.?"
+    r"\b(?:case|file|claim|court|crime|police|incident|occurrence|custody|serial|job|log|CAD|URN|reference|ref|referral)\.?"
     r"(?:[ \u00a0]+(?:no|number|ref(?:erence)?|nos?)\.?)?[ \u00a0]*[:#]?[ \u00a0]*"
     r"((?=[A-Za-z0-9/\-]*\d)[A-Z0-9][A-Za-z0-9]*(?:[/\-][A-Za-z0-9]+)*)",
     re.IGNORECASE,
 )
 _REF_CONTEXT_RE = re.compile(
-    r"\b(?:ref(?:erence)?|case|file|crime|incident|log|URN|no)\.?\s*(?:no\.?|number)?\s*[:#(]?\s*$",
+    r"\b(?:ref(?:erence)?|case|file|crime|incident|occurrence|custody|log|URN|no)\.?\s*(?:no\.?|number)?\s*[:#(]?\s*$",
     re.IGNORECASE,
 )
 _YEAR_RE = re.compile(r"(?:19|20)\d\d")

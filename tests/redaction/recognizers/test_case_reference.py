@@ -15,6 +15,8 @@ POSITIVES = [
     ("Early Help ref EH-194940 closed", "EH-194940"),
     ("Case ref LCS 4576033. No further", "LCS 4576033"),
     ("MASH/19/34621 was opened", "MASH/19/34621"),
+    ("Police occurrence number 2019-44715 was raised", "2019-44715"),
+    ("custody ref CR/4471A", "CR/4471A"),
     ("the judgment in 45874/05 was", "45874/05"),
 ]
 NEGATIVES = [

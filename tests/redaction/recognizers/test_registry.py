@@ -7,7 +7,8 @@ from redaction.recognizers import ENTITIES, build_recognizers
 EXPECTED = {
     "PostcodeRecognizer", "PhoneRecognizer", "EmailRecognizer", "NhsNumberRecognizer", "NiNumberRecognizer",
     "DateOfBirthRecognizer", "AddressRecognizer", "SchoolRecognizer", "HealthFacilityRecognizer",
-    "CaseReferenceRecognizer", "VehicleRegRecognizer", "SocialHandleRecognizer", "TitledNameRecognizer",
+    "CaseReferenceRecognizer", "LongNumberRecognizer", "VehicleRegRecognizer", "SocialHandleRecognizer",
+    "TitledNameRecognizer",
     "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer", "AppositionNameRecognizer",
     "MoneyRecognizer", "CountRecognizer", "OccupationRecognizer", "AcronymOrganisationRecognizer",
 }  # fmt: skip
