@@ -28,6 +28,7 @@ from redaction.recognizers.phone import PhoneRecognizer
 from redaction.recognizers.postcode import PostcodeRecognizer
 from redaction.recognizers.school import SchoolRecognizer
 from redaction.recognizers.social_handle import SocialHandleRecognizer
+from redaction.recognizers.table_columns import TableColumnRecognizer
 from redaction.recognizers.titled_name import TitledNameRecognizer
 from redaction.recognizers.vehicle_reg import VehicleRegRecognizer
 
@@ -66,6 +67,7 @@ def build_recognizers() -> list[EntityRecognizer]:
         AcronymOrganisationRecognizer(),
         CapsNameRecognizer(lexicon=load_name_lexicon),
         FamilyTableRecognizer(),
+        TableColumnRecognizer(),
         NameLexiconRecognizer(lexicon=load_name_lexicon),
     ]
 

@@ -32,9 +32,9 @@ _ROLE_CELL_RE = re.compile(
     re.IGNORECASE,
 )
 _SP = r"[ \u00a0]+"
-_NAME_CELL_RE = re.compile(
+NAME_CELL_RE = re.compile(
     rf"\s*(?:(?:Mr|Mrs|Ms|Miss|Mx|Dr)\.?{_SP})?(?P<name>(?:{NAME_TOKEN}|{INITIAL})(?:{_SP}(?:{NAME_TOKEN}|{INITIAL})){{0,3}})"
-    rf"(?:{_SP}?\((?P<alias>{NAME_TOKEN})\))?\s*"
+    rf"(?:{_SP}?\((?P<alias>{NAME_TOKEN}|[A-Z]{{2,3}})\))?\s*"
 )
 _CELL_RE = re.compile(r"[^\t\n]+")
 # Words of ONS ethnic-group categories, sexes and table fillers that are capitalised but not names.
@@ -85,8 +85,8 @@ class FamilyTableRecognizer(TextRecognizer):
                 continue
             if named:
                 continue
-            name = _NAME_CELL_RE.fullmatch(cell.group())
-            if not name or not _is_name(name.group("name")):
+            name = NAME_CELL_RE.fullmatch(cell.group())
+            if not name or not is_name(name.group("name")):
                 continue
             named = True
             words = name.group("name").split()
@@ -103,7 +103,7 @@ class FamilyTableRecognizer(TextRecognizer):
                 )
 
 
-def _is_name(value: str) -> bool:
+def is_name(value: str) -> bool:
     words = value.split()
     if not any(len(word.rstrip(".")) > 1 for word in words):
         return False
