@@ -17,7 +17,7 @@ from intake.accounts.auth import Principal, actor_of
 from intake.models import Decision, ProposalRecord, Submission
 from intake.services import Services
 from intake.states import HAS_PROPOSALS
-from intake.storage.fields import open_payload
+from intake.storage.fields import open_notes, open_payload
 from intake.submissions.read import NotReady, Purged
 from redaction.types import Proposal
 
@@ -122,3 +122,14 @@ def list_proposals(services: Services, principal: Principal, submission_id: str)
             details={"count": len(result)},
         )
         return result
+
+
+def check_by_eye(services: Services, principal: Principal, submission_id: str) -> list[str]:
+    """What the engine could not check and a human must look at (an image it could not read, a page it
+    could not OCR), for the review screen. The engine writes these itself and never quotes the document."""
+    with services.sessions() as session:
+        submission = access.check(principal, session.get(Submission, submission_id), "proposals")
+        if submission.purged_at is not None or submission.status not in HAS_PROPOSALS:
+            return []
+        key = services.keys.fields_key(session, submission.id)
+        return [str(reason) for reason in open_notes(services.keys, key, submission).get("needs_review") or ()]

@@ -27,7 +27,7 @@ from intake.accounts import access
 from intake.accounts.auth import Principal
 from intake.handover import actions as handover
 from intake.http import current_principal, current_services, document_response
-from intake.review import queue
+from intake.review import proposals, queue
 from intake.states import DECIDABLE, HANDOVER_ALERT, HAS_FINAL, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
@@ -90,11 +90,13 @@ def _status_order(status: str) -> tuple[int, str]:
 
 def review_screen(submission_id: str) -> str:
     principal = _secretariat()
-    item = read.get_visible(current_services(), principal, submission_id)
+    services = current_services()
+    item = read.get_visible(services, principal, submission_id)
     api = f"/api/v1/submissions/{item['id']}"
     return render_template(
         "review.html",
         item=item,
+        check_by_eye=proposals.check_by_eye(services, principal, submission_id),
         reason_codes=REASON_CODES,
         can_decide=access.may(principal, access.Action.DECIDE),
         can_approve=access.may(principal, access.Action.APPROVE),

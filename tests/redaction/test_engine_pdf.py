@@ -7,10 +7,12 @@ from __future__ import annotations
 
 import io
 import json
+from typing import cast
 
 import pymupdf
 import pytest
 
+from redaction.ocr import OcrEngine
 from redaction.textmatch import dehyphenate, normalise
 from tests.redaction.conftest import page_texts
 
@@ -206,10 +208,13 @@ def _image_pixels_uniform(pdf: bytes, rect: pymupdf.Rect) -> bool:
     return True
 
 
-@pytest.mark.skipif(
+NEEDS_TESSERACT = pytest.mark.skipif(
     not __import__("redaction.ocr", fromlist=["x"]).OcrEngine().available, reason="tesseract is not installed"
 )
-def test_when_name_is_in_a_scanned_image_then_its_pixels_are_removed(engine, make_pdf):
+
+
+@NEEDS_TESSERACT
+def test_when_a_name_is_in_a_picture_set_into_the_text_then_the_whole_picture_is_removed(engine, make_pdf):
     png = _image_with_text("Dear Kelly Morris")
     box = pymupdf.Rect(72, 200, 372, 260)
 
@@ -219,14 +224,104 @@ def test_when_name_is_in_a_scanned_image_then_its_pixels_are_removed(engine, mak
     pdf = make_pdf([(72, 100, "Kelly Morris received this letter.")], setup=setup)
     out, analysis = engine.redact(pdf, register={"people": [{"name": "Kelly Morris"}]})
     image_rects = [pymupdf.Rect(r) for p in analysis.proposals if p.channel == "image" for r in p.rects]
-    assert image_rects
-    for rect in image_rects:  # the words' pixels are gone: the box renders as one flat colour
-        inner = pymupdf.Rect(rect.x0 + 2, rect.y0 + 2, rect.x1 - 2, rect.y1 - 2)
-        assert _region_uniform(out, inner)
-        assert _image_pixels_uniform(out, inner)  # and so are the image's own pixels under the box
-    # "Dear", left of the name, is still in the image
-    assert not _region_uniform(out, pymupdf.Rect(78, 215, image_rects[0].x0 - 1, 245))
+    assert image_rects and all(rect.contains(box) for rect in image_rects)  # the picture, not the word
+    inner = pymupdf.Rect(box.x0 + 2, box.y0 + 2, box.x1 - 2, box.y1 - 2)
+    assert _region_uniform(out, inner)
+    assert _image_pixels_uniform(out, inner)  # the image's own pixels, "Dear" included, are gone
     assert "received this letter." in page_texts(out)
+
+
+@NEEDS_TESSERACT
+def test_when_a_picture_holds_only_ordinary_words_then_it_is_kept(engine, make_pdf):
+    png = _image_with_text("the plan was agreed")
+    box = pymupdf.Rect(72, 200, 372, 260)
+
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].insert_image(box, stream=png)
+
+    pdf = make_pdf([(72, 100, "The chronology is summarised below.")], setup=setup)
+    out, analysis = engine.redact(pdf)
+    assert not [p for p in analysis.proposals if p.channel == "image"]
+    assert not analysis.needs_review
+    assert not _region_uniform(out, pymupdf.Rect(box.x0 + 2, box.y0 + 2, box.x1 - 2, box.y1 - 2))
+
+
+@NEEDS_TESSERACT
+def test_when_a_page_sized_scan_holds_a_name_then_only_the_words_go_and_the_scan_stays_readable(engine, make_pdf):
+    scan = pymupdf.open()
+    scanned = scan.new_page(width=595, height=842)
+    scanned.insert_text((72, 100), "Dear Kelly Morris", fontsize=14)
+    scanned.insert_text((72, 130), "We write about the meeting on Tuesday.", fontsize=14)
+    png = scanned.get_pixmap(dpi=150).tobytes("png")
+    box = pymupdf.Rect(0, 0, 595, 842)  # a scanned page: the whole page is one picture
+
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].insert_image(box, stream=png)
+
+    pdf = make_pdf([], setup=setup)
+    out, analysis = engine.redact(pdf, register={"people": [{"name": "Kelly Morris"}]})
+    image_rects = [pymupdf.Rect(r) for p in analysis.proposals if p.channel == "image" for r in p.rects]
+    assert image_rects and not any(rect.contains(box) for rect in image_rects)
+    for rect in image_rects:
+        assert _image_pixels_uniform(out, pymupdf.Rect(rect.x0 + 2, rect.y0 + 2, rect.x1 - 2, rect.y1 - 2))
+    leftmost = min(rect.x0 for rect in image_rects)
+    assert not _region_uniform(out, pymupdf.Rect(box.x0 + 5, image_rects[0].y0, leftmost - 2, image_rects[0].y1))
+
+
+class _ScriptedOcr:
+    """An OCR engine that returns prepared readings: Tesseract's verdicts, without Tesseract."""
+
+    available = True
+
+    def __init__(self, *readings: object) -> None:
+        self.readings = list(readings)
+
+    def read_images(self, page: pymupdf.Page) -> list[object]:
+        return self.readings
+
+
+def _page_with_picture(make_pdf) -> pymupdf.Document:
+    def setup(doc: pymupdf.Document) -> None:
+        doc[0].insert_image(pymupdf.Rect(72, 200, 372, 260), stream=_image_with_text("x"))
+
+    return pymupdf.open(stream=make_pdf([(72, 100, "Body text.")], setup=setup), filetype="pdf")
+
+
+@pytest.mark.parametrize(
+    ("words", "error"),
+    [
+        ([("Kel1y", 31.0), ("M0rr1s", 40.0)], None),  # read, but not with confidence
+        ([], "OCR timed out"),  # not read at all
+    ],
+)
+def test_when_a_picture_could_not_be_read_with_confidence_then_it_is_removed_whole_and_a_human_looks(
+    make_pdf, words, error
+):
+    from redaction.extract import extract_pdf
+    from redaction.ocr import ImageReading, OcrWord
+    from redaction.resolve import image_text_spans
+
+    box = (72.0, 200.0, 372.0, 260.0)
+    reading = ImageReading(box, [OcrWord(text, box, confidence) for text, confidence in words], error)
+    with _page_with_picture(make_pdf) as doc:
+        extracted = extract_pdf(doc, cast(OcrEngine, _ScriptedOcr(reading)))
+    assert any("image 1" in reason for reason in extracted.needs_review)
+    spans = list(image_text_spans(extracted.text, extracted.ranges("image")))
+    assert any("unread" in span.text for span in spans)  # the marker is always proposed...
+    marker = next(span for span in spans if "unread" in span.text)
+    assert {(extracted.locs[i] or (0,))[1:] for i in range(marker.start, marker.end)} == {box}  # ...whole picture
+
+
+def test_when_a_picture_was_read_with_confidence_then_nobody_is_asked_to_look(make_pdf):
+    from redaction.extract import extract_pdf
+    from redaction.ocr import ImageReading, OcrWord
+
+    box = (72.0, 200.0, 372.0, 260.0)
+    reading = ImageReading(box, [OcrWord("the", box, 96.0), OcrWord("plan", box, 94.0)])
+    with _page_with_picture(make_pdf) as doc:
+        extracted = extract_pdf(doc, cast(OcrEngine, _ScriptedOcr(reading)))
+    assert extracted.needs_review == []
+    assert "unread" not in extracted.text
 
 
 def test_when_input_is_text_then_spans_index_the_text_exactly(engine):

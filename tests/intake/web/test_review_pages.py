@@ -189,3 +189,23 @@ def test_when_a_review_was_sent_back_then_the_screen_and_the_queue_say_so(client
     assert 'data-status="in_review"' in screen
     queue = client.get("/review").get_data(as_text=True)
     assert ">returned</span>" in queue and "in review" in queue
+
+
+def test_when_the_engine_could_not_check_something_then_the_screen_asks_for_a_look_by_eye(
+    client, world, services, as_user
+):
+    from intake.models import Submission
+    from intake.storage.fields import seal_notes
+
+    unchecked, checked = upload(client, world), upload(client, world)
+    reason = "page 2: image 1: its text could not be read with confidence; check it by eye"
+    with services.sessions() as session, session.begin():
+        for sid, notes in ((unchecked, [reason]), (checked, [])):
+            row = session.get(Submission, sid)
+            key = services.keys.fields_key(session, sid)
+            row.status = "proposed"
+            row.warnings_enc = seal_notes(services.keys, key, sid, {"needs_review": notes, "kept_phrases": []})
+    as_user("reviewer")
+    screen = client.get(f"/review/{unchecked}").get_data(as_text=True)
+    assert 'id="check-by-eye"' in screen and reason in screen
+    assert 'id="check-by-eye"' not in client.get(f"/review/{checked}").get_data(as_text=True)
