@@ -1,10 +1,13 @@
 """Named schools, nurseries and early-years settings ("Cedar Grove Infant School",
-"St Anne's Catholic Primary", "Little Acorns Nursery", "Sunflower Pre-School").
+"St Anne's Catholic Primary", "Little Acorns Nursery", "Sunflower Pre-School",
+"Hollins Junior and Infant School", "St Mary's Church of England Primary Academy").
 
-Descriptors follow the DfE's Get Information About Schools establishment types (infant, junior,
-primary, secondary, high, academy, nursery school, pupil referral unit) plus Ofsted's early-years
-registers (day nursery, pre-school, childcare, children's centre). Generic "the school" has no
-capitalised name and is never matched.
+Descriptors are data (``redaction/vocabularies``): the setting types follow the DfE's Get Information
+about Schools establishment types and phases plus Ofsted's early-years and childcare registers
+(``school_types.txt``); the words that may stand between name and type — phases joined by "and",
+categories, religious-character designations — are ``school_qualifiers.txt``. Each is matched in Title
+Case or ALL CAPS. Generic "the school" has no capitalised name and is never matched, and a "name" made
+only of those words ("Free School Meals", "a Grammar School") names no school.
 """
 
 from __future__ import annotations
@@ -13,22 +16,38 @@ import re
 from collections.abc import Iterator
 
 from redaction.recognizers._base import Hit, TextRecognizer
-from redaction.recognizers._institution import institution_pattern, trim_leading
+from redaction.recognizers._institution import has_proper_word, institution_pattern, trim_leading
+from redaction.vocabularies import SCHOOL_QUALIFIERS, SCHOOL_TYPES, load, pattern, words
 
-_DESCRIPTORS = (
-    r"(?:(?:Community|Catholic|C\.?E\.?|Church|Methodist|Free|Special|Foundation|Grammar|Secondary|High|"
-    r"Junior|Infant|Infants|Primary|Nursery|Middle|First|Upper|Sixth[ \u00a0]+Form|Day|Early[ \u00a0]+Years)"
-    r"[ \u00a0]+)*(?:School|Academy|Primary|Nursery|Pre-?[Ss]chool|Preschool|College|"
-    r"Children['’]s[ \u00a0]+Centre|"
-    r"Childcare|Infants|Juniors|Playgroup|Pupil[ \u00a0]+Referral[ \u00a0]+Unit|Kindergarten|Montessori)"
-)
+_S = r"[ \u00a0]+"
+_QUALIFIER = pattern(load(SCHOOL_QUALIFIERS))
+# "Junior and Infant", "Infant & Nursery": two phases joined make one qualifier.
+_QUALIFIERS = rf"(?:{_QUALIFIER}(?:{_S}(?:and|AND|&){_S}{_QUALIFIER})?{_S})*"
+_DESCRIPTORS = rf"{_QUALIFIERS}{pattern(load(SCHOOL_TYPES))}"
 _SCHOOL_RE = institution_pattern(_DESCRIPTORS)
+# "Hollins Alternative Provision Academy", "Hollins School Sixth Form": one type after another.
+_MORE_TYPES_RE = re.compile(rf"{_S}{_DESCRIPTORS}(?![\w\-])")
+# "Hollins Primary School and Nursery": the setting's own nursery or sixth form is part of its name.
+_AND_SETTING_RE = re.compile(rf"{_S}(?:and|AND|&){_S}{pattern(['Nursery', 'Sixth Form', 'Pre-School'])}(?![\w\-])")
 # Bodies that end in a school-like descriptor but are not schools anyone attends.
 _NOT_SCHOOLS = re.compile(
     r"^(?:Royal|National|Police|Open|University|Imperial|King['’]s|Queen['’]s|Medical|Nursing|Staff|Social|"
-    r"Defence|Military|European|War|Inns?)\b"
+    r"Defence|Military|European|War|Inns?)\b",
+    re.IGNORECASE,
 )
-_PRIMARY_NOT_SCHOOL = re.compile(r"[ \u00a0]+(?:Care|Mental|Health|Trust|Network|Legislation|Carer)\b")
+# A local authority's virtual school (for children in care) is an agency the report keeps.
+_AGENCY_LAST_WORDS = frozenset({"virtual"})
+_PRIMARY_NOT_SCHOOL = re.compile(
+    rf"{_S}{pattern(['Care', 'Mental', 'Health', 'Trust', 'Network', 'Legislation', 'Carer'])}\b"
+)
+# "Northshire School Nursing Service", "Hollins Academy Trust": the school word starts an agency's name.
+_AGENCY_FOLLOWS = re.compile(
+    rf"{_S}{pattern(['Nursing', 'Health', 'Service', 'Services', 'Team', 'Trust', 'Partnership', 'Board'])}\b"
+)
+
+
+def _generic_words() -> frozenset[str]:
+    return words(SCHOOL_QUALIFIERS) | words(SCHOOL_TYPES)
 
 
 class SchoolRecognizer(TextRecognizer):
@@ -39,12 +58,20 @@ class SchoolRecognizer(TextRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         for match in _SCHOOL_RE.finditer(text):
-            if match.group("kind").endswith("Primary") and _PRIMARY_NOT_SCHOOL.match(text, match.end()):
+            kind = match.group("kind")
+            if kind.lower().endswith("primary") and _PRIMARY_NOT_SCHOOL.match(text, match.end()):
+                continue
+            if _AGENCY_FOLLOWS.match(text, match.end()):
                 continue
             start = trim_leading(text, match.start(), match.start("kind"), keep=frozenset({"St", "St."}))
             if start >= match.start("kind"):
                 continue
             name = text[start : match.start("kind")]
-            if _NOT_SCHOOLS.match(name):
+            if _NOT_SCHOOLS.match(name) or not has_proper_word(name, _generic_words()):
                 continue
-            yield Hit(start, match.end(), self.SCORE, "SCHOOL", "named_school")
+            if name.split()[-1].lower() in _AGENCY_LAST_WORDS:
+                continue
+            end = match.end()
+            while more := _MORE_TYPES_RE.match(text, end) or _AND_SETTING_RE.match(text, end):
+                end = more.end()
+            yield Hit(start, end, self.SCORE, "SCHOOL", "named_school")
