@@ -40,6 +40,7 @@ class Policy:
     agency_heads: frozenset[str] = field(default_factory=frozenset)
     not_names: frozenset[str] = field(default_factory=frozenset)
     acronyms: frozenset[str] = field(default_factory=frozenset)
+    post_nominals: frozenset[str] = field(default_factory=frozenset)
     public_name_context: tuple[str, ...] = ()
     public_institutions: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
@@ -97,6 +98,7 @@ def load_policy(name_or_path: str = "publication") -> Policy:
         agency_heads=lower("agency_heads"),
         not_names=lower("not_names"),
         acronyms=frozenset(str(w) for w in keep.get("acronyms", [])),
+        post_nominals=frozenset(str(w) for w in keep.get("post_nominals", [])),
         public_name_context=tuple(str(w).lower() for w in keep.get("public_name_context", [])),
         public_institutions={
             str(k): tuple(str(w).lower() for w in v) for k, v in keep.get("public_institutions", {}).items()

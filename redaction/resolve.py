@@ -15,23 +15,15 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from redaction import textmatch
-from redaction.lexicon import is_common_word
+from redaction.declared import NAME_TOKEN as _NAME_TOKEN
+from redaction.declared import DocumentKeep, Ranges, document_keep, name_like
+from redaction.keep import clean_person, kept_reference, parts
 from redaction.policy import Policy
-from redaction.recognizers._names import load_name_lexicon
 from redaction.register import Register, TermMatcher, initials, register_terms
 from redaction.textmatch import SEPARATOR_CHAR
 from redaction.types import POSITIONAL, Span
 
 PERSON_LIKE = {"PERSON", "NICKNAME"}
-_TITLES = re.compile(
-    r"^(?:(?:mr|mrs|ms|miss|mx|dr|prof|pc|dc|ds|di|sgt|nurse|cllr|rev|sir|dame|lord|lady)\.?\s+)+", re.IGNORECASE
-)
-_TRAILING = re.compile(r"(?:['’]s|['’])?[\s.,;:()\"'’]*$")
-_CITATION_AFTER = re.compile(
-    r"^\s*(?:et\.?\s+al\b|\(\s*(?:19|20)\d\d\w?|,?\s*(?:19|20)\d\d\b|"
-    r"(?:and|&)\s+[A-Z][\w'-]+\s*(?:\(|,)?\s*(?:19|20)\d\d)"
-)
-_NAME_TOKEN = re.compile(r"[^\W\d_][\w'’.-]*", re.UNICODE)
 _INITIALS_INTRO = re.compile(r"\s*\(\s*([A-Z]{2,4})\s*\)")
 SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner": 3, "channel": 1}
 
@@ -42,26 +34,39 @@ def resolve(
     spans = list(spans) + list(find_register_spans(text, register))
     if policy.redacts("IMAGE_TEXT"):
         spans += list(image_text_spans(text, image_ranges))
-    public = _public_tokens(text, register, policy)
-    people: list[Span] = []
-    others: list[Span] = []
+    keep = document_keep(text, register, policy)
+    found = [p for s in spans if s.category in PERSON_LIKE for p in parts(text, s)]
+    people, places = _clean_people(text, found, policy, keep)
+    contested = keep.contested(text, people, policy)
+    if contested:  # the document uses a kept word in a real person's name too: recall first
+        keep = keep.without(contested)
+        people, places = _clean_people(text, found, policy, keep)
+    others = [s for s in places if policy.redacts(s.category)]
     for span in spans:
         if span.category in PERSON_LIKE:
-            for part in split_lines(text, span):
-                cleaned = clean_person(text, part, policy, public)
-                if cleaned is not None:
-                    people.append(cleaned)
-        elif policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
-            if not _public_institution(span, policy):
+            continue
+        if policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
+            if not _public_institution(span, policy) and not kept_reference(text, span):
                 others.append(_extend_org(text, _extend_date(text, _extend_demonym(text, span))))
-    confident = [s for s in people if s.source != "ner" or s.score >= policy.threshold]
-    propagated = list(propagate(text, confident, register, policy, public))
+    propagated = list(propagate(text, people, register, policy, set(keep.words)))
     agency_names = agency_ranges(text, policy)
-    agencies = _Ranges(agency_names)
-    people = [s for s in confident + propagated if s.source == "register" or not agencies.contain(s.start, s.end)]
+    agencies = Ranges(agency_names)
+    people = [s for s in people + propagated if s.source == "register" or not agencies.contain(s.start, s.end)]
     dates = list(table_dates_of_birth(text, people))
     chosen = remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
     return remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
+
+
+def _clean_people(text: str, found: list[Span], policy: Policy, keep: DocumentKeep) -> tuple[list[Span], list[Span]]:
+    """Confident person findings, and the findings that are local-authority areas (as LOCATION)."""
+    people: list[Span] = []
+    places: list[Span] = []
+    for part in found:
+        cleaned = clean_person(text, part, policy, keep)
+        if cleaned is None or (cleaned.source == "ner" and cleaned.score < policy.threshold):
+            continue
+        (people if cleaned.category in PERSON_LIKE else places).append(cleaned)
+    return people, places
 
 
 _FULL_DATE = re.compile(
@@ -219,104 +224,6 @@ def image_text_spans(text: str, ranges: Iterable[tuple[int, int]]) -> Iterable[S
 # ---------------------------------------------------------------------------------------------------------
 # Person names: clean, keep-list
 # ---------------------------------------------------------------------------------------------------------
-def _public_tokens(text: str, register: Register, policy: Policy) -> set[str]:
-    """Lower-case tokens of public names: register public_names and names introduced as the reviewer."""
-    names = [_TITLES.sub("", n).strip() for n in register.public_names]
-    if policy.public_name_context:
-        context = "|".join(re.escape(c) for c in sorted(policy.public_name_context, key=len, reverse=True))
-        intro = re.compile(
-            rf"(?i:\b(?:{context}))\s*(?:is|was|:|-|,)?\s*((?:[A-Z][\w'’-]+\.?\s+){{0,2}}"
-            rf"[A-Z][\w'’-]+)"
-        )
-        names += [_TITLES.sub("", m.group(1)) for m in intro.finditer(text)]
-    family = {t.lower() for p in register.people for t in p.parts}
-    tokens = {t.strip(".,;:'’\"").lower() for n in names for t in n.split()}
-    return {t for t in tokens if len(t) > 1 and t not in family}
-
-
-_PART = re.compile(r"[^\n\t]+?(?=[\n\t]|(?<=\w\w)[.;:!?]\s|$)")
-
-
-def split_lines(text: str, span: Span) -> list[Span]:
-    """A name never crosses a table cell, a block break or a sentence end ("Child T. Parveen")."""
-    value = text[span.start : span.end]
-    if span.source == "register":
-        return [span]
-    parts = []
-    for match in _PART.finditer(value):
-        start, end = span.start + match.start(), span.start + match.end()
-        if text[start:end].strip():
-            parts.append(replace(span, start=start, end=end, text=text[start:end]))
-    return parts
-
-
-def name_like(token: str) -> bool:
-    """Capitalised and either not an ordinary English word or a known given name or surname."""
-    word = token.strip(".'’")
-    if not word[:1].isupper():
-        return False
-    if not is_common_word(word):
-        return True
-    lexicon = load_name_lexicon()
-    word = word[:1] + word[1:].lower()
-    return lexicon.is_first_name(word) or lexicon.is_surname(word) or word in lexicon.word_first_names
-
-
-_PSEUDONYM_CACHE: dict[frozenset[str], re.Pattern[str]] = {}
-
-
-def _pseudonym_prefix(policy: Policy) -> re.Pattern[str]:
-    """ "Child T. " / "Adult B's " at the start of a finding: a pseudonym, not part of the name."""
-    pattern = _PSEUDONYM_CACHE.get(policy.pseudonym_heads)
-    if pattern is None:
-        heads = "|".join(re.escape(h) for h in sorted(policy.pseudonym_heads, key=len, reverse=True))
-        pattern = re.compile(rf"^(?i:{heads})\s+[A-Z0-9]{{1,2}}\b(?:['’]s)?[.,;:]?\s*")
-        _PSEUDONYM_CACHE[policy.pseudonym_heads] = pattern
-    return pattern
-
-
-def clean_person(text: str, span: Span, policy: Policy, public: set[str]) -> Span | None:
-    """Trims titles and possessives; None when the finding is a role, pseudonym, agency or citation."""
-    start, end = span.start, span.end
-    value = text[start:end]
-    lead = _TITLES.match(value) if span.source != "register" else None
-    if lead:
-        start += lead.end()
-    value = text[start:end]
-    pseudonym = _pseudonym_prefix(policy).match(value) if span.source != "register" else None
-    if pseudonym:
-        start += pseudonym.end()
-        value = text[start:end]
-    trail = _TRAILING.search(value)
-    if trail and trail.start() > 0 and span.source != "register":
-        end = start + trail.start()
-    value = text[start:end].strip()
-    if not value or span.source == "register":
-        return replace(span, start=start, end=end, text=text[start:end]) if value else None
-    lower = value.lower()
-    tokens = _NAME_TOKEN.findall(value)
-    if not tokens or len(value) < 2 or any(ch.isdigit() for ch in value):
-        return None
-    if lower in policy.roles or lower in policy.not_names:
-        return None
-    words = [t.lower() for t in tokens]
-    if words[0] in policy.pseudonym_heads and all(len(t) <= 2 or t.isupper() for t in tokens[1:]):
-        return None  # "Child K", "Adult B", "Sibling 2"
-    if any(w in policy.agency_words for w in words):
-        return None
-    if all(w in policy.roles or w in policy.not_names or w in policy.pseudonym_heads for w in words):
-        return None
-    if not any(t[0].isupper() for t in tokens):
-        return None
-    if all(w in public for w in words):
-        return None
-    if span.source == "ner" and _CITATION_AFTER.match(text[end : end + 40]):
-        return None
-    if span.source == "ner" and not any(name_like(t) for t in tokens):
-        return None  # "Relationship Family": NER's guess made only of ordinary words
-    return replace(span, start=start, end=end, text=text[start:end])
-
-
 # ---------------------------------------------------------------------------------------------------------
 # Propagation
 # ---------------------------------------------------------------------------------------------------------
@@ -374,13 +281,13 @@ def every_occurrence(text: str, spans: list[Span], kept: list[tuple[int, int]]) 
         key = textmatch.match_key(span.text)
         if span.category not in POSITIONAL and len(key) >= 2:
             sources.setdefault(key, span)
-    redacted = _Ranges((s.start, s.end) for s in spans)
+    redacted = Ranges((s.start, s.end) for s in spans)
     # As verification reads the output: a kept name protects wherever its text occurs whole once the
     # redactions are gone ("Oak Surgery and Mercia Police" loses the surgery and is no longer that
     # kept name, though "Mercia Police" may be one in its own right).
     kept_names = {text[a:b] for a, b in kept}  # a kept name that is itself redacted is not kept
     names = textmatch.combined_pattern(n for n in kept_names if textmatch.match_key(n) not in sources)
-    allowed = _Ranges(m.span() for m in names.finditer(_blanked(text, spans))) if names else _Ranges(())
+    allowed = Ranges(m.span() for m in names.finditer(_blanked(text, spans))) if names else Ranges(())
     for pattern in textmatch.patterns(span.text for span in sources.values()):
         for match in pattern.finditer(text):
             start, end = match.span()
@@ -401,21 +308,6 @@ def _blanked(text: str, spans: list[Span]) -> str:
             cursor = span.end
     parts.append(text[cursor:])
     return "".join(parts)
-
-
-class _Ranges:
-    """Answers "does one of these ranges contain [start, end)?" in O(log n)."""
-
-    def __init__(self, ranges: Iterable[tuple[int, int]]) -> None:
-        ordered = sorted(ranges)
-        self.starts = [a for a, _ in ordered]
-        self.reach: list[int] = []  # the furthest end among the ranges starting up to here
-        for _, b in ordered:
-            self.reach.append(max(b, self.reach[-1]) if self.reach else b)
-
-    def contain(self, start: int, end: int) -> bool:
-        i = bisect.bisect_right(self.starts, start) - 1
-        return i >= 0 and self.reach[i] >= end
 
 
 # ---------------------------------------------------------------------------------------------------------

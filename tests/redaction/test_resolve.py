@@ -11,7 +11,8 @@ import pytest
 
 from redaction.policy import Policy, load_policy
 from redaction.register import Register, parse_register
-from redaction.resolve import remove_overlaps, resolve, split_lines
+from redaction.keep import split_lines
+from redaction.resolve import remove_overlaps, resolve
 from redaction.types import Span
 
 PUBLICATION = load_policy("publication")
