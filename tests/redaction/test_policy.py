@@ -65,7 +65,19 @@ def test_when_strict_then_it_inherits_publication_keep_lists() -> None:
     assert strict.roles == publication.roles and "mother" in strict.roles
     assert strict.pseudonym_heads == publication.pseudonym_heads
     assert strict.public_name_context == publication.public_name_context
+    assert strict.post_nominals == publication.post_nominals and "MSc" in strict.post_nominals
     assert strict.public_institutions and not publication.public_institutions
+
+
+@pytest.mark.parametrize("role", ["social worker", "health visitor", "gp", "police officer", "teacher", "midwife"])
+def test_when_publication_then_frontline_roles_never_introduce_a_public_name(role: str) -> None:
+    """Practitioners named in a review are redacted; only credit and governance roles make a name public."""
+    assert role not in load_policy("publication").public_name_context
+
+
+def test_when_post_nominals_are_listed_then_they_keep_their_case(tmp_path: Path) -> None:
+    policy = load_policy(write(tmp_path, '[keep]\npost_nominals = ["MSc", "CQSW"]\n'))
+    assert policy.post_nominals == frozenset({"MSc", "CQSW"})
 
 
 def test_when_category_has_no_rule_then_default_is_remove() -> None:

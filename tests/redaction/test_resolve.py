@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import pytest
 
+from redaction.keep import split_lines
 from redaction.policy import Policy, load_policy
 from redaction.register import Register, parse_register
-from redaction.keep import split_lines
 from redaction.resolve import remove_overlaps, resolve
 from redaction.types import Span
 
