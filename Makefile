@@ -8,7 +8,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 CORPUS ?= ../shared/corpus/dev
 EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
 
-.PHONY: run test eval bench tab tab-official lint system-deps install clean
+.PHONY: run test eval eval-variants bench tab tab-official lint system-deps install clean
 
 # Debian packages the product needs at run time (OCR) and the tests need (pdftoppm, Chromium).
 system-deps: $(SYSTEM_STAMP)
@@ -43,6 +43,11 @@ test: install system-deps
 
 eval: install system-deps
 	$(PY) benchmarks/eval_corpus.py --corpus $(CORPUS) --out $(EVAL_OUT)
+
+# The same drafts re-rendered in other house styles (two columns, another font, reworded DOB header and
+# numeric dates, a paragraph as an image) must lose the same items: a few short documents.
+eval-variants: install system-deps
+	$(PY) benchmarks/eval_variants.py --corpus $(CORPUS) --out $(EVAL_OUT)
 
 tab: install
 	$(PY) benchmarks/tab_eval.py
