@@ -17,7 +17,10 @@ from redaction.recognizers._base import Hit, TextRecognizer, context_left
 _CRIME_REF_RE = re.compile(r"(?<![\w/.\-])\d{1,4}/\d{4,7}/\d{2,4}(?![\w/]|[.\-]\d)")
 _SLASHED_CODE_RE = re.compile(r"(?<![\w/\-])[A-Z]{2,6}/\d{2,4}/\d{3,8}(?![\w/]|[.\-]\d)")
 _DASHED_REF_RE = re.compile(r"(?<![\w/\-])[A-Z]{2,5}-(?:(?:19|20)\d\d-\d{3,7}|\d{5,9})(?![\w/]|-\d)")
-_SPACED_REF_RE = re.compile(r"(?<![\w/\-])[A-Z]{2,5}[ \u00a0]\d{6,9}(?![\w/]|[.\-]\d)")
+# Not a currency code followed by an amount ("GBP 100000").
+_SPACED_REF_RE = re.compile(
+    r"(?<![\w/\-])(?!(?:GBP|EUR|USD|CHF|JPY)[ \u00a0])[A-Z]{2,5}[ \u00a0]\d{6,9}(?![\w/]|[.\-]\d)"
+)
 # ECHR application numbers: 1-5 digit serial / 2-digit year.
 _APPLICATION_RE = re.compile(r"(?<![\w/.\-])(\d{1,5})/(\d{2})(?![\w/]|[.\-]\d)")
 _APPLICATION_CONTEXT_RE = re.compile(

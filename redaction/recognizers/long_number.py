@@ -22,7 +22,7 @@ _LONG_NUMBER_RE = re.compile(r"(?<![\w.,/\-£$€+])\d{6,}(?![\w%]|[.,/\-]\d)")
 # What a published review keeps: money, page/paragraph/section references, statutes and citations.
 _KEEP_BEFORE_RE = re.compile(
     r"(?:[£$€]|\b(?:GBP|EUR|USD|pounds?|euros?|dollars?|p{1,2}\.|pages?|paras?\.?|paragraphs?|sections?|s\.|"
-    r"ss\.|chapter|chapters|footnote|isbn|issn|doi)\s*)$",
+    r"ss\.|chapter|chapters|footnote|isbn|issn|doi))\s*$",
     re.IGNORECASE,
 )
 _KEEP_AFTER_RE = re.compile(r"\s*(?:pounds?|euros?|dollars?|GBP|EUR|USD|per\s+cent|percent)\b", re.IGNORECASE)

@@ -10,13 +10,14 @@ POSITIVES = [
     ("London postcode SW1A 1AA", "SW1A 1AA"),
     ("postcode: DN229EA", "DN229EA"),
     ("(YO20 2EW)", "YO20 2EW"),
+    ("address: 3 mill lane, ne12 4tp (as written on the form)", "ne12 4tp"),  # any case
+    ("Dn2 9ea", "Dn2 9ea"),
 ]
 NEGATIVES = [
     ("his car KN19 XTY was seen", "KN19 XTY"),
     ("Article 8 2AB of the Convention", None),
     ("reference AB12 3CI is not a postcode", None),  # C and I never appear in the unit
     ("NE12 4TPX is too long", None),
-    ("ne12 4tp lower case", None),
 ]
 
 

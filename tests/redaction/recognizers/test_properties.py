@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from presidio_analyzer import EntityRecognizer
@@ -138,7 +137,6 @@ def postcodes_not_in_capitals(draw: st.DrawFn) -> str:
     return mixed if mixed != postcode else postcode.lower()
 
 
-@pytest.mark.xfail(strict=True, reason="issue 10: postcodes not written in capitals ('ne12 4tp', 'Dn2 9ea') are missed")
 @PROPERTY
 @given(postcodes_not_in_capitals().flatmap(lambda pc: st.tuples(st.just(pc), in_context(POSTCODE_CONTEXTS)(pc))))
 def test_when_a_valid_postcode_is_written_in_any_case_then_it_is_found(case: tuple[str, str]) -> None:
@@ -365,9 +363,6 @@ def test_when_a_numeric_date_follows_a_birth_keyword_then_it_is_a_date_of_birth(
     assert_found([DateOfBirthRecognizer()], text, "DATE_OF_BIRTH", date)
 
 
-@pytest.mark.xfail(
-    strict=True, reason="issue 10: month-name dates of birth with a two-digit year ('3 Nov 17', '14-Mar-19') are missed"
-)
 @PROPERTY
 @given(with_birth_context(written_dates(two_digit_year=True)))
 def test_when_a_month_name_date_with_a_two_digit_year_follows_a_birth_keyword_then_it_is_a_date_of_birth(
@@ -489,11 +484,6 @@ def unseparated_amounts_after_a_currency(draw: st.DrawFn) -> str:
     return draw(st.sampled_from(["GBP {}", "EUR {}", "USD {}", "£ {}"])).format(draw(st.integers(100_000, 999_999_999)))
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 10: 'GBP 100000', 'EUR 250000', 'USD 1250000' (currency code, six or more digits without "
-    "separators) and '£ 100000' (pound sign, space) are proposed as case references",
-)
 @PROPERTY
 @given(kept_in(MONEY_CONTEXTS, unseparated_amounts_after_a_currency()))
 def test_when_an_unseparated_amount_follows_a_currency_code_then_nothing_is_proposed(case: tuple[str, str]) -> None:
