@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from redaction.lexicon import is_common_word
 from redaction.policy import Policy
 from redaction.recognizers._names import load_name_lexicon
+from redaction.recognizers._text import MONTHS
 from redaction.register import Register
 from redaction.types import Span
 
@@ -116,16 +117,17 @@ class DocumentKeep:
         return value in self.areas and not in_address(text, start, end)
 
     def contested(self, text: str, people: Iterable[Span], policy: Policy) -> set[str]:
-        """Kept words that this document also uses inside a real person's name: "Munro" when "Kerry
-        Munro" is found, or "Smith" in "Ms Smith" (a personal title before a cited author's surname)."""
+        """Kept words that this document also uses for a real person: inside a name ("Munro" when "Kerry
+        Munro" is found) or alone where a personal title says it is a person ("Ms Munro")."""
         words = self.words
         found: set[str] = set()
         for span in people:
             if span.source == "register":
                 continue
-            for run in _runs(text[span.start : span.end], policy):
+            runs = _runs(text[span.start : span.end], policy)
+            for run in runs:
                 kept = {norm(t) for t in run if norm(t) in words}
-                if kept and (len(kept) < len(run) or len(run) == 1):
+                if kept and (len(kept) < len(run) or len(runs) == len(run) == 1):
                     found |= kept
         return found
 
@@ -143,14 +145,16 @@ _RANGES_CACHE: dict[tuple[tuple[int, int], ...], Ranges] = {}
 
 
 def name_tokens(value: str, policy: Policy) -> list[str]:
-    """The tokens of a finding that could be part of a name: not roles, months, pseudonym heads or
-    lower-case ordinary words ("early June", "the Independent Reviewer Jane Smith")."""
-    out = []
+    """The tokens of a finding that may be part of a name: capitalised, not a role, month or pseudonym
+    head, and not an ordinary word opening the finding ("Independent Reviewer Jane Smith", "When Holly").
+    After the first name-like token every capitalised word counts: a surname can be an ordinary word
+    ("Holly Baker" is not the pseudonym "Holly")."""
+    out: list[str] = []
     for token in NAME_TOKEN.findall(value):
         word = norm(token)
         if not word or word in policy.roles or word in policy.not_names or word in policy.pseudonym_heads:
             continue
-        if token[:1].isupper() and name_like(token):
+        if token[:1].isupper() and (out or name_like(token)):
             out.append(token)
     return out
 
@@ -159,9 +163,10 @@ def _runs(value: str, policy: Policy) -> list[list[str]]:
     """Runs of name tokens written together ("Kerry Munro"); a possessive, comma, role or lower-case
     word ends a run ("Holly's mother Kerry Walsh" is two runs)."""
     runs: list[list[str]] = [[]]
-    for token in re.split(r"[\s]+", value):
+    for token in value.split():
         core = token.strip(".,;:()\"'’‘“”")
-        if core and core[:1].isupper() and name_tokens(core, policy):
+        word = norm(core)
+        if core[:1].isupper() and word not in policy.roles and word not in policy.pseudonym_heads:
             runs[-1].append(core)
             if _POSSESSIVE.search(core) or token.endswith((",", ";", ":", ")")):
                 runs.append([])
@@ -270,6 +275,7 @@ _DISCLAIMER = (
     r"(?i:(?:this\s+is\s+)?not\s+(?:his|her|their|its|the\s+\w+['’]?s?)\s+real\s+names?|"
     r"(?:a\s+|both\s+)?pseudonyms?\b|(?:all\s+)?(?:the\s+)?names?\s+(?:(?:has|have)\s+been\s+)?changed)"
 )
+_DISCLAIMED = re.compile(r"real\s+names?|pseudonym|names?\s+(?:(?:has|have)\s+been\s+)?changed")
 _DECLARATIONS = [
     # "the child is referred to as Holly", "will be referred to in this report as Holly and Jasper"
     re.compile(
@@ -296,7 +302,8 @@ def declared_pseudonyms(text: str) -> list[str]:
     """Names the document declares to be pseudonyms. The name after "as" is the pseudonym: in "Tobi
     Mensah will be referred to as Child T" only "Child T" is declared."""
     out = []
-    for pattern in _DECLARATIONS:
+    disclaimed = _DISCLAIMED.search(text.lower()) is not None  # a cheap test before the costly patterns
+    for pattern in _DECLARATIONS if disclaimed else _DECLARATIONS[:-2]:  # the last two need a disclaimer
         for match in pattern.finditer(text):
             out += [n.strip("\"'‘’“”") for n in re.split(r"\s*,\s*|\s+(?:and|&)\s+", match.group("names"))]
     return [n for n in out if n]
@@ -305,7 +312,7 @@ def declared_pseudonyms(text: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 # Research citations
 # ---------------------------------------------------------------------------------------------------------
-_SURNAME = r"[A-Z][A-Za-z'’-]*[a-z][A-Za-z'’-]*"
+_SURNAME = r"[A-Z][A-Za-z'’-]+"  # with a lower-case letter (checked after: a regex for it backtracks)
 _AUTHORS = (
     rf"(?P<authors>{_SURNAME}(?:[ \u00a0]*,[ \u00a0]*{_SURNAME})*(?:[ \u00a0]*,?{_SP}(?:and|&){_SP}{_SURNAME})?"
     rf"(?:{_SP}et\.?{_SP}al\.?)?)"
@@ -315,6 +322,7 @@ _CITATIONS = (
     re.compile(rf"\(\s*(?:see\s+|e\.g\.\s+|cf\.?\s+)?{_AUTHORS}[ \u00a0]*,?[ \u00a0]*{_YEAR}"),  # "(Munro, 2011)"
     re.compile(rf"(?<![\w'’-]){_AUTHORS}[ \u00a0]*,?[ \u00a0]*(?:\([ \u00a0]*{_YEAR}|{_YEAR}\b)"),  # "Munro (2011)"
 )
+_MONTH = re.compile(MONTHS, re.IGNORECASE)
 _NAME_BEFORE = re.compile(r"([A-Z][\w'’-]+)[ \u00a0]+$")
 
 
@@ -333,8 +341,11 @@ def citations(text: str) -> tuple[list[tuple[int, int]], list[str]]:
             continue  # "Kerry Walsh (1988)"
         if _PERSONAL_TITLE_BEFORE.search(text, max(0, start - 6), start):
             continue  # "Mr Kaya, 1996"
+        names = [a for a in re.findall(_SURNAME, match.group("authors")) if not a.isupper()]
+        if not names or any(_MONTH.fullmatch(a) for a in names):
+            continue  # "NICE 2019", "March 2019": an acronym or a date
         ranges.append((start, end))
-        authors += [a for a in re.findall(_SURNAME, match.group("authors")) if a not in ("and", "et", "al")]
+        authors += names
     return ranges, authors
 
 
@@ -344,33 +355,37 @@ def citations(text: str) -> tuple[list[tuple[int, int]], list[str]]:
 _AREA_WORD = r"[A-Z][\w'’-]*"
 _AREA = rf"(?P<area>{_AREA_WORD}(?:{_SP}(?:(?:and|upon|on|under|in|le){_SP})?{_AREA_WORD}){{0,3}})"
 _LA_KIND = r"(?:County|City|Borough|District|Metropolitan|Town|Unitary|Council|Royal|London)"
-_AREA_DECLARATIONS = [
-    re.compile(rf"{_AREA}{_SP}Council\b"),  # "Lambeth Council", "Northshire County Council"
-    re.compile(rf"\b(?:(?:London|Royal){_SP})?(?:Borough|City|County){_SP}of{_SP}{_AREA}"),  # "London Borough of X"
-    re.compile(  # "Croydon Safeguarding Children Partnership", "Northshire LSCB"
-        rf"{_AREA}{_SP}(?:(?:Local{_SP})?Safeguarding{_SP}(?:Children(?:['’]s)?{_SP})?"
-        rf"(?:Board|Partnership|Arrangements)|L?SC[BP])\b"
-    ),
-    re.compile(rf"{_AREA}{_SP}Children['’]s{_SP}(?:Services|Social{_SP}Care|Trust)\b"),  # "Lambeth Children's Services"
-]
+# What declares the capitalised run before it (or, for "Borough of", after it) a local-authority area.
+_AREA_AFTER = re.compile(
+    rf"{_SP}(?:Council\b|(?:Local{_SP})?Safeguarding{_SP}(?:Children(?:['’]s)?{_SP})?(?:Board|Partnership|Arrangements)\b"
+    rf"|L?SC[BP]\b|Children['’]s{_SP}(?:Services|Social{_SP}Care|Trust)\b)"
+)
+_AREA_BEFORE = re.compile(rf"\b(?:(?:London|Royal){_SP})?(?:Borough|City|County){_SP}of{_SP}")
+_RUN_BEFORE = re.compile(rf"(?<![\w'’-]){_AREA}$")
+_RUN_AFTER = re.compile(_AREA)
 
 
 def local_authority_areas(text: str) -> set[str]:
     """Areas the document names as local authorities, as lower-case phrases: "X Council", "London Borough
     of X", "X Safeguarding Children Partnership/Board", "X LSCB", "X Children's Services" declare X. A
     given name heading a longer run ("told Kerry Lambeth Council") is not part of the area."""
+    runs = [
+        m.group("area")
+        for a in _AREA_AFTER.finditer(text)
+        if (m := _RUN_BEFORE.search(text, max(0, a.start() - 80), a.start()))
+    ]
+    runs += [m.group("area") for a in _AREA_BEFORE.finditer(text) if (m := _RUN_AFTER.match(text, a.end()))]
     areas: set[str] = set()
-    for pattern in _AREA_DECLARATIONS:
-        for match in pattern.finditer(text):
-            words = match.group("area").split()
-            while words and re.fullmatch(_LA_KIND, words[-1]):
-                words.pop()
-            for i, word in enumerate(words):
-                if not word[:1].isupper() or re.fullmatch(_LA_KIND, word) or word.lower() in _NOT_AREA:
-                    continue
-                if len(words) - i > 1 and _given_name(word):
-                    continue
-                areas.add(" ".join(norm(w) for w in words[i:]))
+    for run in runs:
+        words = run.split()
+        while words and re.fullmatch(_LA_KIND, words[-1]):
+            words.pop()
+        for i, word in enumerate(words):
+            if not word[:1].isupper() or re.fullmatch(_LA_KIND, word) or word.lower() in _NOT_AREA:
+                continue
+            if len(words) - i > 1 and _given_name(word):
+                continue
+            areas.add(" ".join(norm(w) for w in words[i:]))
     return areas
 
 

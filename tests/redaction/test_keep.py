@@ -85,6 +85,12 @@ def test_when_a_kept_word_is_also_part_of_a_real_name_then_it_is_redacted() -> N
     assert proposed(result, text, "Holly", nth=2)
 
 
+def test_when_a_kept_word_is_followed_by_a_surname_that_is_an_ordinary_word_then_the_name_is_redacted() -> None:
+    text = "The child is referred to as Holly in this report. Her aunt Holly Baker visited. Baker left."
+    result = run(text, [ner(text, "Holly Baker")])
+    assert proposed(result, text, "Holly Baker") and proposed(result, text, "Baker", nth=1)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Public names: credit and governance lines
 # ---------------------------------------------------------------------------------------------------------
