@@ -182,7 +182,7 @@ def document_keep(text: str, register: Register, policy: Policy) -> DocumentKeep
     names |= {norm(t) for n in declared_pseudonyms(text) for t in n.split()}
     names = {t for t in names if len(t) > 1 and t not in policy.pseudonym_heads and t not in policy.roles}
     ranges, authors = citations(text)
-    cited = {norm(a) for a in authors if not _given_name(a)}
+    cited = {norm(a) for a in authors if name_like(a) and not _given_name(a)}  # not "In 2001", not "Jan"
     areas = {a for a in local_authority_areas(text) if not any(w in family for w in a.split())}
     return DocumentKeep(frozenset(names - family), frozenset(cited - family), frozenset(areas), tuple(ranges))
 

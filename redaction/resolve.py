@@ -3,8 +3,11 @@
 Recall comes first: once a person is found anywhere with confidence (register, a title before a
 surname, a family table, or NER that passes the keep-list), every other mention of that person — first
 name alone, surname after a title, possessive, ALL-CAPS, initials — is proposed too. But what published
-reviews keep is kept: pseudonyms ("Child K"), roles, agency names, public names (the independent reviewer,
-the chair) and the names in research citations ("Brandon et al 2010", "Munro (2011)").
+reviews keep is kept (``keep.py``): pseudonyms ("Child K"), roles, agency names, acronyms, post-nominal
+letters, page ranges, and what the document itself declares public (``declared.py``): its declared
+pseudonyms ("referred to as Holly"), the names on its credit and governance lines (the independent author,
+the chair, a minister), the authors it cites ("Fish, Munro and Bairstow 2008") and its local-authority
+areas. A kept word the document also uses in a real person's name is redacted after all (contested).
 """
 
 from __future__ import annotations
@@ -51,10 +54,19 @@ def resolve(
     propagated = list(propagate(text, people, register, policy, set(keep.words)))
     agency_names = agency_ranges(text, policy)
     agencies = Ranges(agency_names)
-    people = [s for s in people + propagated if s.source == "register" or not agencies.contain(s.start, s.end)]
+    people = [s for s in people + propagated if s.source == "register" or not _in_agency(text, s, agencies)]
     dates = list(table_dates_of_birth(text, people))
     chosen = remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
     return remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
+
+
+_OF_AFTER = re.compile(r"[ \u00a0]+(?:of|from)[ \u00a0]+")
+
+
+def _in_agency(text: str, span: Span, agencies: Ranges) -> bool:
+    """Inside an agency's name, except a person's name that the run merely starts with: "PC Hughes of
+    Northshire Police" is PC Hughes, of Northshire Police."""
+    return agencies.contain(span.start, span.end) and not _OF_AFTER.match(text, span.end)
 
 
 def _clean_people(text: str, found: list[Span], policy: Policy, keep: DocumentKeep) -> tuple[list[Span], list[Span]]:

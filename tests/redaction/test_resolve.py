@@ -122,6 +122,15 @@ def test_when_a_surname_is_also_in_an_agency_name_then_the_agency_keeps_it() -> 
     assert untouched(result, text, "Mercia Fields Police")
 
 
+@pytest.mark.parametrize(
+    "text", ["PC Hughes of Mercia Fields Police attended.", "Kelly Hughes from Mercia Police rang."]
+)
+def test_when_a_name_is_followed_by_of_and_an_agency_then_the_name_is_redacted(text: str) -> None:
+    result = run(text, [ner(text, "Hughes", source="pattern")])
+    assert proposed(result, text, "Hughes")
+    assert untouched(result, text, "Mercia")
+
+
 CITATIONS = [
     ("As Brandon et al 2010 found, the risk was high.", "Brandon"),
     ("As Brandon et al. (2010) found, the risk was high.", "Brandon"),
