@@ -23,9 +23,8 @@ from dataclasses import dataclass, field
 
 import pymupdf
 
-from redaction.ocr import MIN_IMAGE_HEIGHT, MIN_IMAGE_WIDTH, OcrEngine, OcrWord
-
-Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
+from redaction.image_text import Loc, read_page_images
+from redaction.ocr import OcrEngine
 
 EDGE_ZONE = 0.075  # top/bottom share of a page holding running headers and footers
 _QUOTES = str.maketrans(
@@ -208,9 +207,9 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
         prev = _emit_lines(builder, main, prev=None) or prev
         if len(builder) > page_start:
             builder.pieces.append(Piece(page_start, len(builder), "body", page.number))
-        ocr_lines, problems = _ocr_page(page, ocr, has_text=bool(main or edge))
+        ocr_lines, problems = read_page_images(page, ocr, has_text=bool(main or edge))
         if ocr_lines:
-            images.append((page.number, ocr_lines))
+            images.append((page.number, [_Line(chars, bbox, key) for chars, bbox, key in ocr_lines]))
         needs_review.extend(problems)
         flusher.flush()
 
@@ -329,64 +328,6 @@ def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float,
     top, bottom = max(a[1], b[1]), min(a[3], b[3])
     smaller = min(a[3] - a[1], b[3] - b[1]) or 1.0
     return max(0.0, bottom - top) / smaller
-
-
-# An image this share of the page or more is a scan of the page: its words are removed one by one, so a
-# scanned report stays readable. A smaller image (a photographed form, a screenshot, a scanned letter set
-# into the text) is removed whole as soon as it holds anything identifying: OCR of small pictures misses
-# words, and one missed word in a picture that holds a name is the name.
-SCAN_SHARE = 0.5
-# Below this mean word confidence an image's text "could not be read": removed whole, and a human looks.
-MIN_CONFIDENCE = 65.0
-
-
-def _ocr_page(page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool) -> tuple[list[_Line], list[str]]:
-    """OCR text of the raster images on a page, as lines, and the reasons a human must look.
-
-    Every character of a small image's text maps to the WHOLE image, so any finding in it removes the
-    picture; a page-sized scan's characters map to their word. An image that could not be read with
-    confidence gets a marker line (it holds a digit, so it is always proposed) and a reason.
-    """
-    boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
-    if not any(b.width >= MIN_IMAGE_WIDTH and b.height >= MIN_IMAGE_HEIGHT for b in boxes):
-        return [], []
-    number = page.number + 1
-    if ocr is None or not ocr.available:
-        return [], [f"page {number}: images could not be checked for text (OCR unavailable)"]
-    lines: list[_Line] = []
-    problems: list[str] = []
-    page_area = max(page.rect.width * page.rect.height, 1.0)
-    for index, reading in enumerate(ocr.read_images(page), start=1):
-        whole = pymupdf.Rect(reading.box)
-        scan = whole.width * whole.height >= SCAN_SHARE * page_area
-        by_line: dict[tuple[int, int, int], list[OcrWord]] = {}
-        for word in reading.words:
-            by_line.setdefault(word.line, []).append(word)
-        for key, group in by_line.items():
-            boxes_of = [w.box if scan else reading.box for w in group]
-            lines.append(_ocr_line(page.number, [w.text for w in group], boxes_of, hash((index, key))))
-        unreadable = reading.error is not None or (reading.words and reading.confidence < MIN_CONFIDENCE)
-        if unreadable:
-            why = reading.error or "its text could not be read with confidence"
-            problems.append(f"page {number}: image {index}: {why}; check it by eye")
-            marker = f"[image-{number}-{index}-unread]"
-            lines.append(_ocr_line(page.number, [marker], [reading.box], hash((index, "unread"))))
-    if not lines and not has_text and not problems:
-        problems.append(f"page {number}: image-only page with no readable text")
-    return lines, problems
-
-
-def _ocr_line(page_no: int, words: list[str], boxes: list[tuple[float, float, float, float]], key: int) -> _Line:
-    """One line of OCR text; each character maps to the box given for its word (pixels go word by word,
-    or picture by picture)."""
-    chars: list[tuple[str, Loc]] = []
-    for word, box in zip(words, boxes, strict=True):
-        if chars:
-            chars.append((" ", (page_no, *box)))
-        chars.extend((ch, (page_no, *box)) for ch in word)
-    xs = [b[0] for b in boxes] + [b[2] for b in boxes]
-    ys = [b[1] for b in boxes] + [b[3] for b in boxes]
-    return _Line(chars, (min(xs), min(ys), max(xs), max(ys)), key)
 
 
 def _side_channels(doc: pymupdf.Document, builder: _Builder) -> None:

@@ -1,0 +1,74 @@
+"""Text in the raster images of a page, as lines of the detection text, and what a human must check.
+
+The extractor (redaction.extract) adds these lines to the ``image`` channel; every character carries the
+box its pixels are removed by. The rules that decide that box are here because they are the policy for
+pictures: what is removed word by word, what is removed whole, and what is left for a human.
+"""
+
+from __future__ import annotations
+
+import pymupdf
+
+from redaction.ocr import MIN_IMAGE_HEIGHT, MIN_IMAGE_WIDTH, OcrEngine, OcrWord
+
+Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
+# One line of OCR text: its characters with their boxes, the line's box, a key that groups it.
+OcrLine = tuple[list[tuple[str, Loc]], tuple[float, float, float, float], int]
+
+
+# An image this share of the page or more is a scan of the page: its words are removed one by one, so a
+# scanned report stays readable. A smaller image (a photographed form, a screenshot, a scanned letter set
+# into the text) is removed whole as soon as it holds anything identifying: OCR of small pictures misses
+# words, and one missed word in a picture that holds a name is the name.
+SCAN_SHARE = 0.5
+# Below this mean word confidence an image's text "could not be read": removed whole, and a human looks.
+MIN_CONFIDENCE = 65.0
+
+
+def read_page_images(page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool) -> tuple[list[OcrLine], list[str]]:
+    """OCR text of the raster images on a page, as lines, and the reasons a human must look.
+
+    Every character of a small image's text maps to the WHOLE image, so any finding in it removes the
+    picture; a page-sized scan's characters map to their word. An image that could not be read with
+    confidence gets a marker line (it holds a digit, so it is always proposed) and a reason.
+    """
+    boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
+    if not any(b.width >= MIN_IMAGE_WIDTH and b.height >= MIN_IMAGE_HEIGHT for b in boxes):
+        return [], []
+    number = page.number + 1
+    if ocr is None or not ocr.available:
+        return [], [f"page {number}: images could not be checked for text (OCR unavailable)"]
+    lines: list[OcrLine] = []
+    problems: list[str] = []
+    page_area = max(page.rect.width * page.rect.height, 1.0)
+    for index, reading in enumerate(ocr.read_images(page), start=1):
+        whole = pymupdf.Rect(reading.box)
+        scan = whole.width * whole.height >= SCAN_SHARE * page_area
+        by_line: dict[tuple[int, int, int], list[OcrWord]] = {}
+        for word in reading.words:
+            by_line.setdefault(word.line, []).append(word)
+        for key, group in by_line.items():
+            boxes_of = [w.box if scan else reading.box for w in group]
+            lines.append(_ocr_line(page.number, [w.text for w in group], boxes_of, hash((index, key))))
+        unreadable = reading.error is not None or (reading.words and reading.confidence < MIN_CONFIDENCE)
+        if unreadable:
+            why = reading.error or "its text could not be read with confidence"
+            problems.append(f"page {number}: image {index}: {why}; check it by eye")
+            marker = f"[image-{number}-{index}-unread]"
+            lines.append(_ocr_line(page.number, [marker], [reading.box], hash((index, "unread"))))
+    if not lines and not has_text and not problems:
+        problems.append(f"page {number}: image-only page with no readable text")
+    return lines, problems
+
+
+def _ocr_line(page_no: int, words: list[str], boxes: list[tuple[float, float, float, float]], key: int) -> OcrLine:
+    """One line of OCR text; each character maps to the box given for its word (pixels go word by word,
+    or picture by picture)."""
+    chars: list[tuple[str, Loc]] = []
+    for word, box in zip(words, boxes, strict=True):
+        if chars:
+            chars.append((" ", (page_no, *box)))
+        chars.extend((ch, (page_no, *box)) for ch in word)
+    xs = [b[0] for b in boxes] + [b[2] for b in boxes]
+    ys = [b[1] for b in boxes] + [b[3] for b in boxes]
+    return chars, (min(xs), min(ys), max(xs), max(ys)), key
