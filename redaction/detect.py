@@ -188,10 +188,17 @@ class Detector:
         )
         ner = self.ner_recognizer.analyze(text, NER_ENTITIES, nlp_artifacts)
         spans: list[Span] = []
+        # A span a rule also found exactly is the rule's: NER merely agreed. Provenance matters later:
+        # the parts of a rule's finding ("Winston" of a family-table "Winston Samuels") are searched for
+        # on their own, while those of an NER guess must look like names first (resolve.propagate).
+        confirmed = {(r.start, r.end, r.entity_type): r for r in patterns}
         # NER first, as when SpacyRecognizer led the registry: of two equal results (same type, span and
-        # score) remove_duplicates keeps the first, so the source reported stays "ner"
+        # score) remove_duplicates keeps the first
         for result in EntityRecognizer.remove_duplicates([*ner, *patterns]):
             recognizer = (result.recognition_metadata or {}).get("recognizer_name", "unknown")
+            rule = confirmed.get((result.start, result.end, result.entity_type))
+            if recognizer == "SpacyRecognizer" and rule is not None:
+                recognizer = (rule.recognition_metadata or {}).get("recognizer_name", "unknown")
             source: Source = "ner" if recognizer == "SpacyRecognizer" else "pattern"
             category = _PRESIDIO_TO_OURS.get(result.entity_type, result.entity_type)
             spans.append(

@@ -26,3 +26,18 @@ def test_dropping_the_shared_tok2vec_finds_exactly_the_same_entities():
     found = _entities(load_nlp(), SAMPLE)
     assert any(label == "PERSON" for _, _, label in found)
     assert found == _entities(with_tok2vec, SAMPLE)
+
+
+def test_when_ner_and_a_rule_find_the_same_name_then_the_finding_is_the_rules_and_its_parts_are_searched():
+    from redaction.engine import RedactionEngine
+
+    engine = RedactionEngine(ocr=False)
+    text = "Family composition\nFather\tWinston Samuels\t12/05/1984\n\nWinston did not attend the meeting.\n"
+    start = text.index("Winston Samuels")
+    # NER "agrees" with the family-table rule on exactly the same span
+    spans = engine.detector.detect(text, [(start, start + len("Winston Samuels"), "PERSON")])
+    table_name = next(s for s in spans if s.start == start and s.end == start + len("Winston Samuels"))
+    assert table_name.source == "pattern" and table_name.recognizer == "FamilyTableRecognizer"
+    _text, found = engine.detect_spans(text.encode())
+    later = text.index("Winston did")
+    assert any(s.start == later and s.text == "Winston" for s in found), "the first name alone is redacted too"
