@@ -10,6 +10,7 @@ Academy") keeps its street even when the street's words are ordinary ones.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from redaction.recognizers._text import PLACE_TOKEN, STOP_WORDS, UPPER, is_ordinary_word
 from redaction.vocabularies import THOROUGHFARES, load
@@ -114,6 +115,28 @@ def is_furniture(word: str) -> bool:
     """A word that cannot begin an institution's name: ordinary ("The", "Mother", "May") or one of the
     adjectives and labels reports put before one ("Previous", "Current", "Named", "Referral")."""
     return is_ordinary_word(word) or word.lower() in _LEAD_NOISE
+
+
+def lower_case_type_pattern(types: str) -> re.Pattern[str]:
+    """Compile "<proper name> <type written in lower case>" ("Ashby primary school", "the Larkfield
+    surgery"): house styles that do not capitalise the type. Group ``name`` is one to three capitalised
+    words; the caller checks they are not ordinary English words."""
+    return re.compile(rf"(?<![\w'’\-])(?P<name>{_NAME_WORD}(?:{_S}{_NAME_WORD}){{0,2}}){_S}(?P<kind>{types})(?![\w\-])")
+
+
+def proper_tail(name: str, is_common: Callable[[str], bool]) -> int:
+    """How many characters of ``name`` to drop from its start so that only its trailing run of words that
+    are not ordinary English words remains ("The Ashby" -> "Ashby"); len(name) when there is none."""
+    words = name.split()
+    keep = 0
+    for word in reversed(words):
+        if is_common(word.strip("'’")):
+            break
+        keep += 1
+    if keep == 0:
+        return len(name)
+    tail = " ".join(words[-keep:])
+    return name.rindex(tail) if tail in name else len(name)
 
 
 def has_proper_word(name: str, generic: frozenset[str]) -> bool:

@@ -21,7 +21,14 @@ from collections.abc import Iterator
 
 from redaction.lexicon import is_common_word
 from redaction.recognizers._base import Hit, TextRecognizer
-from redaction.recognizers._institution import has_proper_word, institution_pattern, is_furniture, trim_leading
+from redaction.recognizers._institution import (
+    has_proper_word,
+    institution_pattern,
+    is_furniture,
+    lower_case_type_pattern,
+    proper_tail,
+    trim_leading,
+)
 from redaction.recognizers._text import (
     INITIAL,
     MONTH_AND_DAY_WORDS,
@@ -119,6 +126,12 @@ def _generic_words() -> frozenset[str]:
     return words(HEALTH_FACILITY_QUALIFIERS) | words(HEALTH_FACILITY_TYPES)
 
 
+# House styles that do not capitalise the type: "the Larkfield surgery", "Ashby medical centre".
+_LOWER_CASE_RE = lower_case_type_pattern(
+    r"(?:surgery|medical[ \u00a0]+(?:centre|practice)|health[ \u00a0]+centre|group[ \u00a0]+practice)"
+)
+
+
 class HealthFacilityRecognizer(TextRecognizer):
     """Finds named surgeries, practices, hospitals, clinics and numbered wards."""
 
@@ -147,6 +160,11 @@ class HealthFacilityRecognizer(TextRecognizer):
             yield Hit(match.start(), self._with_town(text, match.end()), self.SCORE, "HEALTH_FACILITY", "gp_partners")
         for match in _WARD_RE.finditer(text):
             yield Hit(match.start(), match.end(), self.WARD_SCORE, "HEALTH_FACILITY", "numbered_ward")
+        for match in _LOWER_CASE_RE.finditer(text):
+            name = match.group("name")
+            skip = proper_tail(name, is_common_word)
+            if skip < len(name) and name[skip:].split()[0].lower() not in _NOT_FACILITY_NAMES:
+                yield Hit(match.start() + skip, match.end(), self.WARD_SCORE, "HEALTH_FACILITY", "named_facility_lower")
 
     @staticmethod
     def _strong_enough(text: str, match: re.Match[str], name_words: list[str], kind_words: list[str]) -> bool:

@@ -15,8 +15,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from redaction.lexicon import is_common_word
 from redaction.recognizers._base import Hit, TextRecognizer
-from redaction.recognizers._institution import has_proper_word, institution_pattern, trim_leading
+from redaction.recognizers._institution import (
+    has_proper_word,
+    institution_pattern,
+    lower_case_type_pattern,
+    proper_tail,
+    trim_leading,
+)
 from redaction.vocabularies import SCHOOL_QUALIFIERS, SCHOOL_TYPES, load, pattern, words
 
 _S = r"[ \u00a0]+"
@@ -45,6 +52,15 @@ _AGENCY_FOLLOWS = re.compile(
     rf"{_S}{pattern(['Nursing', 'Health', 'Service', 'Services', 'Team', 'Trust', 'Partnership', 'Board'])}\b"
 )
 
+# House styles that do not capitalise the type: "Ashby primary school", "the Larkfield nursery".
+_AGENCY_FOLLOWS_ANY_CASE = re.compile(
+    r"[ \u00a0]+(?:nursing|health|service|services|team|trust|partnership|board|network)\b", re.IGNORECASE
+)
+_LOWER_CASE_RE = lower_case_type_pattern(
+    r"(?:(?:primary|junior|infants?|secondary|high|first|middle|grammar|nursery|special|infant and nursery)"
+    r"[ \u00a0]+school|academy|nursery|pre-school|preschool|children['’]s[ \u00a0]+centre)"
+)
+
 
 def _generic_words() -> frozenset[str]:
     return words(SCHOOL_QUALIFIERS) | words(SCHOOL_TYPES)
@@ -55,6 +71,7 @@ class SchoolRecognizer(TextRecognizer):
 
     ENTITIES = ("SCHOOL",)
     SCORE = 0.7
+    LOWER_CASE_SCORE = 0.6
 
     def find(self, text: str) -> Iterator[Hit]:
         for match in _SCHOOL_RE.finditer(text):
@@ -75,3 +92,10 @@ class SchoolRecognizer(TextRecognizer):
             while more := _MORE_TYPES_RE.match(text, end) or _AND_SETTING_RE.match(text, end):
                 end = more.end()
             yield Hit(start, end, self.SCORE, "SCHOOL", "named_school")
+        for match in _LOWER_CASE_RE.finditer(text):
+            name = match.group("name")
+            skip = proper_tail(name, is_common_word)
+            if _AGENCY_FOLLOWS_ANY_CASE.match(text, match.end()):
+                continue
+            if skip < len(name) and not _NOT_SCHOOLS.match(name[skip:]):
+                yield Hit(match.start() + skip, match.end(), self.LOWER_CASE_SCORE, "SCHOOL", "named_school_lower")

@@ -107,3 +107,21 @@ def test_when_only_facility_words_guidance_or_an_agency_are_named_then_nothing_i
     text: str, unexpected: str | None
 ) -> None:
     assert_misses(HealthFacilityRecognizer(), text, "HEALTH_FACILITY", unexpected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("she saw the Larkfield surgery twice", "Larkfield surgery"),
+        ("registered at Ashby medical centre", "Ashby medical centre"),
+    ],
+)
+def test_when_a_proper_name_precedes_a_practice_type_in_lower_case_then_it_is_found(text: str, expected: str) -> None:
+    assert_finds(HealthFacilityRecognizer(), text, "HEALTH_FACILITY", expected)
+
+
+@pytest.mark.parametrize(
+    "text", ["The surgery called the family.", "Local health centre staff", "Munro practice guidance"]
+)
+def test_when_the_words_before_a_lower_case_practice_type_are_ordinary_then_nothing_is_found(text: str) -> None:
+    assert_misses(HealthFacilityRecognizer(), text, "HEALTH_FACILITY", None)

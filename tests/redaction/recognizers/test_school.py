@@ -111,3 +111,25 @@ def test_when_only_setting_words_or_an_agency_are_named_then_nothing_is_found(
     text: str, unexpected: str | None
 ) -> None:
     assert_misses(SchoolRecognizer(), text, "SCHOOL", unexpected)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tyler attended Ashby primary school until 2019.", "Ashby primary school"),
+        ("He moved to the Larkfield academy in May.", "Larkfield academy"),
+        ("CASTLEFORD junior school", "CASTLEFORD junior school"),
+    ],
+)
+def test_when_a_proper_name_precedes_a_school_type_in_lower_case_then_it_is_found(text: str, expected: str) -> None:
+    assert_finds(SchoolRecognizer(), text, "SCHOOL", expected)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The primary school was told.", "Local primary school staff met.", "the Northshire academy trust agreed"],
+)
+def test_when_the_words_before_a_lower_case_school_type_are_ordinary_or_an_agency_follows_then_nothing_is_found(
+    text: str,
+) -> None:
+    assert_misses(SchoolRecognizer(), text, "SCHOOL", None)
