@@ -15,29 +15,18 @@ import json
 import re
 import subprocess
 import sys
-import threading
 from pathlib import Path
 
 import pymupdf
 import pytest
-from werkzeug.serving import make_server
 
 from tests.conftest import CORPUS, SCORER
+from tests.intake.web.conftest import ARTIFACTS
 from tests.worker.procs import start_worker, stop_worker, wait_for
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOC = "dev005"  # four pages: a cover, body text, a scanned page and a header channel
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
 WORD = re.compile(r"^[A-Za-z]{6,}$")
 
 
@@ -51,31 +40,10 @@ def corpus() -> tuple[Path, Path, Path]:
 
 
 @pytest.fixture
-def server(app):
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-
-
-@pytest.fixture
 def real_worker(settings, services, tmp_path):
     process = start_worker(settings, tmp_path / "worker.log")
     yield process
     stop_worker(process)
-
-
-@pytest.fixture
-def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed (make system-deps installs it)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        yield instance
-        instance.close()
 
 
 @pytest.fixture
