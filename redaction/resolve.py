@@ -50,7 +50,8 @@ def resolve(
             continue
         if policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
             if not _public_institution(span, policy) and not kept_reference(text, span):
-                others.append(_extend_org(text, _extend_date(text, _extend_demonym(text, span))))
+                extended = _extend_org(text, _extend_date(text, _extend_demonym(text, span)))
+                others.append(_without_article(extended))
     propagated = list(propagate(text, people, register, policy, set(keep.words)))
     agency_names = agency_ranges(text, policy)
     agencies = Ranges(agency_names)
@@ -184,6 +185,22 @@ def _extend_org(text: str, span: Span) -> Span:
     if not tail or tail.end() == span.end:
         return span
     return replace(span, end=tail.end(), text=text[span.start : tail.end()])
+
+
+# Quasi-identifiers NER finds with a leading article ("the Administrative Court", "the United Kingdom"):
+# the article identifies nobody and the sentence reads better with it.
+_ARTICLE_CATEGORIES = frozenset({"ORGANIZATION", "LOCATION", "NRP", "DATE_TIME", "QUANTITY"})
+_LEADING_ARTICLE = re.compile(r"(?:the|The|THE)[ \u00a0]+(?=\S)")
+
+
+def _without_article(span: Span) -> Span:
+    if span.category not in _ARTICLE_CATEGORIES:
+        return span
+    article = _LEADING_ARTICLE.match(span.text)
+    if article is None:
+        return span
+    cut = article.end()
+    return replace(span, start=span.start + cut, text=span.text[cut:])
 
 
 def _public_institution(span: Span, policy: Policy) -> bool:

@@ -414,3 +414,22 @@ def test_when_strict_redacts_an_agency_name_once_then_it_is_redacted_everywhere(
     text = "Mercia Fields Police attended. Officers from Mercia Fields Police called again."
     result = run(text, [ner(text, "Mercia Fields Police", "ORGANIZATION")], policy=STRICT)
     assert proposed(result, text, "Mercia Fields Police", nth=1)
+
+
+@pytest.mark.parametrize(
+    ("tagged", "category", "kept", "removed"),
+    [
+        ("the Kestrel Haulage Company", "ORGANIZATION", "the", "Kestrel Haulage Company"),
+        ("The United Kingdom", "LOCATION", "The", "United Kingdom"),
+        ("the summer of 1998", "DATE_TIME", "the", "summer of 1998"),
+    ],
+)
+def test_when_a_strict_quasi_identifier_starts_with_an_article_then_only_the_article_is_kept(
+    tagged: str, category: str, kept: str, removed: str
+) -> None:
+    text = f"It was heard by {tagged} later.\n"
+    result = run(text, [ner(text, tagged, category)], policy=STRICT)
+    article = text.index(tagged)  # the article is the tagged span's first word
+    assert text[article : article + len(kept)] == kept
+    assert not any(s.start <= article < s.end for s in result)
+    assert proposed(result, text, removed)
