@@ -165,6 +165,20 @@ def date_forms(date: dt.date) -> list[str]:
     return sorted(forms, key=len, reverse=True)
 
 
+def initial_forms(name: str) -> set[str]:
+    """The ways a report takes initials from a name: a letter per word, a letter per part of a hyphenated
+    word, or one of each ("Kayden-Lee Barraclough-Smith": KB, KLBS, KBS, KLB)."""
+    words = [[part for part in word.lstrip("'’").split("-") if part] for word in name.split()]
+    words = [parts for parts in words if parts]
+    if len(words) < 2:
+        return set()
+    per_word = "".join(parts[0][0] for parts in words)
+    per_part = "".join(part[0] for parts in words for part in parts)
+    first_whole = "".join(part[0] for part in words[0]) + "".join(parts[0][0] for parts in words[1:])
+    last_whole = "".join(parts[0][0] for parts in words[:-1]) + "".join(part[0] for part in words[-1])
+    return {value.upper() for value in (per_word, per_part, first_whole, last_whole)}
+
+
 def initials(name: str) -> list[str]:
     parts = [p for p in re.split(r"[\s\-]+", name) if p and p[0].isalpha()]
     if len(parts) < 2:

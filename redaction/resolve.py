@@ -22,7 +22,7 @@ from redaction.declared import NAME_TOKEN as _NAME_TOKEN
 from redaction.declared import DocumentKeep, Ranges, document_keep, name_like
 from redaction.keep import clean_person, kept_reference, parts
 from redaction.policy import Policy
-from redaction.register import Register, TermMatcher, initials, register_terms
+from redaction.register import Register, TermMatcher, initial_forms, register_terms
 from redaction.textmatch import SEPARATOR_CHAR
 from redaction.types import POSITIONAL, Span
 
@@ -283,7 +283,7 @@ def propagate(text: str, people: list[Span], register: Register, policy: Policy,
             terms.setdefault(term, (span.category, entity, insensitive))
         # initials introduced in brackets right after a name: "Amira Hussain (AH)"
         after = _INITIALS_INTRO.match(text, span.end, min(len(text), span.end + 14))
-        if after and after.group(1) in initials(value)[:1] and after.group(1) not in policy.acronyms:
+        if after and after.group(1) in initial_forms(value) and after.group(1) not in policy.acronyms:
             terms.setdefault(after.group(1), (span.category, entity, False))
     # Detected (not registered) names are searched in their capitalised and ALL-CAPS forms only, so
     # that a surname that is also a word ("Brook") does not remove the word "brook".

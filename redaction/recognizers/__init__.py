@@ -18,6 +18,7 @@ from redaction.recognizers.date_of_birth import DateOfBirthRecognizer
 from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.family_table import FamilyTableRecognizer
 from redaction.recognizers.health_facility import HealthFacilityRecognizer
+from redaction.recognizers.initials_intro import InitialsIntroRecognizer
 from redaction.recognizers.long_number import LongNumberRecognizer
 from redaction.recognizers.money import CountRecognizer, MoneyRecognizer
 from redaction.recognizers.name_lexicon import NameLexiconRecognizer
@@ -61,6 +62,7 @@ def build_recognizers() -> list[EntityRecognizer]:
         SocialHandleRecognizer(),
         TitledNameRecognizer(),
         AppositionNameRecognizer(),
+        InitialsIntroRecognizer(),
         MoneyRecognizer(),
         CountRecognizer(),
         OccupationRecognizer(),

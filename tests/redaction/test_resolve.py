@@ -433,3 +433,16 @@ def test_when_a_strict_quasi_identifier_starts_with_an_article_then_only_the_art
     assert text[article : article + len(kept)] == kept
     assert not any(s.start <= article < s.end for s in result)
     assert proposed(result, text, removed)
+
+
+@pytest.mark.parametrize(
+    ("name", "initials"),
+    [("Kayden-Lee Barraclough-Smith", "KBS"), ("Kayden-Lee Barraclough-Smith", "KLBS"), ("Amira Hussain", "AH")],
+)
+def test_when_a_name_is_introduced_with_initials_in_any_form_then_every_later_use_of_them_is_proposed(
+    name: str, initials: str
+) -> None:
+    text = f"{name} ({initials}) moved in. Later {initials} told the nurse.\n"
+    result = run(text, [ner(text, name, source="pattern")])
+    assert proposed(result, text, initials, nth=1)
+    assert untouched(result, text, "told the nurse")

@@ -8,7 +8,7 @@ EXPECTED = {
     "PostcodeRecognizer", "PhoneRecognizer", "EmailRecognizer", "NhsNumberRecognizer", "NiNumberRecognizer",
     "DateOfBirthRecognizer", "AddressRecognizer", "SchoolRecognizer", "HealthFacilityRecognizer",
     "CaseReferenceRecognizer", "LongNumberRecognizer", "VehicleRegRecognizer", "SocialHandleRecognizer",
-    "TitledNameRecognizer", "TableColumnRecognizer",
+    "TitledNameRecognizer", "TableColumnRecognizer", "InitialsIntroRecognizer",
     "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer", "AppositionNameRecognizer",
     "MoneyRecognizer", "CountRecognizer", "OccupationRecognizer", "AcronymOrganisationRecognizer",
 }  # fmt: skip
