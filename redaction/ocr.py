@@ -30,6 +30,16 @@ SECOND_PASS = (450, 11)  # 11: sparse text, in no particular order
 # A reading is good enough not to try again when it has this many words at this mean confidence.
 ENOUGH_WORDS, GOOD_CONFIDENCE = 3, 80.0
 TIMEOUT_SECONDS = 60
+# At most this many pixels per rendering (one byte each, grey): a hostile PDF can declare an image box of
+# any size, and 300 dpi over a 200-inch page would ask for gigabytes. Bigger boxes are read at a lower
+# resolution, which reads less confidently and so fails closed (removed whole, a human looks).
+MAX_PIXELS = 40_000_000
+
+
+def render_dpi(box: pymupdf.Rect, wanted: int) -> int:
+    """The resolution to render ``box`` at: ``wanted``, lowered so the rendering stays under MAX_PIXELS."""
+    area_in_square_inches = max(box.width * box.height, 1.0) / (72.0 * 72.0)
+    return max(1, min(wanted, int((MAX_PIXELS / area_in_square_inches) ** 0.5)))
 
 
 @dataclass(frozen=True)
@@ -100,6 +110,7 @@ class OcrEngine:
 
     def _read(self, page: pymupdf.Page, box: pymupdf.Rect, dpi: int, psm: int) -> ImageReading:
         place = (box.x0, box.y0, box.x1, box.y1)
+        dpi = render_dpi(box, dpi)
         try:
             pixmap = page.get_pixmap(clip=box, dpi=dpi, colorspace=pymupdf.csGRAY)
             png = pixmap.tobytes("png")

@@ -471,3 +471,13 @@ def test_when_review_screen_asks_for_a_page_image_then_preview_hides_only_the_ch
     assert darkness(preview) > 250  # solid black box over the name
     assert darkness(original) < 128  # the name's glyphs on a white page
     assert engine.page_sizes(pdf) == [(595.0, 842.0)]
+
+
+def test_when_an_image_box_is_huge_then_ocr_renders_it_at_a_bounded_size():
+    from redaction.ocr import MAX_PIXELS, render_dpi
+
+    ordinary = pymupdf.Rect(72, 200, 372, 260)
+    assert render_dpi(ordinary, 300) == 300
+    hostile = pymupdf.Rect(0, 0, 14400, 14400)  # a 200-inch page drawn as one picture
+    dpi = render_dpi(hostile, 450)
+    assert dpi < 300 and (hostile.width / 72 * dpi) * (hostile.height / 72 * dpi) <= MAX_PIXELS
