@@ -10,7 +10,8 @@ EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
 
 .PHONY: run test eval eval-variants bench tab tab-official lint system-deps install clean
 
-# Debian packages the product needs at run time (OCR) and the tests need (pdftoppm, Chromium).
+# Debian packages the product needs at run time (OCR, the bubblewrap sandbox) and the tests need (pdftoppm,
+# Chromium).
 system-deps: $(SYSTEM_STAMP)
 $(SYSTEM_STAMP):
 	@mkdir -p $(VENV)
@@ -18,6 +19,7 @@ $(SYSTEM_STAMP):
 	command -v tesseract >/dev/null || missing="$$missing tesseract-ocr tesseract-ocr-eng"; \
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
+	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
