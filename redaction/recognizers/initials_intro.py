@@ -1,4 +1,5 @@
-"""A name introduced with its initials: "Kayden-Lee Barraclough-Smith (KBS)", "Amira Hussain (hereafter AH)".
+"""A name introduced with its initials: "Kayden-Lee Barraclough-Smith (KBS)", "Amira Hussain (hereafter AH)",
+"Amira Hussain, referred to as 'AH' in this report".
 
 Reports shorten a family member's name to initials and use them alone for the rest of the document. The
 introduction itself is the strongest evidence there is that the capitalised words before the brackets
@@ -19,9 +20,15 @@ from redaction.recognizers._text import NAME_TOKEN, is_ordinary_word
 from redaction.register import initial_forms
 
 _S = r"[ \u00a0]+"
+_INTRO_WORDS = r"(?:hereafter|hereinafter|henceforth|referred\s+to\s+as|known\s+as|called)"
+_QUOTE = "[\"'‘’“”]?"
 _INTRO_RE = re.compile(
-    rf"(?<![\w'’\-])(?P<name>{NAME_TOKEN}(?:{_S}{NAME_TOKEN}){{1,3}}){_S}?\("
-    rf"(?:(?:hereafter|hereinafter|referred\s+to\s+as|known\s+as|called)\s+)?(?P<initials>[A-Z]{{2,4}})\)"
+    rf"(?<![\w'’\-])(?P<name>{NAME_TOKEN}(?:{_S}{NAME_TOKEN}){{1,3}})"
+    # in brackets, with or without an introducing phrase: "(KBS)", "(hereafter AH)"
+    rf"(?:{_S}?\((?:{_INTRO_WORDS}\s+)?{_QUOTE}(?P<initials>[A-Z]{{2,4}}){_QUOTE}\)"
+    # or after a comma or a dash with one: ", referred to as 'AH'", " – hereafter AH"
+    rf"|\s*[,–—-]?\s*(?:who\s+(?:is|will\s+be)\s+|and\s+)?{_INTRO_WORDS}\s+{_QUOTE}(?P<bare>[A-Z]{{2,4}}){_QUOTE}"
+    rf"(?![\w'’\-]))"
 )
 
 
@@ -35,7 +42,8 @@ class InitialsIntroRecognizer(TextRecognizer):
         for match in _INTRO_RE.finditer(text):
             name = match.group("name")
             words = name.split()
-            if match.group("initials") not in initial_forms(name):
+            group = "initials" if match.group("initials") else "bare"
+            if match.group(group) not in initial_forms(name):
                 continue
             # An organisation's name holds an institution word or is made of ordinary words only ("Local
             # Safeguarding Children Board", "Serious Case Review"); a person's has a word no dictionary has.
@@ -43,4 +51,4 @@ class InitialsIntroRecognizer(TextRecognizer):
             if any(is_ordinary_word(part) for part in parts) or all(is_common_word(part) for part in parts):
                 continue
             yield Hit(match.start("name"), match.end("name"), self.SCORE, "PERSON", "name_with_initials")
-            yield Hit(match.start("initials"), match.end("initials"), self.SCORE, "PERSON", "introduced_initials")
+            yield Hit(match.start(group), match.end(group), self.SCORE, "PERSON", "introduced_initials")

@@ -12,6 +12,11 @@ POSITIVES = [
     ("Ionuț Popescu (IP) was the lodger.", "Ionuț Popescu"),
     ("Siobhan Ní Bhriain (SNB) attended.", "SNB"),
     ("Zofia Wójcik-Nowak (ZWN) is his aunt.", "Zofia Wójcik-Nowak"),
+    ("Amira Hussain, referred to as AH in this review, moved in.", "Amira Hussain"),
+    ("Amira Hussain, referred to as AH in this review, moved in.", "AH"),
+    ("Tomasz Kowalczyk – hereafter 'TK' – was the lodger.", "TK"),
+    ("Tomasz Kowalczyk, who will be referred to as “TK”, was the lodger.", "Tomasz Kowalczyk"),
+    ("Amira Hussain (referred to as 'AH') moved in.", "AH"),
 ]
 NEGATIVES = [
     ("The Multi-Agency Safeguarding Hub (MASH) met.", "Safeguarding Hub"),
@@ -19,6 +24,9 @@ NEGATIVES = [
     ("Serious Case Review (SCR) guidance", None),
     ("Amira Hussain (KB) moved in.", None),  # the letters are not her initials
     ("Children's Social Care (CSC) closed the case.", None),
+    ("Amira Hussain, referred to as KB, moved in.", None),  # not her initials
+    ("Children's Social Care, hereafter CSC, closed the case.", None),
+    ("Amira Hussain, referred to as AHA by friends", "AH"),  # letters run on: not the initials
 ]
 
 
