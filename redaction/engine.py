@@ -14,10 +14,10 @@ from __future__ import annotations
 import dataclasses
 import os
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from redaction import screen
-from redaction.detect import Detector, chunks
+from redaction.budgets import Budgets, check_document
 from redaction.extract import ExtractedDocument, TextSink, extract_pdf, extract_text
 from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
@@ -26,11 +26,13 @@ from redaction.prefetch import ExtractionJob
 from redaction.propose import build_proposals
 from redaction.register import parse_register, register_terms
 from redaction.render import render_pdf, render_text
-from redaction.resolve import agency_ranges, resolve
 from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
 from redaction.types import POSITIONAL, Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
+
+if TYPE_CHECKING:
+    from redaction.detect import Detector
 
 Progress = Callable[[int, int], None]
 
@@ -45,13 +47,36 @@ class RedactionEngine:
         ocr: bool = True,
         n_process: int | None = None,
         detector: Detector | None = None,
+        load_model: bool = True,
+        budgets: Budgets | None = None,
     ) -> None:
+        """``load_model=False`` defers loading spaCy to the first analysis (a sandboxed child that only
+        renders or draws a page image never loads it). With ``budgets``, every call first checks the
+        document against them (the sandboxed child checks them itself, before the model loads)."""
         self.default_profile = profile
         self._policies: dict[str, Policy] = {}
         self.policy(profile)  # fail fast on a bad policy name
         # NER of long documents uses every core (forked workers, see ner.py)
-        self.detector = detector or Detector(n_process=n_process or min(4, os.cpu_count() or 1))
+        self._n_process = n_process or min(4, os.cpu_count() or 1)
+        self._detector = detector
+        if load_model:
+            self._detector = self.detector
+        self.budgets = budgets
         self.ocr = OcrEngine() if ocr else None
+
+    @property
+    def detector(self) -> Detector:
+        if self._detector is None:
+            # imported here: spaCy and Presidio load only in a process that detects (not in one that
+            # only renders, verifies or draws page images)
+            from redaction.detect import Detector
+
+            self._detector = Detector(n_process=self._n_process)
+        return self._detector
+
+    def _admit(self, data: bytes) -> None:
+        if self.budgets is not None:
+            check_document(data, self.budgets)
 
     def policy(self, profile: str | None = None) -> Policy:
         name = profile or self.default_profile
@@ -105,9 +130,12 @@ class RedactionEngine:
     ) -> Analysis:
         """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input.
         ``extraction``: this document's extraction, already running (see prefetch.py)."""
+        self._admit(data)
         reg = parse_register(register)
         policy = self.policy(profile)
         extracted, raw = self._extract_and_detect(data, extraction)
+        from redaction.resolve import agency_ranges, resolve  # with the model (see ``detector``)
+
         if progress:
             progress(0, extracted.page_count)
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
@@ -125,6 +153,7 @@ class RedactionEngine:
 
     # The Secretariat's own redactions and the review screen's images (see screen.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
+        self._admit(data)
         return screen.find_occurrences(data, text, category=category, ocr=self.ocr, policy=self.policy())
 
     def manual_box(
@@ -136,21 +165,28 @@ class RedactionEngine:
         category: str = "MANUAL_BOX",
         label: str | None = None,
     ) -> Proposal:
+        self._admit(data)
         return screen.manual_box(data, page, rect, category=category, label=label)
 
     def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
-        return screen.page_image(data, page, proposals=proposals, dpi=dpi)
+        self._admit(data)
+        budgets = self.budgets or Budgets()
+        return screen.page_image(data, page, proposals=proposals, dpi=dpi, max_pixels=budgets.max_render_pixels)
 
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
+        self._admit(data)
         return screen.page_sizes(data)
 
     def detect_spans(
         self, data: bytes, *, register: Any = None, profile: str | None = None, extraction: ExtractionJob | None = None
     ) -> tuple[str, list]:
         """The detection text and the resolved spans (for ``safepub detect`` and evaluation)."""
+        self._admit(data)
         reg = parse_register(register)
         policy = self.policy(profile)
         extracted, raw = self._extract_and_detect(data, extraction)
+        from redaction.resolve import resolve
+
         spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
         return extracted.text, spans
 
@@ -182,6 +218,7 @@ class RedactionEngine:
         kept_phrases: Iterable[str] = (),
         register: Any = None,
     ) -> tuple[bytes, VerificationReport]:
+        self._admit(data)
         proposals = list(proposals)
         forbidden = forbidden_items(proposals, kept=kept, register=register)
         allowed = list(kept_phrases)
@@ -197,11 +234,25 @@ class RedactionEngine:
         except BaseException:
             pypdf_job.close()
             raise
+        return output_pdf, self._verify_pdf(output_pdf, forbidden, allowed, pypdf_job)
+
+    def verify_output(
+        self, output: bytes, forbidden: list[tuple[str, str]], *, allowed: Iterable[str] = ()
+    ) -> VerificationReport:
+        """Verification alone, of an output made earlier (the re-verification before handover): PDF
+        with every channel, OCR included when available; text with its one channel.
+        Raises VerificationFailed if anything forbidden survives."""
+        if detect_kind(output) == "text":
+            return verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
+        return self._verify_pdf(output, forbidden, list(allowed), None)
+
+    def _verify_pdf(
+        self, output: bytes, forbidden: list[tuple[str, str]], allowed: list[str], pypdf_job: PypdfJob | None
+    ) -> VerificationReport:
         tessdata = self.ocr.tessdata if self.ocr is not None and self.ocr.available else None
-        report = verify_pdf(
-            output_pdf, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed, pypdf_job=pypdf_job
+        return verify_pdf(
+            output, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed, pypdf_job=pypdf_job
         )
-        return output_pdf, report
 
     def redact(
         self,
@@ -244,5 +295,7 @@ def forbidden_items(
 
 
 def _submit(stream: NerStream, offset: int, text: str) -> None:
+    from redaction.detect import chunks
+
     for start, chunk in chunks(text):
         stream.submit(offset + start, chunk)

@@ -8,6 +8,8 @@ from collections.abc import Iterable
 
 import pymupdf
 
+from redaction.budgets import DEFAULT as DEFAULT_BUDGETS
+from redaction.budgets import render_dpi
 from redaction.errors import UnsupportedDocumentError
 from redaction.extract import extract_pdf, extract_text
 from redaction.ocr import OcrEngine
@@ -20,12 +22,23 @@ from redaction.types import Proposal, Rect, Span, proposal_id
 MIN_DPI, MAX_DPI = 36, 200
 
 
-def page_image(data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
+def page_image(
+    data: bytes,
+    page: int,
+    *,
+    proposals: Iterable[Proposal] = (),
+    dpi: int = 110,
+    max_pixels: int = DEFAULT_BUDGETS.max_render_pixels,
+) -> bytes:
     """A PNG of one page: the original, or (with ``proposals``) a live preview with those redactions
-    applied to that page only. In memory; not verified (it is a picture, not an output)."""
+    applied to that page only. In memory; not verified (it is a picture, not an output).
+
+    A page whose rendering at ``dpi`` would exceed ``max_pixels`` is rendered at a lower dpi: a PDF may
+    declare a 200-inch page, and rendering it at screen resolution would allocate gigabytes."""
     dpi = max(MIN_DPI, min(MAX_DPI, int(dpi)))
     with open_pdf(data) as doc:
         target = _page(doc, page)
+        dpi = render_dpi(target.rect.width, target.rect.height, dpi, max_pixels)
         chosen = [p for p in proposals if p.page == page and p.rects]
         for proposal in chosen:
             for rect in proposal.rects:

@@ -107,3 +107,18 @@ class Analysis:
             "warnings": list(self.warnings),
             "kept_phrases": list(self.kept_phrases),
         }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        """The inverse of :meth:`to_dict` (an analysis made in the sandbox crosses as JSON)."""
+        kind = data["kind"]
+        if kind not in ("pdf", "text"):
+            raise ValueError("unknown document kind")
+        return cls(
+            kind=kind,
+            page_count=int(data["page_count"]),
+            proposals=tuple(Proposal.from_dict(p) for p in data.get("proposals", ())),
+            needs_review=tuple(str(r) for r in data.get("needs_review", ())),
+            warnings=tuple(str(w) for w in data.get("warnings", ())),
+            kept_phrases=tuple(str(k) for k in data.get("kept_phrases", ())),
+        )

@@ -1,0 +1,310 @@
+"""SandboxedEngine: the engine's methods, each run in a fresh, limited, exec'd child process.
+
+The parent (the RQ worker, which holds the key-encryption key and the database and archive
+credentials) never parses an untrusted document itself. Every call starts
+``python -I -m redaction.sandbox.child`` by exec (not a fork: the child has none of the parent's
+memory), with an environment scrubbed to a short allow-list, no inherited file descriptors, its own
+process group, and (in ``bwrap`` mode) a read-only root, a private /tmp, no network and no view of
+other processes. The document goes in on stdin, the answer comes back on stdout as JSON-headed frames
+(``protocol.py``): never pickle, so a compromised child cannot run code in the parent.
+
+How a child ends decides what the parent raises: the engine's own errors come back as the same types;
+the memory limit, the CPU limit and the wall-clock timeout raise :class:`BudgetExceeded`; any other
+fatal signal :class:`ParserCrashed`; a broken protocol :class:`SandboxError`. All are for the uploader
+and quote nothing from the document.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any, Literal
+
+from redaction.budgets import BudgetExceeded, Budgets
+from redaction.sandbox import codec
+from redaction.sandbox.errors import ParserCrashed, SandboxError, SandboxUnavailable
+from redaction.sandbox.limits import Limits, bwrap_path, bwrap_usable, child_environment
+from redaction.sandbox.protocol import ProtocolError, read_frame, write_frame
+from redaction.types import Analysis, Proposal, Rect
+from redaction.verify import VerificationReport
+
+log = logging.getLogger("safepub.sandbox")
+
+Mode = Literal["bwrap", "rlimits"]
+Progress = Callable[[int, int], None]
+
+MEMORY = "the document needs more memory than the processing limit allows"
+CPU_TIME = "the document needs more processing time than the limit allows"
+WALL_TIME = "the document took longer to process than the time limit allows"
+CRASHED = "the document crashed the PDF reader"
+
+
+def resolve_mode(mode: str) -> Mode:
+    """``auto`` is bwrap where it works, else process limits alone (with a warning)."""
+    if mode == "bwrap":
+        if not bwrap_usable():
+            raise SandboxUnavailable("bwrap is not installed or cannot create a sandbox here")
+        return "bwrap"
+    if mode == "rlimits":
+        return "rlimits"
+    if mode == "auto":
+        if bwrap_usable():
+            return "bwrap"
+        log.warning("bwrap unavailable: documents are parsed with process limits only (no namespace sandbox)")
+        return "rlimits"
+    raise ValueError(f"unknown sandbox mode {mode!r}")
+
+
+class SandboxedEngine:
+    """The public methods of :class:`redaction.engine.RedactionEngine`, each in a fresh sandboxed child.
+
+    Nothing here imports spaCy, Presidio or the extraction code: a worker holding this engine never
+    loads the model (each child does, only when it analyses)."""
+
+    def __init__(
+        self,
+        *,
+        profile: str = "publication",
+        ocr: bool = True,
+        n_process: int | None = None,
+        mode: str = "auto",
+        limits: Limits | None = None,
+        timeout_seconds: float = 900.0,
+        budgets: Budgets | None = None,
+    ) -> None:
+        self.default_profile = profile
+        self.mode: Mode = resolve_mode(mode)
+        self.limits = limits or Limits()
+        self.timeout_seconds = timeout_seconds
+        self.budgets = budgets or Budgets()
+        self._engine_options = {"profile": profile, "ocr": ocr, "n_process": n_process}
+
+    # ---------------------------------------------------------------------------------------------------
+    def analyze(
+        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Progress | None = None
+    ) -> Analysis:
+        args = {"register": codec.register_to_json(register), "profile": profile}
+        result, _ = self._call("analyze", args, data, progress)
+        return self._decode(Analysis.from_dict, result)
+
+    def render(
+        self,
+        data: bytes,
+        proposals: Iterable[Proposal],
+        *,
+        kept: Iterable[Proposal] = (),
+        kept_phrases: Iterable[str] = (),
+        register: Any = None,
+    ) -> bytes:
+        return self.render_with_report(data, proposals, kept=kept, kept_phrases=kept_phrases, register=register)[0]
+
+    def render_with_report(
+        self,
+        data: bytes,
+        proposals: Iterable[Proposal],
+        *,
+        kept: Iterable[Proposal] = (),
+        kept_phrases: Iterable[str] = (),
+        register: Any = None,
+    ) -> tuple[bytes, VerificationReport]:
+        args = {
+            "proposals": codec.proposals_to_json(proposals),
+            "kept": codec.proposals_to_json(kept),
+            "kept_phrases": list(kept_phrases),
+            "register": codec.register_to_json(register),
+        }
+        result, output = self._call("render_with_report", args, data)
+        return output, self._decode(codec.report_from_dict, result)
+
+    def verify_output(
+        self, output: bytes, forbidden: list[tuple[str, str]], *, allowed: Iterable[str] = ()
+    ) -> VerificationReport:
+        args = {"forbidden": [list(item) for item in forbidden], "allowed": list(allowed)}
+        result, _ = self._call("verify_output", args, output)
+        return self._decode(codec.report_from_dict, result)
+
+    def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
+        result, _ = self._call("find_occurrences", {"text": text, "category": category}, data)
+        return self._decode(codec.proposals_from_json, result)
+
+    def manual_box(
+        self, data: bytes, page: int, rect: Rect, *, category: str = "MANUAL_BOX", label: str | None = None
+    ) -> Proposal:
+        args = {"page": page, "rect": list(rect), "category": category, "label": label}
+        result, _ = self._call("manual_box", args, data)
+        return self._decode(Proposal.from_dict, result)
+
+    def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
+        args = {"page": page, "proposals": codec.proposals_to_json(proposals), "dpi": dpi}
+        _, png = self._call("page_image", args, data)
+        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+            raise SandboxError("ProtocolError")
+        return png
+
+    def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
+        result, _ = self._call("page_sizes", {}, data)
+        return self._decode(lambda sizes: [(float(w), float(h)) for w, h in sizes], result)
+
+    # ---------------------------------------------------------------------------------------------------
+    def command(self) -> list[str]:
+        """The child's command line (bwrap around the interpreter in ``bwrap`` mode)."""
+        child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *self.limits.argv()]
+        if self.mode == "bwrap":
+            from redaction.sandbox.limits import BWRAP_ARGS
+
+            return [bwrap_path() or "bwrap", *BWRAP_ARGS, "--", *child]
+        return child
+
+    def _call(
+        self, method: str, args: dict[str, Any], data: bytes, progress: Progress | None = None
+    ) -> tuple[Any, bytes]:
+        request = {
+            "method": method,
+            "args": args,
+            "engine": self._engine_options,
+            "budgets": dataclasses.asdict(self.budgets),
+        }
+        return _Child(self.command(), self.mode, self.limits).run(request, data, progress, self.timeout_seconds)
+
+    @staticmethod
+    def _decode(decode: Callable[[Any], Any], value: Any) -> Any:
+        try:
+            return decode(value)
+        except Exception:  # noqa: BLE001 - the child's answer is untrusted data of the wrong shape
+            raise SandboxError("ProtocolError") from None
+
+
+class _Child:
+    """One child process, from start to exit."""
+
+    def __init__(self, command: list[str], mode: Mode, limits: Limits) -> None:
+        self.mode, self.limits = mode, limits
+        self.timed_out = False
+        self.peak_rss = 0
+        self.process = subprocess.Popen(
+            command,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,  # the child's tracebacks may quote the document: never logged
+            close_fds=True,
+            env=child_environment(os.environ),
+            cwd="/",
+            start_new_session=True,  # its own process group, killed whole
+        )
+
+    def run(self, request: dict[str, Any], data: bytes, progress: Progress | None, timeout: float) -> tuple[Any, bytes]:
+        timer = threading.Timer(timeout, self._time_out)
+        feeder = threading.Thread(target=self._feed, args=(request, data), daemon=True)
+        timer.start()
+        feeder.start()
+        try:
+            answer = self._read(progress)
+        except BaseException:
+            self.kill()
+            raise
+        finally:
+            timer.cancel()
+            self._reap()
+            feeder.join()
+        if answer is None:
+            raise BudgetExceeded(WALL_TIME) if self.timed_out else self._death()
+        header, payload = answer
+        if "error" in header:
+            if header["error"] == "MemoryError":
+                raise BudgetExceeded(MEMORY)
+            raise codec.error_from_dict(header)
+        return header.get("result"), payload
+
+    def _feed(self, request: dict[str, Any], data: bytes) -> None:
+        assert self.process.stdin is not None
+        try:
+            write_frame(self.process.stdin, request, data)
+            self.process.stdin.close()
+        except (OSError, ValueError):
+            pass  # the child died or stopped reading; its exit says why
+
+    def _read(self, progress: Progress | None) -> tuple[dict[str, Any], bytes] | None:
+        assert self.process.stdout is not None
+        try:
+            while True:
+                frame = read_frame(self.process.stdout)
+                if frame is None:
+                    return None
+                header, payload = frame
+                if "progress" not in header:
+                    return header, payload
+                done, total = header["progress"]
+                if progress is not None:
+                    progress(int(done), int(total))
+        except (ProtocolError, ValueError, TypeError):
+            self.kill()
+            self._reap()
+            if self.timed_out or self._signal() is not None:
+                return None  # cut short by its death: the exit says why
+            raise SandboxError("ProtocolError") from None
+
+    def _time_out(self) -> None:
+        self.timed_out = True
+        self.kill()
+
+    def kill(self) -> None:
+        if self.process.returncode is not None:
+            return  # reaped: its group id may belong to someone else by now
+        try:
+            os.killpg(self.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+
+    def _reap(self) -> None:
+        """Wait for the child to exit (killed if it lingers), kill whatever it left in its process group
+        while its group id is still reserved (the exited leader is not yet reaped), then reap it with its
+        resource usage, and close the pipes."""
+        if self.process.returncode is None:
+            guard = threading.Timer(30, self.kill)
+            guard.start()
+            try:
+                os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOWAIT)
+            finally:
+                guard.cancel()
+            self.kill()
+            _, status, usage = os.wait4(self.process.pid, 0)
+            self.process.returncode = os.waitstatus_to_exitcode(status)
+            self.peak_rss = usage.ru_maxrss * 1024  # KiB on Linux
+        for stream in (self.process.stdin, self.process.stdout):
+            if stream is not None:
+                try:
+                    stream.close()
+                except (OSError, ValueError):
+                    pass
+
+    def _signal(self) -> int | None:
+        code = self.process.returncode
+        if code is None:
+            return None
+        if code < 0:
+            return -code
+        if self.mode == "bwrap" and code > 128:  # bwrap exits 128 + the signal that killed its child
+            return code - 128
+        return None
+
+    def _death(self) -> Exception:
+        """Why a child ended without an answer. SIGKILL is RLIMIT_CPU's hard limit or the kernel's OOM
+        killer; a segmentation fault or abort by a child that had used half its memory limit is taken as
+        the address-space limit (an allocation MuPDF or the stack could not get), anything else as a
+        crash of the parser."""
+        sig = self._signal()
+        if sig == signal.SIGXCPU:
+            return BudgetExceeded(CPU_TIME)
+        if sig == signal.SIGKILL:
+            return BudgetExceeded(MEMORY)
+        if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT) and self.peak_rss >= self.limits.memory_bytes // 2:
+            return BudgetExceeded(MEMORY)
+        if sig is not None:
+            return ParserCrashed(CRASHED)
+        return SandboxError("ExitedWithoutAnswer")

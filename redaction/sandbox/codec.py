@@ -1,0 +1,139 @@
+"""What crosses the pipe, as plain JSON: requests' arguments and the child's results and errors.
+
+Decoding in the parent is strict (known fields, plain types): the child's output is untrusted data.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from typing import Any
+
+from redaction.budgets import BudgetExceeded
+from redaction.errors import RedactionError, RegisterError, UnsupportedDocumentError, VerificationFailed
+from redaction.register import Register
+from redaction.sandbox.errors import SandboxError
+from redaction.types import Proposal
+from redaction.verify import VerificationReport
+
+MAX_MESSAGE_CHARS = 500
+
+#: Engine exceptions re-raised in the parent as the same type (most specific first).
+ERROR_TYPES: dict[str, type[RedactionError]] = {
+    "BudgetExceeded": BudgetExceeded,
+    "UnsupportedDocumentError": UnsupportedDocumentError,
+    "RegisterError": RegisterError,
+    "VerificationFailed": VerificationFailed,
+}
+
+
+def register_to_json(register: Any) -> Any:
+    """The register as a JSON value ``parse_register`` accepts (it is validated again in the child)."""
+    if isinstance(register, bytes):
+        try:
+            return register.decode("utf-8")
+        except UnicodeDecodeError:
+            raise RegisterError("the register is not UTF-8 text") from None
+    if isinstance(register, Register):
+        return {
+            "people": [
+                {
+                    "name": p.name,
+                    "role": p.role,
+                    "aliases": list(p.aliases),
+                    "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+                }
+                for p in register.people
+            ],
+            "addresses": list(register.addresses),
+            "public_names": list(register.public_names),
+        }
+    return register
+
+
+def report_to_dict(report: VerificationReport) -> dict[str, Any]:
+    return dataclasses.asdict(report)
+
+
+def report_from_dict(data: dict[str, Any]) -> VerificationReport:
+    return VerificationReport(
+        channels_checked=tuple(str(c) for c in data["channels_checked"]),
+        items_checked=int(data["items_checked"]),
+        ocr_available=bool(data["ocr_available"]),
+        pages=int(data["pages"]),
+        items_skipped=int(data.get("items_skipped", 0)),
+        ocr_pages=int(data.get("ocr_pages", 0)),
+        unread_image_pages=int(data.get("unread_image_pages", 0)),
+        warnings=tuple(str(w) for w in data.get("warnings", ())),
+    )
+
+
+def proposals_to_json(proposals: Any) -> list[dict[str, Any]]:
+    return [p.to_dict() for p in proposals]
+
+
+def proposals_from_json(items: Any) -> list[Proposal]:
+    return [Proposal.from_dict(item) for item in items]
+
+
+def error_to_dict(exc: BaseException) -> dict[str, Any]:
+    """An error frame: the engine's own errors keep their type, message and survivors; anything
+    else is only its type name (its message might quote the document)."""
+    if isinstance(exc, MemoryError):
+        return {"error": "MemoryError"}
+    for name, cls in ERROR_TYPES.items():
+        if type(exc) is cls:
+            frame: dict[str, Any] = {"error": name, "message": str(exc)}
+            if isinstance(exc, VerificationFailed):
+                frame["survivors"] = [list(s) for s in exc.survivors]
+                if hasattr(exc, "locations"):
+                    frame["locations"] = _plain(exc.locations)
+            return frame
+    return {"error": "internal", "type": type(exc).__name__}
+
+
+def error_from_dict(frame: dict[str, Any]) -> Exception:
+    """The exception to raise in the parent for an error frame."""
+    name = frame.get("error")
+    cls = ERROR_TYPES.get(name) if isinstance(name, str) else None
+    if cls is None:
+        return SandboxError(_type_name(frame.get("type")))
+    message = _clean(frame.get("message"))
+    if cls is not VerificationFailed:
+        return cls(message)
+    survivors = [(_clean(s[0]), _clean(s[1])) for s in frame.get("survivors", ()) if _is_pair(s)]
+    exc = VerificationFailed(message, survivors)
+    if "locations" in frame and _accepts_locations(exc):
+        exc.locations = frame["locations"]  # type: ignore[attr-defined]
+    return exc
+
+
+def _accepts_locations(exc: VerificationFailed) -> bool:
+    return hasattr(exc, "locations")
+
+
+def _plain(value: Any) -> Any:
+    """Locations as JSON (tuples and dataclasses become lists and objects)."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return _plain(dataclasses.asdict(value))
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def _is_pair(value: Any) -> bool:
+    return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+
+
+def _clean(value: Any) -> str:
+    """A message from the child, as one short printable line."""
+    text = value if isinstance(value, str) else ""
+    return " ".join("".join(ch if ch.isprintable() else " " for ch in text).split())[:MAX_MESSAGE_CHARS]
+
+
+def _type_name(value: Any) -> str:
+    if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,59}", value):
+        return value
+    return "unknown"

@@ -1,0 +1,110 @@
+"""Process limits for the sandboxed child, the hardening of long-lived parents, and the bwrap command.
+
+The child applies its own limits as its very first act (before it reads a byte of the document), rather
+than through ``preexec_fn``, which is unsafe in a parent with threads (the worker's heartbeat). Limits
+are inherited across fork and exec, so NER workers, the pypdf helpers and Tesseract each get the same
+per-process address-space and CPU limits.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import os
+import resource
+import shutil
+import subprocess
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+GIB = 1024**3
+PR_SET_DUMPABLE = 4
+
+#: What the child sees of the parent's environment. Nothing else crosses: no SAFEPUB_* secrets,
+#: DATABASE_URL, REDIS_URL, keys or cloud credentials.
+ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TESSDATA_PREFIX", "OMP_THREAD_LIMIT")
+
+#: Read-only root, a private tmpfs /tmp, fresh /dev and /proc, every namespace unshared (no network),
+#: killed with its parent, a new session (no terminal injection).
+BWRAP_ARGS = (
+    "--ro-bind", "/", "/",
+    "--tmpfs", "/tmp",
+    "--dev", "/dev",
+    "--proc", "/proc",
+    "--unshare-all",
+    "--die-with-parent",
+    "--new-session",
+    "--chdir", "/",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Limits:
+    memory_bytes: int = 3 * GIB  # RLIMIT_AS, per process
+    cpu_seconds: int = 600  # RLIMIT_CPU, per process: SIGXCPU at the limit, SIGKILL a little later
+    open_files: int = 256  # RLIMIT_NOFILE
+
+    def argv(self) -> list[str]:
+        return [
+            f"--memory={self.memory_bytes}",
+            f"--cpu={self.cpu_seconds}",
+            f"--files={self.open_files}",
+        ]
+
+
+def apply_limits(limits: Limits) -> None:
+    """In the child, before anything else: the limits, no core files, not dumpable."""
+    resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
+    resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))
+    harden_current_process()
+
+
+def harden_current_process() -> None:
+    """No core files and not dumpable: a crash must not write plaintext drafts or keys to disk, and
+    no other process of the same user may ptrace this one or read its memory through /proc.
+    Called by the worker and the web process at start, and by every sandboxed child."""
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    _prctl(PR_SET_DUMPABLE, 0)
+
+
+def child_environment(environ: Mapping[str, str]) -> dict[str, str]:
+    env = {key: environ[key] for key in ENV_ALLOW if environ.get(key)}
+    env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+    env.setdefault("LANG", "C.UTF-8")
+    env.setdefault("OMP_THREAD_LIMIT", "1")
+    env["HOME"] = "/tmp"
+    return env
+
+
+def bwrap_path() -> str | None:
+    return shutil.which("bwrap")
+
+
+@functools.cache
+def bwrap_usable() -> bool:
+    """Whether bwrap can start a sandbox here (user namespaces may be disabled, e.g. in containers)."""
+    path = bwrap_path()
+    if path is None:
+        return False
+    try:
+        result = subprocess.run(
+            [path, *BWRAP_ARGS, "--", "/bin/true"],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            timeout=30,
+            env=child_environment(os.environ),
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return result.returncode == 0
+
+
+def _prctl(option: int, value: int) -> None:
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)  # Linux only
+    if prctl is None:
+        return
+    if prctl(option, value, 0, 0, 0) != 0:
+        raise OSError(ctypes.get_errno(), "prctl failed")
