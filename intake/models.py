@@ -136,6 +136,12 @@ class Submission(Base):
     # and manual boxes that could not be (positions change). Null until that revision is processed.
     carried_over: Mapped[int | None] = mapped_column(Integer)
     manual_boxes_dropped: Mapped[int | None] = mapped_column(Integer)
+    # Fail closed (issue 11): a verification layer did not run (text-free reason); approval and handover
+    # wait until a Secretariat user overrides it with a reason (sealed), for this revision.
+    verification_hold: Mapped[str | None] = mapped_column(Text)
+    hold_overridden_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
+    hold_overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    hold_override_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class DataKeyRecord(Base):
@@ -350,4 +356,45 @@ class HandoverAttempt(Base):
     status_code: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[str | None] = mapped_column(String(80))
     started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class PageImage(Base):
+    """A sealed PNG of one page, rendered by the worker (never the web process): the original
+    (``variant == "original"``) or a live preview (``variant`` = digest of the redactions applied)."""
+
+    __tablename__ = "page_image"
+    __table_args__ = (UniqueConstraint("submission_id", "revision", "variant", "page", name="uq_page_image"),)
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    variant: Mapped[str] = mapped_column(String(64))
+    page: Mapped[int] = mapped_column(Integer)
+    width: Mapped[float] = mapped_column(Float)
+    height: Mapped[float] = mapped_column(Float)
+    dpi: Mapped[int] = mapped_column(Integer)
+    data_key_id: Mapped[str] = mapped_column(ForeignKey("data_key.id"))
+    size: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class ScreenTask(Base):
+    """A reviewer's manual redactions (boxes, "every occurrence") waiting for the worker to locate them.
+
+    The request (it may hold a text to find) and the result are sealed under the submission's fields key;
+    the web process records the batch only once the worker has found the proposals, under the lock."""
+
+    __tablename__ = "screen_task"
+
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
+    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    actor_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"))
+    state: Mapped[str] = mapped_column(String(20), default="queued")  # queued | done | failed
+    request_enc: Mapped[bytes] = mapped_column(LargeBinary)
+    result_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    error_code: Mapped[str | None] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

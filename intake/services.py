@@ -36,6 +36,14 @@ class JobQueue(Protocol):
 
     def handover(self, submission_id: str) -> str | None: ...
 
+    # The review screen's document work, done by the worker so the web process never parses an upload
+    # (issue 11). Duplicates of a preview or page-image job already queued are not queued again.
+    def page_images(self, submission_id: str) -> str | None: ...
+
+    def preview(self, submission_id: str, page: int, digest: str) -> str | None: ...
+
+    def manual(self, task_id: str) -> str | None: ...
+
 
 class NoJobs:
     """A JobQueue for processes that queue nothing (command-line tools, some tests)."""
@@ -47,6 +55,15 @@ class NoJobs:
         return None
 
     def handover(self, submission_id: str) -> str | None:
+        return None
+
+    def page_images(self, submission_id: str) -> str | None:
+        return None
+
+    def preview(self, submission_id: str, page: int, digest: str) -> str | None:
+        return None
+
+    def manual(self, task_id: str) -> str | None:
         return None
 
 

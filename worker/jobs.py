@@ -12,7 +12,9 @@ from typing import Any
 
 from intake.handover.delivery import HandoverService, Verifier
 from intake.handover.sinks import Sink, build_sinks
-from intake.processing import analysis, finalise
+from intake.handover.verification import engine_verifier
+from intake.processing import analysis, finalise, screen
+from intake.processing.engine import Engine
 from worker import context as worker_context
 from worker.context import WorkerContext
 
@@ -50,12 +52,63 @@ def handover_submission(
     with attempts left it raises ``HandoverRetry`` (message: the id only) so RQ retries after the backoff."""
     ctx = context or worker_context.current()
     services = ctx.fork_safe_services()
-    options: dict[str, Any] = {} if verifier is None else {"verifier": verifier}
-    service = HandoverService(services, sinks if sinks is not None else build_sinks(services.settings), **options)
+    if verifier is None:
+        from redaction.engine import forbidden_items  # a pure function: the one rule for what must go
+
+        verifier = engine_verifier(_with_verify_output(ctx.engine, services.settings.ocr), forbidden_items)
+    service = HandoverService(
+        services, sinks if sinks is not None else build_sinks(services.settings), verifier=verifier
+    )
     result = service.run(submission_id)
     if result.outcome == "retry":
         raise HandoverRetry(submission_id)
     return result.as_dict()
+
+
+def render_page_images(submission_id: str, *, context: WorkerContext | None = None) -> dict[str, Any]:
+    """The original's page images for the review screen (a submission processed before they were
+    rendered at processing time)."""
+    ctx = context or worker_context.current()
+    return screen.render_page_images(ctx.fork_safe_services(), ctx.engine, submission_id)
+
+
+def render_preview(
+    submission_id: str, page: int, digest: str, *, context: WorkerContext | None = None
+) -> dict[str, Any]:
+    """A live preview of one page (the digest names the chosen redactions; ids only in Redis)."""
+    ctx = context or worker_context.current()
+    return screen.render_preview(ctx.fork_safe_services(), ctx.engine, submission_id, page, digest)
+
+
+def locate_manual(task_id: str, *, context: WorkerContext | None = None) -> dict[str, Any]:
+    """A reviewer's manual redactions: located by the engine, then recorded under the submission's lock."""
+    ctx = context or worker_context.current()
+    return screen.locate_manual(ctx.fork_safe_services(), ctx.engine, task_id)
+
+
+def _with_verify_output(engine: Engine, ocr: bool) -> Engine:
+    """The engine, with ``verify_output`` for an engine built before it had one (the fallback runs the
+    verifier in this process; the sandboxed engine runs it in its child)."""
+    if hasattr(engine, "verify_output"):
+        return engine
+    return _VerifyOutputFallback(engine, ocr)
+
+
+class _VerifyOutputFallback:
+    def __init__(self, engine: Any, ocr: bool) -> None:
+        self._engine, self._ocr = engine, ocr
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._engine, name)
+
+    def verify_output(self, output: bytes, forbidden: list[tuple[str, str]], *, allowed: Any = ()) -> Any:
+        from redaction.sniff import detect_kind
+        from redaction.verify import find_tessdata, verify_pdf, verify_text
+
+        if detect_kind(output) == "text":
+            return verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
+        tessdata = find_tessdata() if self._ocr else None
+        return verify_pdf(output, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=list(allowed))
 
 
 def _current_job_id() -> str | None:

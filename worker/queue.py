@@ -22,6 +22,11 @@ log = logging.getLogger("safepub.queue")
 PROCESS_JOB = "worker.jobs.process_submission"
 FINALISE_JOB = "worker.jobs.finalise_submission"
 HANDOVER_JOB = "worker.jobs.handover_submission"
+PAGE_IMAGES_JOB = "worker.jobs.render_page_images"
+PREVIEW_JOB = "worker.jobs.render_preview"
+MANUAL_JOB = "worker.jobs.locate_manual"
+#: a page-image or preview job is queued once per this many seconds at most, however often the page asks
+SCREEN_DEDUPE_SECONDS = 60
 
 
 def connect(settings: Settings) -> Redis:
@@ -72,14 +77,47 @@ class RqJobQueue:
         )
         return self._enqueue(HANDOVER_JOB, "handover", submission_id, retry, f"archive handover {submission_id}")
 
+    def page_images(self, submission_id: str) -> str | None:
+        """The original's page images, for a submission processed before the worker rendered them."""
+        if not self._first(f"pages:{submission_id}"):
+            return None
+        return self._enqueue(PAGE_IMAGES_JOB, "pages", submission_id, None)
+
+    def preview(self, submission_id: str, page: int, digest: str) -> str | None:
+        """A live preview of one page with the redactions whose digest is ``digest`` (ids only in Redis)."""
+        if not self._first(f"preview:{submission_id}:{page}:{digest}"):
+            return None
+        return self._enqueue(PREVIEW_JOB, "preview", submission_id, None, args=(page, digest))
+
+    def manual(self, task_id: str) -> str | None:
+        """Locate a reviewer's manual redactions (intake.review.decisions, a sealed ``ScreenTask``)."""
+        return self._enqueue(MANUAL_JOB, "manual", task_id, None, description=f"manual redaction task {task_id}")
+
+    def _first(self, name: str) -> bool:
+        """True for the first request of ``name`` in SCREEN_DEDUPE_SECONDS (SET NX with expiry)."""
+        try:
+            return bool(
+                self.connection.set(f"{self.settings.queue_name}:once:{name}", b"1", nx=True, ex=SCREEN_DEDUPE_SECONDS)
+            )
+        except Exception as exc:  # noqa: BLE001 - the queue being down is reported by _enqueue's caller
+            log.warning("queue unavailable", extra={"error": type(exc).__name__})
+            return False
+
     def _enqueue(
-        self, dotted_path: str, kind: str, submission_id: str, retry: Retry | None, description: str | None = None
+        self,
+        dotted_path: str,
+        kind: str,
+        submission_id: str,
+        retry: Retry | None,
+        description: str | None = None,
+        args: tuple[object, ...] = (),
     ) -> str | None:
         settings = self.settings
         try:
             job = processing_queue(settings, self.connection).enqueue(
                 dotted_path,
                 submission_id,
+                *args,
                 # The queue name in the id keeps one deployment's (or one test's) keys findable by prefix.
                 job_id=f"{settings.queue_name}-{kind}-{submission_id}-{uuid.uuid4().hex[:8]}",
                 retry=retry,

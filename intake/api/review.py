@@ -24,6 +24,8 @@ def register(api: Blueprint) -> None:
         ("/submissions/<submission_id>/pages", get_pages, "GET"),
         ("/submissions/<submission_id>/pages/<int:page>.png", get_page_image, "GET"),
         ("/submissions/<submission_id>/decisions", post_decisions, "POST"),
+        ("/submissions/<submission_id>/tasks/<task_id>", get_task, "GET"),
+        ("/submissions/<submission_id>/verification-hold/override", post_hold_override, "POST"),
         ("/submissions/<submission_id>/complete", post_complete, "POST"),
         ("/submissions/<submission_id>/approve", post_approve, "POST"),
         ("/submissions/<submission_id>/non-publication-requests", post_non_publication_request, "POST"),
@@ -49,8 +51,21 @@ def review_queue() -> Response:
     return jsonify(submissions=items)
 
 
+def _pending(pending: pages.Pending) -> Response:
+    """202 while the worker renders the image: the page asks again after Retry-After seconds."""
+    response = jsonify(status="pending", message=str(pending))
+    response.status_code = 202
+    response.headers["Retry-After"] = str(pending.retry_after)
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
 def get_pages(submission_id: str) -> Response:
-    return jsonify(pages=pages.pages(current_services(), current_principal(), submission_id))
+    try:
+        sizes = pages.pages(current_services(), current_principal(), submission_id)
+    except pages.Pending as pending:
+        return _pending(pending)
+    return jsonify(pages=sizes)
 
 
 def get_page_image(submission_id: str, page: int) -> Response:
@@ -59,11 +74,28 @@ def get_page_image(submission_id: str, page: int) -> Response:
     except ValueError:
         raise ReviewError("dpi must be a whole number") from None
     preview = request.args.get("preview") in ("1", "true", "yes")
-    png = pages.page_image(current_services(), current_principal(), submission_id, page, preview=preview, dpi=dpi)
+    try:
+        png = pages.page_image(current_services(), current_principal(), submission_id, page, preview=preview, dpi=dpi)
+    except pages.Pending as pending:
+        return _pending(pending)
     return Response(png, mimetype="image/png")
 
 
-def post_decisions(submission_id: str) -> Response:
+def get_task(submission_id: str, task_id: str) -> Response:
+    """A manual redaction task: ``queued`` (ask again after Retry-After), ``done`` or ``failed``."""
+    status = decisions.task_status(current_services(), current_principal(), submission_id, task_id)
+    response = jsonify(status)
+    if status["state"] == "queued":
+        response.headers["Retry-After"] = str(pages.RETRY_AFTER_SECONDS)
+    return response
+
+
+def post_hold_override(submission_id: str) -> Response:
+    body = json_body()
+    return jsonify(approval.override_hold(current_services(), current_principal(), submission_id, body.get("reason")))
+
+
+def post_decisions(submission_id: str) -> Response | tuple[Response, int]:
     body = json_body()
     applied = decisions.apply(
         current_services(),
@@ -72,6 +104,16 @@ def post_decisions(submission_id: str) -> Response:
         decisions=body.get("decisions"),
         manual=body.get("manual"),
     )
+    if applied.task_id is not None:  # manual redactions: the worker locates them; poll the task
+        response = jsonify(
+            task_id=applied.task_id,
+            task_url=f"/api/v1/submissions/{submission_id}/tasks/{applied.task_id}",
+            open_proposals=applied.open_proposals,
+            status=applied.status,
+        )
+        response.headers["Location"] = f"/api/v1/submissions/{submission_id}/tasks/{applied.task_id}"
+        response.headers["Retry-After"] = str(pages.RETRY_AFTER_SECONDS)
+        return response, 202
     return jsonify(
         applied=applied.applied,
         manual_ids=applied.manual_ids,

@@ -32,6 +32,7 @@ from intake.handover.attempts import DeliveryState, backoff_seconds, retry_inter
 from intake.handover.outcome import HandoverResult
 from intake.handover.package import Package, idempotency_key
 from intake.handover.sinks import Sink
+from intake.handover.verification import Verifier
 from intake.models import DocumentVersion, HandoverDelivery, NonPublicationRequest, Partnership, Submission, utcnow
 from intake.services import Services
 from intake.states import Status
@@ -43,16 +44,6 @@ __all__ = ["HandoverResult", "HandoverService", "Verifier", "backoff_seconds", "
 
 log = logging.getLogger("safepub.handover")
 
-Verifier = Callable[[Services, Session, Submission, bytes, str, str], int]
-
-
-def _default_verifier(
-    services: Services, session: Session, submission: Submission, data: bytes, sha256: str, kind: str
-) -> int:
-    from intake.handover.verification import reverify
-
-    return reverify(services, session, submission, data, sha256, kind)
-
 
 class HandoverService:
     """Runs one round of the handover for one submission. ``sinks`` by name, tried in order."""
@@ -62,7 +53,7 @@ class HandoverService:
         services: Services,
         sinks: Mapping[str, Sink],
         *,
-        verifier: Verifier = _default_verifier,
+        verifier: Verifier,
         clock: Callable[[], datetime] = utcnow,
     ) -> None:
         self.services = services
@@ -102,8 +93,7 @@ class HandoverService:
             try:
                 pages = self.verifier(self.services, session, submission, data, final.sha256, kind)
             except VerificationFailed as exc:
-                survivors = list(getattr(exc, "survivors", []) or [])
-                return outcome.block(self.services, submission_id, survivors)
+                return outcome.block(self.services, submission_id, exc)
             metadata = self._metadata(session, submission, final, pages)
         key = idempotency_key("publication", submission_id, final.sha256)
         deliveries = attempts.ensure_deliveries(

@@ -22,7 +22,9 @@ from sqlalchemy import select, update
 from intake import audit
 from intake.db import update_one
 from intake.handover.attempts import DEAD, DeliveryState
+from intake.handover.verification import INCOMPLETE
 from intake.models import HandoverDelivery, Submission
+from intake.processing.engine import survivors_text
 from intake.services import Services
 from intake.states import Status
 
@@ -45,17 +47,26 @@ class HandoverResult:
         return result
 
 
-def block(services: Services, submission_id: str, survivors: list[tuple[str, str]]) -> HandoverResult:
-    """The stored final failed re-verification: hold the approved review as ``handover_blocked`` with a
-    note for the Secretariat naming the channels and categories (never the text) that survived."""
-    channels = sorted({c for c, _ in survivors})
-    categories = sorted({k for _, k in survivors})
-    note = (
-        "Archive handover stopped: the stored final failed re-verification"
-        + (f" (text survived in {', '.join(channels)}" if channels else "")
-        + (f"; {', '.join(categories)})" if categories and channels else (")" if channels else ""))
-        + ". Nothing was sent. Reopen the review or ask for a new final, then use 'retry now'."
-    )
+def block(services: Services, submission_id: str, exc: Exception) -> HandoverResult:
+    """The stored final failed re-verification (or a verification layer did not run on it): hold the
+    approved review as ``handover_blocked`` with a note for the Secretariat naming the channels, pages
+    and categories (never the text) that survived."""
+    survivors = list(getattr(exc, "survivors", None) or [])
+    channels = sorted({str(c) for c, _ in survivors})
+    categories = sorted({str(k) for _, k in survivors})
+    if channels == [INCOMPLETE]:
+        note = (
+            "Archive handover stopped: a verification layer did not run on the stored final (the second"
+            " parser failed or timed out, or OCR was unavailable). Nothing was sent. Override the"
+            " verification hold with a reason, or ask for a new final, then use 'retry now'."
+        )
+    else:
+        where = survivors_text(exc)
+        note = (
+            "Archive handover stopped: the stored final failed re-verification"
+            + (f" (text survived {where})" if where else "")
+            + ". Nothing was sent. Reopen the review or ask for a new final, then use 'retry now'."
+        )
     with services.sessions() as session, session.begin():
         if update_one(
             session,
@@ -69,7 +80,11 @@ def block(services: Services, submission_id: str, survivors: list[tuple[str, str
                 "handover.blocked",
                 submission_id=submission_id,
                 partnership_id=submission.partnership_id if submission else None,
-                details={"reason": "verification_failed", "channels": channels[:20], "categories": categories[:20]},
+                details={
+                    "reason": INCOMPLETE if channels == [INCOMPLETE] else "verification_failed",
+                    "channels": channels[:20],
+                    "categories": categories[:20],
+                },
             )
     log.warning("handover blocked: re-verification failed", extra={"submission_id": submission_id})
     return HandoverResult(submission_id, "blocked")

@@ -1,47 +1,78 @@
 """Re-verify the stored final before it leaves: the document on disk is what gets published, so it is
-checked again with the engine's independent verifier (``redaction.verify``), against the same forbidden
-texts the final render was verified against (``redaction.engine.forbidden_items``): the
-accepted and manual proposals' texts, every term in the partnership's register, minus the texts a
-reviewer rejected; the agency names the analysis kept are allowed. A blob altered or swapped at rest, or
-a verifier that has since learnt a new channel, stops publication here.
+checked again by the engine's independent verifier (``Engine.verify_output``: in the worker, sandboxed
+like every parse of a document), against the same forbidden texts the final render was verified against
+(``redaction.engine.forbidden_items``, passed in by the worker): the accepted and manual proposals'
+texts, every term in the partnership's register, minus the texts a reviewer rejected; the agency names
+the analysis kept are allowed. A blob altered or swapped at rest, or a verifier that has since learnt a
+new channel, stops publication here.
 
-Runs in the worker (it imports the engine's modules); the web process never calls it.
+Fail closed (issue 11): a verification layer that did not run (the second parser crashed or timed out,
+OCR unavailable) is never a silent pass. The handover is refused unless a Secretariat user has already
+overridden this revision's verification hold with a reason (``intake.review.approval.override_hold``).
+
+Runs in the worker; the web process never calls it.
 """
 
 from __future__ import annotations
 
 import hashlib
-from typing import Any
+from collections.abc import Callable, Iterable
 
 from sqlalchemy.orm import Session
 
 from intake.models import Submission
+from intake.processing.engine import Engine
 from intake.review.approval import publication_set
 from intake.services import Services
 from redaction.errors import VerificationFailed
+from redaction.types import Proposal
+
+#: ``redaction.engine.forbidden_items``: the one rule for what must not survive (a pure function the
+#: worker passes in, so that this package imports nothing of the engine's parsers)
+Forbidden = Callable[..., list[tuple[str, str]]]
+Verifier = Callable[[Services, Session, Submission, bytes, str, str], int]
+
+INCOMPLETE = "verification_incomplete"
 
 
-def forbidden_and_allowed(services: Services, session: Session, submission: Submission) -> tuple[list[Any], list[str]]:
+def forbidden_and_allowed(
+    services: Services, session: Session, submission: Submission, forbid: Forbidden
+) -> tuple[list[tuple[str, str]], list[str]]:
     """The final render's own rule (intake.review.approval.publication_set), turned into verifier input."""
-    from redaction.engine import forbidden_items
-
     chosen = publication_set(services, session, submission)
-    return forbidden_items(chosen.redact, kept=chosen.kept, register=chosen.register), chosen.kept_phrases
+    redact: Iterable[Proposal] = chosen.redact
+    return forbid(redact, kept=chosen.kept, register=chosen.register), chosen.kept_phrases
 
 
 def reverify(
-    services: Services, session: Session, submission: Submission, data: bytes, expected_sha256: str, kind: str
+    services: Services,
+    session: Session,
+    submission: Submission,
+    data: bytes,
+    expected_sha256: str,
+    kind: str,
+    *,
+    engine: Engine,
+    forbid: Forbidden,
 ) -> int:
-    """Raise VerificationFailed unless ``data`` is the stored final and nothing redacted survives in it.
-    Returns the page count (0 for a text document)."""
-    from redaction.verify import find_tessdata, verify_pdf, verify_text
-
+    """Raise VerificationFailed unless ``data`` is the stored final, nothing redacted survives in it and
+    every verification layer ran (or a human overrode this revision's hold). Returns the page count (0 for
+    a text document)."""
     if hashlib.sha256(data).hexdigest() != expected_sha256:
         raise VerificationFailed("the stored final does not match its recorded SHA-256", survivors=[("integrity", "-")])
-    forbidden, allowed = forbidden_and_allowed(services, session, submission)
-    if kind == "text":
-        verify_text(data.decode("utf-8"), forbidden, allowed=allowed)
-        return 0
-    tessdata = find_tessdata() if services.settings.ocr else None
-    report = verify_pdf(data, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=allowed)
-    return report.pages
+    forbidden, allowed = forbidden_and_allowed(services, session, submission, forbid)
+    report = engine.verify_output(data, forbidden, allowed=allowed)
+    if report.needs_review and submission.hold_overridden_at is None:
+        raise VerificationFailed("a verification layer did not run on the stored final", survivors=[(INCOMPLETE, "-")])
+    return 0 if kind == "text" else int(report.pages)
+
+
+def engine_verifier(engine: Engine, forbid: Forbidden) -> Verifier:
+    """The handover's verifier, bound to the worker's engine and the forbidden-items rule."""
+
+    def verify(
+        services: Services, session: Session, submission: Submission, data: bytes, sha256: str, kind: str
+    ) -> int:
+        return reverify(services, session, submission, data, sha256, kind, engine=engine, forbid=forbid)
+
+    return verify

@@ -23,15 +23,15 @@ from sqlalchemy.orm import Session
 from intake import audit
 from intake.db import update_one
 from intake.models import ProposalRecord, Submission, utcnow
-from intake.processing.engine import Engine
+from intake.processing.engine import PAGE_DPI, Engine, hold_reason, survivors_text
 from intake.processing.lease import GAVE_UP, Heartbeat, attempts_of, claim, fail, finish_job_record, owned, release
 from intake.review import carryover
-from intake.review.workflow import ocr_engine
 from intake.services import Services
 from intake.states import Status
 from intake.storage.crypto import DataKey
 from intake.storage.documents import content_type_of, load_original, shred_versions, store_document
 from intake.storage.fields import open_register, seal_notes, seal_proposal
+from intake.storage.page_images import ORIGINAL, shred_page_images, store_page_images
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
 
 log = logging.getLogger("safepub.processing")
@@ -61,10 +61,10 @@ def process(services: Services, engine: Engine, submission_id: str, *, owner: st
         fail(services, submission_id, owner, str(exc), outcome=type(exc).__name__)
         return {"submission_id": submission_id, "outcome": "failed"}
     except VerificationFailed as exc:
-        channels = sorted({channel for channel, _category in exc.survivors})
+        where = survivors_text(exc)
         reason = (
             "automatic redaction could not be verified"
-            + (f" (text survived in: {', '.join(channels)})" if channels else "")
+            + (f" (text survived {where})" if where else "")
             + "; the Secretariat will redact this draft by hand"
         )
         fail(services, submission_id, owner, reason, outcome="VerificationFailed")
@@ -99,10 +99,15 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
     analysis = engine.analyze(
         data, register=register, profile=services.settings.engine_profile, progress=heartbeat.progress
     )
-    preview = engine.render(data, analysis.proposals)
+    preview, report = engine.render_with_report(data, analysis.proposals)
+    # Fail closed: a verification layer that did not run (second parser crashed or timed out, OCR
+    # unavailable) holds the result for a human; approval waits for an override (intake.review.approval).
+    hold = hold_reason(report)
+    # The review screen's page images, rendered here so that the web process never parses the upload.
+    page_images = render_pages(engine, data) if document_kind == "pdf" else []
     planned = None
     if previous is not None:  # a new version: the previous review carries over to identical text
-        planned = carryover.plan(previous, analysis.proposals, data, ocr=ocr_engine(services.settings))
+        planned = carryover.plan(previous, analysis.proposals, data, find=engine.find_occurrences)
     del data, register
 
     counts = Counter(p.category for p in analysis.proposals)
@@ -114,7 +119,12 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
         version = store_document(
             services.keys, services.store, session, submission, "preview", preview, content_type_of(document_kind)
         )
+        written = [version.id]
         try:
+            images = store_page_images(
+                services.keys, services.store, session, submission, ORIGINAL, page_images, PAGE_DPI
+            )
+            written += [image.id for image in images]
             _store_proposals(services, session, submission_id, revision, fields_key, analysis.proposals)
             carried: dict[str, Any] = {}
             if planned is not None:
@@ -124,8 +134,9 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     "manual_boxes_dropped": carry["manual_boxes_dropped"],
                     "review_note": carryover.review_note(carry),
                 }
+            needs_review = list(analysis.needs_review) + ([hold] if hold else [])
             notes = {
-                "needs_review": list(analysis.needs_review),
+                "needs_review": needs_review,
                 "warnings": list(analysis.warnings),
                 # agency names the analysis kept; the final render's verification needs them again
                 "kept_phrases": list(getattr(analysis, "kept_phrases", ())),
@@ -141,7 +152,11 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     processed_at=utcnow(),
                     page_count=analysis.page_count,
                     proposal_count=len(analysis.proposals),
-                    needs_review_count=len(analysis.needs_review),
+                    needs_review_count=len(needs_review),
+                    verification_hold=hold,
+                    hold_overridden_by=None,
+                    hold_overridden_at=None,
+                    hold_override_enc=None,
                     progress_page=analysis.page_count,
                     progress_total=analysis.page_count,
                     warnings_enc=seal_notes(services.keys, fields_key, submission_id, notes),
@@ -160,12 +175,15 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     "pages": analysis.page_count,
                     "proposals": len(analysis.proposals),
                     "by_category": dict(sorted(counts.items())),
-                    "needs_review": len(analysis.needs_review),
+                    "needs_review": len(needs_review),
+                    "verification_held": hold is not None,
+                    "page_images": len(images),
                     "preview": version.id,
                 },
             )
         except BaseException:
-            services.store.delete(version.id)
+            for name in written:
+                services.store.delete(name)
             raise
     for name in superseded:
         services.store.delete(name)
@@ -189,7 +207,19 @@ def _replace_previous_results(services: Services, session: Session, submission: 
             ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
         )
     )
-    return shred_versions(services.keys, session, submission, "preview")
+    return shred_versions(services.keys, session, submission, "preview") + shred_page_images(
+        services.keys, session, submission
+    )
+
+
+def render_pages(engine: Engine, data: bytes) -> list[tuple[int, float, float, bytes]]:
+    """Every page of the original as ``(page, width, height, png)``, by the engine (sandboxed in the
+    worker): the review screen serves these sealed PNGs and never parses the document itself."""
+    sizes = engine.page_sizes(data)
+    return [
+        (number, round(width, 2), round(height, 2), engine.page_image(data, number, dpi=PAGE_DPI))
+        for number, (width, height) in enumerate(sizes)
+    ]
 
 
 def _store_proposals(

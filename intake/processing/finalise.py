@@ -14,7 +14,7 @@ from sqlalchemy import update
 from intake import audit
 from intake.db import update_one
 from intake.models import Submission, utcnow
-from intake.processing.engine import Engine
+from intake.processing.engine import Engine, hold_reason, survivors_text
 from intake.review.approval import publication_set, reopen
 from intake.services import Services
 from intake.states import Status
@@ -44,17 +44,25 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         if submission.status != Status.APPROVING:
             return {"submission_id": submission_id, "outcome": "not_approving", "status": submission.status}
         token = submission.approved_at
+        overridden = submission.hold_overridden_at is not None
         revision, document_kind = submission.revision, submission.document_kind
         data = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
     redact, kept = chosen.redact, chosen.kept
     log.info("finalising", extra={"submission_id": submission_id, "redact": len(redact), "kept": len(kept)})
     try:
-        final = engine.render(data, redact, kept=kept, kept_phrases=chosen.kept_phrases, register=chosen.register)
+        final, report = engine.render_with_report(
+            data, redact, kept=kept, kept_phrases=chosen.kept_phrases, register=chosen.register
+        )
     except (VerificationFailed, UnsupportedDocumentError) as exc:
         del data, chosen
         return _back_to_review(services, submission_id, token, exc)
     del data
+    # Fail closed: a verification layer that did not run holds the final unless a Secretariat user has
+    # already overridden this revision's hold with a reason (audited, intake.review.approval.override_hold).
+    hold = hold_reason(report)
+    if hold is not None and not overridden:
+        return _held(services, submission_id, token, hold)
 
     with services.sessions() as session, session.begin():
         claimed = update_one(
@@ -87,6 +95,7 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
                     "by_category": dict(sorted(Counter(p.category for p in redact).items())),
                     "revision": revision,
                     "sha256": version.sha256,
+                    "verification_incomplete_overridden": hold is not None,
                 },
             )
             session.flush()
@@ -102,12 +111,10 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
 
 def _back_to_review(services: Services, submission_id: str, token: Any, exc: Exception) -> dict[str, Any]:
     if isinstance(exc, VerificationFailed):
-        channels = sorted({channel for channel, _category in exc.survivors})
-        categories = sorted({category for _channel, category in exc.survivors})
+        where = survivors_text(exc)
         note = (
             "The final PDF could not be verified: redacted text survived"
-            + (f" in {', '.join(channels)}" if channels else "")
-            + (f" ({', '.join(categories)})" if categories else "")
+            + (f" {where}" if where else "")
             + ". Check the decisions (a rejected mention may share its text with an accepted one, or a"
             " box may cut through a word), then complete the review again."
         )
@@ -122,3 +129,22 @@ def _back_to_review(services: Services, submission_id: str, token: Any, exc: Exc
         reopen(session, submission, note=note, reason=reason, actor=audit.SYSTEM)
     log.warning("final render failed; back to review", extra={"submission_id": submission_id, "error": reason})
     return {"submission_id": submission_id, "outcome": "returned_to_review", "reason": reason}
+
+
+def _held(services: Services, submission_id: str, token: Any, hold: str) -> dict[str, Any]:
+    """The final rendered, but a verification layer did not run: back to review with the hold set, so
+    approval waits for a Secretariat user's override. Nothing is stored or handed over."""
+    with services.sessions() as session, session.begin():
+        submission = session.get(Submission, submission_id)
+        if submission is None or submission.status != Status.APPROVING or submission.approved_at != token:
+            return {"submission_id": submission_id, "outcome": "superseded"}
+        submission.verification_hold = hold
+        reopen(
+            session,
+            submission,
+            note="The final PDF could not be fully verified. " + hold,
+            reason="verification_incomplete",
+            actor=audit.SYSTEM,
+        )
+    log.warning("final verification incomplete; held for review", extra={"submission_id": submission_id})
+    return {"submission_id": submission_id, "outcome": "held", "reason": "verification_incomplete"}

@@ -19,10 +19,10 @@ from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
 from intake.models import Decision, Submission, utcnow
 from intake.review.proposals import chosen_proposals, count_open, decisions_by_proposal
-from intake.review.workflow import FourEyesViolation, ReviewStateError, load_submission, lock
+from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
 from intake.states import DECIDABLE, Status
-from intake.storage.fields import open_notes, open_register
+from intake.storage.fields import open_json, open_notes, open_register, seal_json
 from redaction.types import Proposal
 
 
@@ -60,6 +60,11 @@ def approve(services: Services, principal: Principal, submission_id: str) -> dic
         lock(session, submission)
         if submission.status != Status.COMPLETED:
             raise ReviewStateError(f"only a completed review can be approved (this one is {submission.status})")
+        if held(submission):
+            raise ReviewStateError(
+                "a verification layer did not run on this draft; a Secretariat user must override the hold"
+                " with a reason before it can be approved"
+            )
         took_part = session.scalar(
             select(func.count())
             .select_from(Decision)
@@ -85,6 +90,64 @@ def approve(services: Services, principal: Principal, submission_id: str) -> dic
         raise FourEyesViolation("you took part in this review; a different approver must approve it")
     services.jobs.finalise(submission_id)
     return {"status": Status.APPROVING}
+
+
+MIN_OVERRIDE_REASON, MAX_OVERRIDE_REASON = 10, 1000
+
+
+def held(submission: Submission) -> bool:
+    """Fail closed (issue 11): a verification layer did not run and nobody has overridden that yet."""
+    return submission.verification_hold is not None and submission.hold_overridden_at is None
+
+
+def override_hold(services: Services, principal: Principal, submission_id: str, reason: Any) -> dict[str, Any]:
+    """A Secretariat user accepts, with a written reason, that a verification layer did not run on this
+    revision (having checked the pages it could not, e.g. images OCR could not read). The reason is
+    sealed (it may describe the document); the audit event records who, when and the revision."""
+    if not isinstance(reason, str) or not MIN_OVERRIDE_REASON <= len(reason.strip()) <= MAX_OVERRIDE_REASON:
+        raise ReviewError(f"a reason of {MIN_OVERRIDE_REASON} to {MAX_OVERRIDE_REASON} characters is required")
+    with services.sessions() as session, session.begin():
+        submission = load_submission(session, principal, submission_id, "proposals")
+        access.require(principal, access.Action.REVIEW, "only the Secretariat overrides a verification hold")
+        lock(session, submission)
+        if not held(submission):
+            raise ReviewStateError("this submission has no verification hold to override")
+        key = services.keys.fields_key(session, submission.id)
+        submission.hold_override_enc = seal_json(
+            services.keys, key, submission.id, "hold_override", reason.strip(), str(submission.revision)
+        )
+        submission.hold_overridden_by, submission.hold_overridden_at = principal.user_id, utcnow()
+        audit.append(
+            session,
+            "review.verification_hold_overridden",
+            actor=actor_of(principal),
+            submission_id=submission.id,
+            partnership_id=submission.partnership_id,
+            details={"revision": submission.revision},
+        )
+        return {"status": submission.status, "verification_hold": hold_state(services, session, submission)}
+
+
+def hold_state(services: Services, session: Session, submission: Submission) -> dict[str, Any] | None:
+    """The hold as the submission page shows it: the text-free reason, and the override (who, when, why)."""
+    if submission.verification_hold is None:
+        return None
+    state: dict[str, Any] = {"reason": submission.verification_hold, "overridden": None}
+    if submission.hold_overridden_at is not None and submission.hold_override_enc:
+        key = services.keys.fields_key(session, submission.id)
+        state["overridden"] = {
+            "by": submission.hold_overridden_by,
+            "at": submission.hold_overridden_at.isoformat(),
+            "reason": open_json(
+                services.keys,
+                key,
+                submission.id,
+                "hold_override",
+                submission.hold_override_enc,
+                str(submission.revision),
+            ),
+        }
+    return state
 
 
 def _mark_approving(session: Session, submission: Submission, principal: Principal) -> None:

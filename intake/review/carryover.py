@@ -10,9 +10,9 @@ this module what the previous revision's review already settled:
   a rejection ("not identifying") is a judgement about that sentence, and carried to a sentence that now
   says more it could publish a name nobody looked at in its new surroundings. When identical proposals
   were decided differently in the previous revision the match is ambiguous and the new one stays open.
-* **"Every occurrence of this text"** redactions are re-applied with
-  :func:`redaction.screen.find_occurrences` on the new document (the text may now occur elsewhere), as
-  accepted manual proposals with the original reviewer's reason code.
+* **"Every occurrence of this text"** redactions are re-applied with the engine's ``find_occurrences``
+  on the new document (in the worker, sandboxed; the text may now occur elsewhere), as accepted
+  manual proposals with the original reviewer's reason code.
 * **Manual boxes** are not carried over: a box is a position, and positions move between versions. The
   reviewer is told how many were dropped (``Submission.manual_boxes_dropped`` and the review note).
 
@@ -23,7 +23,7 @@ exactly like the engine's proposals; the audit trail gets counts only.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -37,12 +37,14 @@ from intake.review.proposals import count_open
 from intake.services import Services
 from intake.storage.crypto import DataKey
 from intake.storage.fields import open_payload, seal_proposal
-from redaction import screen
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
 
+#: the engine's "every occurrence of this text" (``Engine.find_occurrences``), bound to nothing else
+FindOccurrences = Callable[[bytes, str], list[Proposal]]
+
 Key = tuple[str, str, str, str]  # text, category, channel, context
-MANUAL_TEXT, MANUAL_BOX = "ManualText", "ManualBox"  # recognizers of redaction.screen's manual proposals
+MANUAL_TEXT, MANUAL_BOX = "ManualText", "ManualBox"  # recognizers of the engine's manual proposals
 
 
 @dataclass(frozen=True)
@@ -141,8 +143,9 @@ def _prior(decision: Decision) -> Prior:
     return Prior(decision.action, decision.reason_code, decision.actor_id, decision.created_at)
 
 
-def plan(previous: Previous, proposals: Sequence[Proposal], data: bytes, *, ocr: Any = None) -> Plan:
-    """Match the new revision's proposals with the previous decisions and find the manual texts again.
+def plan(previous: Previous, proposals: Sequence[Proposal], data: bytes, *, find: FindOccurrences) -> Plan:
+    """Match the new revision's proposals with the previous decisions and find the manual texts again
+    with ``find`` (the engine's ``find_occurrences``: it parses the document, so only the worker calls it).
 
     CPU work (the manual texts' search extracts the document), so it runs before the worker's write
     transaction."""
@@ -158,7 +161,7 @@ def plan(previous: Previous, proposals: Sequence[Proposal], data: bytes, *, ocr:
     result.not_carried = sum(n for k, n in previous.decided.items() if k not in new_keys)
     for text, prior in previous.manual_texts:
         try:
-            found = screen.find_occurrences(data, text, ocr=ocr)
+            found = find(data, text)
         except UnsupportedDocumentError:
             found = []
         if not found:

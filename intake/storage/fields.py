@@ -77,3 +77,13 @@ def open_notes(keys: KeyService, key: DataKey, submission: Submission) -> dict[s
     if not submission.warnings_enc:
         return {}
     return json.loads(keys.open_field(key, submission.id, "notes", submission.warnings_enc))  # type: ignore[no-any-return]
+
+
+def seal_json(keys: KeyService, key: DataKey, submission_id: str, name: str, value: Any, object_id: str = "") -> bytes:
+    """Any other JSON value that may quote the document or a person (a reviewer's search text, an
+    override's reason), sealed under the submission's fields key and bound to ``name`` and ``object_id``."""
+    return keys.seal_field(key, submission_id, name, json.dumps(value).encode("utf-8"), object_id)
+
+
+def open_json(keys: KeyService, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = "") -> Any:
+    return json.loads(keys.open_field(key, submission_id, name, blob, object_id))

@@ -15,9 +15,26 @@ from typing import Any
 
 import pymupdf
 
+from redaction import screen
 from redaction.types import Analysis, Proposal, proposal_id
+from redaction.verify import VerificationReport
 from worker.context import WorkerContext
 from worker.jobs import process_submission
+
+SCREEN_JOBS = ("worker.jobs.render_page_images", "worker.jobs.render_preview", "worker.jobs.locate_manual")
+
+
+def report(pages: int = 0, warnings: tuple[str, ...] = (), unread_image_pages: int = 0) -> VerificationReport:
+    """A verification report as the engine returns it (``needs_review`` when a layer did not run)."""
+    return VerificationReport(
+        channels_checked=("body",),
+        items_checked=0,
+        ocr_available=False,
+        pages=pages,
+        warnings=warnings,
+        unread_image_pages=unread_image_pages,
+    )
+
 
 # Invented names that appear nowhere else, so a hit in an output or at rest is ours.
 LINES = [
@@ -54,6 +71,9 @@ class NamesEngine:
     """Analysis = every occurrence of the PROPOSED names, located on the page (rects from PyMuPDF)."""
 
     names: dict[str, str] = field(default_factory=lambda: dict(PROPOSED))
+    #: what the preview render's verification reports as not run (e.g. "second parser (pypdf) timed out")
+    warnings: tuple[str, ...] = ()
+    screen_calls: int = 0
 
     def analyze(
         self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
@@ -84,8 +104,56 @@ class NamesEngine:
             pages = doc.page_count
         return Analysis(kind="pdf", page_count=pages, proposals=tuple(proposals))
 
-    def render(self, data: bytes, proposals: Any, **_options: Any) -> bytes:
-        return data  # the preview is not under test here
+    def render_with_report(self, data: bytes, proposals: Any, **_options: Any) -> tuple[bytes, VerificationReport]:
+        return data, report(warnings=self.warnings)  # the preview is not under test here
+
+    # The review screen's document work: the real code (redaction.screen), as the engine does it.
+    def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
+        self.screen_calls += 1
+        return screen.find_occurrences(data, text, category=category)
+
+    def manual_box(self, data: bytes, page: int, rect: Any, **options: Any) -> Proposal:
+        self.screen_calls += 1
+        return screen.manual_box(data, page, rect, **options)
+
+    def page_image(self, data: bytes, page: int, *, proposals: Any = (), dpi: int = 110) -> bytes:
+        self.screen_calls += 1
+        return screen.page_image(data, page, proposals=proposals, dpi=dpi)
+
+    def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
+        return screen.page_sizes(data)
+
+    def verify_output(self, output: bytes, forbidden: Any, *, allowed: Any = ()) -> VerificationReport:
+        from redaction.verify import verify_pdf
+
+        return verify_pdf(output, forbidden, ocr=False, allowed=list(allowed))
+
+
+def run_screen_jobs(services: Any, engine: Any = None) -> int:
+    """Run the review screen's queued jobs (page images, previews, manual redactions) here, from the real
+    RQ queue in Redis, as the worker would; returns how many ran. Processing jobs are left queued."""
+    from rq import Queue
+
+    queue = Queue(services.settings.queue_name, connection=services.redis)
+    context = WorkerContext(services=services, engine=engine or NamesEngine())
+    ran = 0
+    for job in queue.jobs:
+        if job.func_name in SCREEN_JOBS:
+            queue.remove(job)
+            job.func(*job.args, context=context)
+            ran += 1
+    return ran
+
+
+def post_manual(
+    client: Any, world: Any, sid: str, manual: list[dict[str, Any]], services: Any, who: str = "reviewer"
+) -> Any:
+    """POST manual redactions (202 and a task), run the worker's job, and return the task's final state."""
+    response = post(client, world, who, f"/submissions/{sid}/decisions", {"manual": manual})
+    if response.status_code != 202:
+        return response
+    assert run_screen_jobs(services) == 1
+    return client.get(response.get_json()["task_url"], headers=world.headers(who))
 
 
 def upload_pdf(

@@ -22,6 +22,8 @@ class FakeEngine:
     page_delay: float = 0.0
     pages: int = 3
     calls: int = 0
+    #: verification layers the render reports as not run (fail closed: the result needs review)
+    warnings: tuple[str, ...] = ()
     seen_registers: list[Any] = field(default_factory=list)
 
     def analyze(
@@ -74,3 +76,16 @@ class FakeEngine:
         for proposal in sorted(proposals, key=lambda p: -p.start):
             text = text[: proposal.start] + "[REDACTED]" + text[proposal.end :]
         return text.encode("utf-8")
+
+    def render_with_report(self, data: bytes, proposals: Any, **_options: Any) -> tuple[bytes, Any]:
+        from tests.intake.reviewkit import report
+
+        return self.render(data, proposals), report(pages=self.pages, warnings=self.warnings)
+
+    def verify_output(self, output: bytes, forbidden: Any, *, allowed: Any = ()) -> Any:
+        from redaction.verify import verify_text
+
+        verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
+        from tests.intake.reviewkit import report
+
+        return report(warnings=self.warnings)

@@ -10,7 +10,16 @@ from rq import Queue
 from sqlalchemy import select, update
 
 from intake.models import ProposalRecord, Submission, User
-from tests.intake.reviewkit import audit_events, decide_all, post, proposals, proposed_submission
+from tests.intake.reviewkit import (
+    NamesEngine,
+    audit_events,
+    decide_all,
+    post,
+    post_manual,
+    proposals,
+    proposed_submission,
+    run_screen_jobs,
+)
 
 
 def test_when_decisions_are_posted_in_a_batch_then_each_is_recorded_with_its_reason(client, world, services):
@@ -106,8 +115,17 @@ def test_manual_box_and_every_occurrence_become_sealed_accepted_manual_proposals
         ]
     }
     response = post(client, world, "reviewer", f"/submissions/{sid}/decisions", body)
-    assert response.status_code == 200, response.get_json()
-    manual_ids = response.get_json()["manual_ids"]
+    # the web process does not parse the document: the worker locates the redactions, the page polls
+    assert response.status_code == 202, response.get_json()
+    task_url = response.get_json()["task_url"]
+    assert response.headers["Location"] == task_url and response.headers["Retry-After"] == "1"
+    assert client.get(task_url, headers=world.headers("reviewer")).get_json()["state"] == "queued"
+    assert all(p["source"] != "manual" for p in proposals(client, world, sid))  # nothing recorded yet
+    engine = NamesEngine()
+    assert run_screen_jobs(services, engine) == 1 and engine.screen_calls == 2
+    done = client.get(task_url, headers=world.headers("reviewer"))
+    assert done.status_code == 200 and done.get_json()["state"] == "done", done.get_json()
+    manual_ids = done.get_json()["manual_ids"]
     assert len(manual_ids) == 3  # one box + the text on each of the two pages
     listed = {p["id"]: p for p in proposals(client, world, sid)}
     manual = [listed[i] for i in manual_ids]
@@ -120,14 +138,16 @@ def test_manual_box_and_every_occurrence_become_sealed_accepted_manual_proposals
     events = audit_events(services, sid, "review.manual_redaction")
     assert [json.loads(e.details)["count"] for e in events] == [1, 2]
     assert all("Brindlecombe" not in e.details for e in events)
-    missing = post(
-        client,
-        world,
-        "reviewer",
-        f"/submissions/{sid}/decisions",
-        {"manual": [{"text": "Zanzibar", "reason_code": "identifies_child"}]},
-    )
-    assert missing.status_code == 400
+    missing = post_manual(client, world, sid, [{"text": "Zanzibar", "reason_code": "identifies_child"}], services)
+    assert missing.get_json() == {
+        "task_id": missing.get_json()["task_id"],
+        "state": "failed",
+        "error": "invalid_review",
+        "message": "that text does not occur in the document",
+    }
+    assert client.get(task_url, headers=world.headers("uploader_b")).status_code == 404
+    assert client.get(task_url, headers=world.headers("uploader_a")).status_code == 403
+    assert client.get(task_url, headers=world.headers("approver")).status_code == 403
 
 
 def test_when_proposals_are_undecided_then_the_review_cannot_be_completed(client, world, services):
@@ -210,8 +230,15 @@ def test_page_sizes_and_images_with_and_without_the_live_preview(client, world, 
     same = client.get(f"/api/v1/submissions/{sid}/pages/0.png?dpi=72&preview=1", headers=world.headers("reviewer"))
     assert same.data == plain.data  # nothing accepted yet
     decide_all(client, world, sid)
-    preview = client.get(f"/api/v1/submissions/{sid}/pages/0.png?dpi=72&preview=1", headers=world.headers("reviewer"))
+    # the live preview is rendered by a job, cached by the chosen redactions: 202 until it is ready
+    target = f"/api/v1/submissions/{sid}/pages/0.png?dpi=72&preview=1"
+    pending = client.get(target, headers=world.headers("reviewer"))
+    assert pending.status_code == 202 and pending.headers["Retry-After"] == "1"
+    assert client.get(target, headers=world.headers("reviewer")).status_code == 202
+    assert run_screen_jobs(services) == 1  # asked twice, rendered once
+    preview = client.get(target, headers=world.headers("reviewer"))
     assert preview.status_code == 200 and preview.data != plain.data
+    assert run_screen_jobs(services) == 0  # served from the sealed cache
     assert client.get(f"/api/v1/submissions/{sid}/pages/9.png", headers=world.headers("reviewer")).status_code == 400
     assert (
         client.get(f"/api/v1/submissions/{sid}/pages/0.png?dpi=900", headers=world.headers("reviewer")).status_code
@@ -292,3 +319,32 @@ def test_the_openapi_document_describes_every_api_route(app, client, world):
         for method in rule.methods - {"HEAD", "OPTIONS"}:
             assert (path, method.lower()) in documented, f"{method} {path} is not in openapi.json"
     assert client.get("/api/v1/openapi.json").status_code == 401
+
+
+def test_page_images_are_rendered_by_the_worker_sealed_and_a_missing_set_is_queued_not_parsed(client, world, services):
+    """The web process only serves PNGs the worker rendered and sealed; a submission without them (processed
+    before this change) gets 202 and a job, never a parse in the request."""
+    from intake.models import PageImage
+
+    sid = proposed_submission(client, world, services)
+    with services.sessions() as session:
+        images = session.scalars(select(PageImage).where(PageImage.submission_id == sid)).all()
+        assert sorted(i.page for i in images) == [0, 1] and {i.variant for i in images} == {"original"}
+    for image in images:
+        assert b"\x89PNG" not in _blob(services, image.id), "page images must be encrypted at rest"
+    with services.sessions() as session, session.begin():
+        for image in session.scalars(select(PageImage).where(PageImage.submission_id == sid)):
+            session.delete(image)
+    pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer"))
+    assert pages.status_code == 202 and pages.headers["Retry-After"] == "1"
+    assert client.get(f"/api/v1/submissions/{sid}/pages/0.png", headers=world.headers("reviewer")).status_code == 202
+    engine = NamesEngine()
+    assert run_screen_jobs(services, engine) == 1 and engine.screen_calls == 2
+    pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer"))
+    assert pages.status_code == 200 and len(pages.get_json()["pages"]) == 2
+    png = client.get(f"/api/v1/submissions/{sid}/pages/1.png", headers=world.headers("reviewer"))
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
+
+
+def _blob(services, name):
+    return services.store._path(name).read_bytes()
