@@ -99,6 +99,22 @@ class Settings:
     archive_s3_region: str = "us-east-1"
     handover_max_attempts: int = 5
     handover_backoff_seconds: int = 30  # attempt n waits base * 2**(n-1); 0 retries at once (tests)
+    # development (default) or production: production refuses to run without a document sandbox
+    environment: str = "development"
+    # Every parse of an uploaded document runs in a sandboxed child (redaction.sandbox, issue 11):
+    # auto (bwrap if usable, else process limits), bwrap, rlimits, off (in the worker itself).
+    sandbox: str = "auto"
+    allow_unsandboxed: bool = False
+    # None: the engine's own defaults (redaction/sandbox/limits.py, redaction/budgets.py)
+    sandbox_memory_mb: int | None = None
+    sandbox_cpu_seconds: int | None = None
+    sandbox_timeout_seconds: int | None = None
+    max_pages: int | None = None
+    max_objects: int | None = None
+    max_image_megapixels: int | None = None
+    max_render_megapixels: int | None = None
+    max_stream_mb: int | None = None
+    max_inflated_mb: int | None = None
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -146,6 +162,7 @@ class Settings:
             audit_origin=env.get("SAFEPUB_AUDIT_ORIGIN") or "safepub.local/audit",
             audit_checkpoint_every=_int(env, "SAFEPUB_AUDIT_CHECKPOINT_EVERY", 100),
             **_archive_settings(env),
+            **_sandbox_settings(env),
         )
 
     def __post_init__(self) -> None:
@@ -219,6 +236,40 @@ def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "archive_s3_region": env.get("SAFEPUB_ARCHIVE_S3_REGION") or "us-east-1",
         "handover_max_attempts": _int(env, "SAFEPUB_HANDOVER_MAX_ATTEMPTS", 5, minimum=1),
         "handover_backoff_seconds": _int(env, "SAFEPUB_HANDOVER_BACKOFF_SECONDS", 30),
+    }
+
+
+ENVIRONMENTS = ("development", "production")
+SANDBOX_MODES = ("auto", "bwrap", "rlimits", "off")
+
+
+def _sandbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """The document sandbox and the budgets checked before work (issue 11). Unset numbers stay None so
+    that the defaults live in one place, beside the code that enforces them."""
+    environment = (env.get("SAFEPUB_ENV") or "development").strip().lower()
+    if environment not in ENVIRONMENTS:
+        raise ConfigurationError(f"SAFEPUB_ENV must be one of {', '.join(ENVIRONMENTS)} (got {environment!r})")
+    sandbox = (env.get("SAFEPUB_SANDBOX") or "auto").strip().lower()
+    if sandbox not in SANDBOX_MODES:
+        raise ConfigurationError(f"SAFEPUB_SANDBOX must be one of {', '.join(SANDBOX_MODES)} (got {sandbox!r})")
+
+    def optional(name: str, minimum: int) -> int | None:
+        raw = env.get(name)
+        return None if raw is None or raw.strip() == "" else _int(env, name, 0, minimum=minimum)
+
+    return {
+        "environment": environment,
+        "sandbox": sandbox,
+        "allow_unsandboxed": _bool(env, "SAFEPUB_ALLOW_UNSANDBOXED", False),
+        "sandbox_memory_mb": optional("SAFEPUB_SANDBOX_MEMORY_MB", 256),
+        "sandbox_cpu_seconds": optional("SAFEPUB_SANDBOX_CPU_SECONDS", 1),
+        "sandbox_timeout_seconds": optional("SAFEPUB_SANDBOX_TIMEOUT_SECONDS", 1),
+        "max_pages": optional("SAFEPUB_MAX_PAGES", 1),
+        "max_objects": optional("SAFEPUB_MAX_OBJECTS", 100),
+        "max_image_megapixels": optional("SAFEPUB_MAX_IMAGE_MEGAPIXELS", 1),
+        "max_render_megapixels": optional("SAFEPUB_MAX_RENDER_MEGAPIXELS", 1),
+        "max_stream_mb": optional("SAFEPUB_MAX_STREAM_MB", 1),
+        "max_inflated_mb": optional("SAFEPUB_MAX_INFLATED_MB", 1),
     }
 
 

@@ -62,6 +62,10 @@ def check_document(data: bytes, budgets: Budgets = DEFAULT) -> None:
         return
     try:
         check_pdf(doc, budgets)
+    except BudgetExceeded:
+        raise
+    except Exception:  # noqa: BLE001 - MuPDF chokes on the structure (a page-tree cycle...): open_pdf says why
+        return
     finally:
         doc.close()
 

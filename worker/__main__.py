@@ -1,7 +1,11 @@
-"""``python -m worker`` / ``safepub worker``: load the engine once, then fork a work horse per job.
+"""``python -m worker`` / ``safepub worker``: build the engine once, then fork a work horse per job.
 
-The spaCy model and analyzers are built in this parent process before any job runs, so every forked
-work horse shares them copy-on-write instead of loading them again (seconds and hundreds of MB).
+The worker holds the key-encryption key and the database and archive credentials, so it never parses an
+uploaded document itself: its engine is a :class:`redaction.sandbox.SandboxedEngine`, which runs every
+extraction, OCR, rendering, verification and page image in a fresh, limited child process (under bwrap
+where available) and never loads spaCy here. ``SAFEPUB_SANDBOX=off`` (development only, or with
+``SAFEPUB_ALLOW_UNSANDBOXED=true``) builds the in-process engine instead, loaded before any job runs so
+that the forked work horses share the model copy-on-write.
 """
 
 from __future__ import annotations
@@ -16,7 +20,7 @@ from typing import Any
 
 from rq import Worker
 
-from config.settings import Settings
+from config.settings import ConfigurationError, Settings
 from intake.logs import configure_logging
 from intake.processing.engine import Engine
 from intake.services import build_services
@@ -54,9 +58,64 @@ class SafePubWorker(Worker):
 
 
 def build_engine(settings: Settings) -> Engine:
-    from redaction.engine import RedactionEngine
+    """The engine the jobs use, from the settings. Raises ConfigurationError when the sandbox asked for
+    cannot run, or when a production worker would parse documents without bwrap and that was not
+    explicitly allowed (SAFEPUB_ALLOW_UNSANDBOXED=true)."""
+    from redaction.budgets import Budgets
+    from redaction.sandbox import Limits, SandboxedEngine, SandboxUnavailable
 
-    return RedactionEngine(profile=settings.engine_profile, ocr=settings.ocr)
+    budgets = _budgets(settings, Budgets)
+    if settings.sandbox == "off":
+        _require_sandbox(settings, "SAFEPUB_SANDBOX=off")
+        from redaction.engine import RedactionEngine
+
+        return RedactionEngine(profile=settings.engine_profile, ocr=settings.ocr, budgets=budgets)
+    default = Limits()
+    limits = Limits(
+        memory_bytes=(settings.sandbox_memory_mb or default.memory_bytes // (1024 * 1024)) * 1024 * 1024,
+        cpu_seconds=settings.sandbox_cpu_seconds or default.cpu_seconds,
+    )
+    timeout = {"timeout_seconds": settings.sandbox_timeout_seconds} if settings.sandbox_timeout_seconds else {}
+    try:
+        engine = SandboxedEngine(
+            profile=settings.engine_profile,
+            ocr=settings.ocr,
+            mode=settings.sandbox,
+            limits=limits,
+            budgets=budgets,
+            **timeout,  # type: ignore[arg-type]
+        )
+    except SandboxUnavailable:
+        raise ConfigurationError(
+            "SAFEPUB_SANDBOX=bwrap but bwrap cannot create a sandbox here: install Debian's bubblewrap "
+            "(make system-deps) and allow unprivileged user namespaces, or set SAFEPUB_SANDBOX=auto"
+        ) from None
+    if engine.mode != "bwrap":
+        _require_sandbox(settings, "bwrap is not usable, so documents would be parsed with process limits only")
+    log.info("document sandbox", extra={"mode": engine.mode})
+    return engine
+
+
+def _require_sandbox(settings: Settings, why: str) -> None:
+    if settings.environment == "production" and not settings.allow_unsandboxed:
+        raise ConfigurationError(
+            f"refusing to start in production without the document sandbox: {why}. Install Debian's "
+            "bubblewrap (make system-deps), or set SAFEPUB_ALLOW_UNSANDBOXED=true to accept the risk"
+        )
+
+
+def _budgets(settings: Settings, budgets_type: Any) -> Any:
+    """Budgets with the settings' overrides; unset ones keep redaction.budgets' defaults."""
+    mb, million = 1024 * 1024, 1_000_000
+    overrides = {
+        "max_pages": settings.max_pages,
+        "max_objects": settings.max_objects,
+        "max_image_pixels": settings.max_image_megapixels and settings.max_image_megapixels * million,
+        "max_render_pixels": settings.max_render_megapixels and settings.max_render_megapixels * million,
+        "max_stream_bytes": settings.max_stream_mb and settings.max_stream_mb * mb,
+        "max_total_stream_bytes": settings.max_inflated_mb and settings.max_inflated_mb * mb,
+    }
+    return budgets_type(**{key: value for key, value in overrides.items() if value})
 
 
 def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWorker:
@@ -87,6 +146,9 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     args = parser.parse_args(argv)
     settings = settings or Settings.from_env()
     configure_logging(settings.log_level)
+    from redaction.sandbox import harden_current_process
+
+    harden_current_process()  # no core dumps of a process holding keys, no ptrace by the same user
     worker = build_worker(settings)
     # with_scheduler: delayed retries (handover backoff) are released by RQ's scheduler
     worker.work(burst=args.burst, logging_level=settings.log_level, with_scheduler=True)

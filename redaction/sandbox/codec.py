@@ -17,6 +17,7 @@ from redaction.types import Proposal
 from redaction.verify import VerificationReport
 
 MAX_MESSAGE_CHARS = 500
+DAMAGED = "the PDF's structure is damaged and it cannot be read"
 
 #: Engine exceptions re-raised in the parent as the same type (most specific first).
 ERROR_TYPES: dict[str, type[RedactionError]] = {
@@ -79,8 +80,10 @@ def proposals_from_json(items: Any) -> list[Proposal]:
 def error_to_dict(exc: BaseException) -> dict[str, Any]:
     """An error frame: the engine's own errors keep their type, message and survivors; anything
     else is only its type name (its message might quote the document)."""
-    if isinstance(exc, MemoryError):
+    if isinstance(exc, MemoryError) or _is_mupdf_out_of_memory(exc):
         return {"error": "MemoryError"}
+    if type(exc).__module__.startswith(("pymupdf", "fitz")):  # MuPDF could not follow the structure
+        return {"error": "UnsupportedDocumentError", "message": DAMAGED}
     for name, cls in ERROR_TYPES.items():
         if type(exc) is cls:
             frame: dict[str, Any] = {"error": name, "message": str(exc)}
@@ -90,6 +93,11 @@ def error_to_dict(exc: BaseException) -> dict[str, Any]:
                     frame["locations"] = _plain(exc.locations)
             return frame
     return {"error": "internal", "type": type(exc).__name__}
+
+
+def _is_mupdf_out_of_memory(exc: BaseException) -> bool:
+    """MuPDF reports a failed allocation (the address-space limit) as a system error naming malloc."""
+    return type(exc).__name__ == "FzErrorSystem" and "alloc" in str(exc).lower()
 
 
 def error_from_dict(frame: dict[str, Any]) -> Exception:

@@ -42,7 +42,7 @@ def read_frame(
     header_size, payload_size = _PREFIX.unpack(prefix)
     if header_size > max_header or payload_size > max_payload:
         raise ProtocolError("frame too large")
-    body = _read_exactly(stream, header_size)
+    body = _read_exactly(stream, header_size) or b""
     payload = _read_exactly(stream, payload_size) if payload_size else b""
     try:
         header = json.loads(body)
