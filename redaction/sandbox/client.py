@@ -243,11 +243,15 @@ class _Child:
                 if progress is not None:
                     progress(int(done), int(total))
         except (ProtocolError, ValueError, TypeError):
+            if self.timed_out or self._has_exited():
+                return None  # cut short by its death (a limit, the timeout): the exit says why
             self.kill()
-            self._reap()
-            if self.timed_out or self._signal() is not None:
-                return None  # cut short by its death: the exit says why
             raise SandboxError("ProtocolError") from None
+
+    def _has_exited(self) -> bool:
+        """Whether the child has ended by itself (without reaping it)."""
+        info = os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
+        return info is not None
 
     def _time_out(self) -> None:
         self.timed_out = True

@@ -1,0 +1,95 @@
+"""How a child ends decides what the parent raises, and the parent always survives.
+
+Real limits on the real child (CPU seconds, address space, the wall clock), and scripted children that
+behave as a compromised or crashing child would (a fatal signal, garbage or pickle on stdout): each ends
+in a typed error the uploader can read, never in the parent running the child's data."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from redaction.budgets import BudgetExceeded, Budgets
+from redaction.sandbox import Limits, ParserCrashed, SandboxedEngine, SandboxError
+from tests.redaction.sandbox import hostile
+from tests.redaction.sandbox.test_engine import draft
+
+MIB = 1024 * 1024
+
+
+class ScriptedChild(SandboxedEngine):
+    """A sandboxed engine whose child is a script standing in for a compromised or crashing child."""
+
+    def __init__(self, script: str, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(mode="rlimits", **kwargs)
+        self.script = script
+
+    def command(self) -> list[str]:
+        return [sys.executable, "-I", "-c", self.script]
+
+
+READ_REQUEST = "import sys, os, signal, struct\nsys.stdin.buffer.read()\n"
+
+
+def test_when_the_child_exceeds_its_cpu_seconds_then_the_budget_is_exceeded() -> None:
+    engine = SandboxedEngine(mode="auto", ocr=False, limits=Limits(cpu_seconds=1), timeout_seconds=120)
+    with pytest.raises(BudgetExceeded, match="more processing time"):
+        engine.analyze(draft())  # loading the model alone takes more than a second of CPU
+
+
+def test_when_a_rendering_needs_more_memory_than_the_limit_then_the_budget_is_exceeded() -> None:
+    engine = SandboxedEngine(
+        mode="auto", limits=Limits(memory_bytes=700 * MIB), budgets=Budgets(max_render_pixels=10**10)
+    )
+    with pytest.raises(BudgetExceeded, match="more memory"):
+        engine.page_image(hostile.giant_page(), 0, dpi=200)  # 1.6 G pixels asked for, 700 MiB allowed
+
+
+def test_when_the_child_outlives_the_wall_clock_timeout_then_its_group_is_killed() -> None:
+    engine = ScriptedChild(READ_REQUEST + "import time\ntime.sleep(600)\n", timeout_seconds=1)
+    with pytest.raises(BudgetExceeded, match="took longer"):
+        engine.page_sizes(draft())
+
+
+@pytest.mark.parametrize("sig", ["SIGSEGV", "SIGABRT", "SIGBUS"])
+def test_when_the_child_dies_of_a_fatal_signal_then_the_parser_crashed(sig: str) -> None:
+    engine = ScriptedChild(READ_REQUEST + f"os.kill(os.getpid(), signal.{sig})\n")
+    with pytest.raises(ParserCrashed, match="crashed the PDF reader"):
+        engine.page_sizes(draft())
+
+
+def test_when_the_child_is_killed_then_it_is_taken_as_the_memory_limit() -> None:
+    engine = ScriptedChild(READ_REQUEST + "os.kill(os.getpid(), signal.SIGKILL)\n")
+    with pytest.raises(BudgetExceeded, match="more memory"):
+        engine.page_sizes(draft())
+
+
+def test_when_the_child_writes_pickle_then_nothing_is_unpickled() -> None:
+    payload = "import pickle; body = pickle.dumps(OSError('x'))\n"
+    engine = ScriptedChild(
+        READ_REQUEST + payload + "sys.stdout.buffer.write(struct.pack('>IQ', len(body), 0) + body)\n"
+    )
+    with pytest.raises(SandboxError) as caught:
+        engine.page_sizes(draft())
+    assert caught.value.kind == "ProtocolError"
+
+
+def test_when_the_child_answers_with_the_wrong_shape_then_it_is_a_sandbox_error() -> None:
+    body = 'b\'{"result": "not a list of sizes"}\''
+    engine = ScriptedChild(READ_REQUEST + f"sys.stdout.buffer.write(struct.pack('>IQ', len({body}), 0) + {body})\n")
+    with pytest.raises(SandboxError):
+        engine.page_sizes(draft())
+
+
+def test_when_the_child_names_an_unknown_error_then_only_a_clean_type_name_reaches_the_parent() -> None:
+    body = 'b\'{"error": "internal", "type": "Zephyrine Quarterman\\\\n"}\''
+    engine = ScriptedChild(READ_REQUEST + f"sys.stdout.buffer.write(struct.pack('>IQ', len({body}), 0) + {body})\n")
+    with pytest.raises(SandboxError) as caught:
+        engine.page_sizes(draft())
+    assert caught.value.kind == "unknown" and "Zephyrine" not in str(caught.value)
+
+
+def test_when_the_child_exits_without_answering_then_it_is_a_sandbox_error() -> None:
+    with pytest.raises(SandboxError, match="ExitedWithoutAnswer"):
+        ScriptedChild(READ_REQUEST + "sys.exit(0)\n").page_sizes(draft())

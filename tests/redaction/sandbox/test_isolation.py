@@ -1,0 +1,102 @@
+"""What the child can reach: no network and a read-only file system under bwrap, an environment
+without secrets, its limits set and core dumps off. Checked in real processes."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from redaction.sandbox import Limits, SandboxedEngine, harden_current_process
+from redaction.sandbox.limits import BWRAP_ARGS
+from tests.redaction.conftest import REPO
+from tests.redaction.sandbox.conftest import needs_bwrap
+from tests.redaction.sandbox.test_deaths import ScriptedChild
+from tests.redaction.sandbox.test_engine import draft
+
+PROBE = r"""
+import socket, sys
+results = []
+try:
+    socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5).close()
+    results.append("network open")
+except OSError:
+    results.append("network denied")
+for path in (sys.argv[2], "/tmp/scratch"):
+    try:
+        open(path, "w").write("x")
+        results.append("wrote " + path)
+    except OSError:
+        results.append("refused " + path)
+print(";".join(results))
+"""
+
+
+@needs_bwrap
+def test_under_bwrap_the_child_has_no_network_and_writes_only_to_its_own_tmp(tmp_path) -> None:
+    import socket
+
+    with socket.socket() as server:  # a port that really is open on the host
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        port = server.getsockname()[1]
+        outside = tmp_path / "escaped"
+        command = ["bwrap", *BWRAP_ARGS, "--", sys.executable, "-I", "-c", PROBE, str(port), str(outside)]
+        result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
+        # the same probe outside the sandbox reaches the port and writes the file: the probe can tell
+        control = subprocess.run(
+            [sys.executable, "-I", "-c", PROBE, str(port), str(outside)], capture_output=True, text=True, check=True
+        )
+    assert result.stdout.strip() == f"network denied;refused {outside};wrote /tmp/scratch"
+    assert control.stdout.startswith("network open;wrote")
+    assert SandboxedEngine(mode="bwrap").command()[: len(BWRAP_ARGS) + 1][1:] == list(BWRAP_ARGS)
+
+
+def test_the_child_environment_holds_no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("SAFEPUB_KEK", "DATABASE_URL", "REDIS_URL", "AWS_SECRET_ACCESS_KEY", "SECRET_KEY"):
+        monkeypatch.setenv(name, "secret-value")
+    monkeypatch.setenv("TESSDATA_PREFIX", "/usr/share/tessdata")
+    script = (
+        "import json, os, struct, sys\nsys.stdin.buffer.read()\n"
+        "body = json.dumps({'result': dict(os.environ)}).encode()\n"
+        "sys.stdout.buffer.write(struct.pack('>IQ', len(body), 0) + body)\n"
+    )
+    seen, _ = ScriptedChild(script)._call("page_sizes", {}, draft())
+    assert "secret-value" not in seen.values()
+    assert seen["HOME"] == "/tmp" and seen["TESSDATA_PREFIX"] == "/usr/share/tessdata"
+    assert set(seen) <= {"PATH", "LANG", "LC_ALL", "LC_CTYPE", "TESSDATA_PREFIX", "OMP_THREAD_LIMIT", "HOME"}
+
+
+def test_the_child_limits_itself_before_reading_the_document() -> None:
+    code = (
+        "import resource, ctypes\n"
+        "from redaction.sandbox.limits import Limits, apply_limits\n"
+        "apply_limits(Limits(memory_bytes=1 << 30, cpu_seconds=7, open_files=64))\n"
+        "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)\n"
+        "print([resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU,"
+        " resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)], dumpable)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip() == f"{[1 << 30, 7, 64, 0]} 0"
+
+
+def test_harden_current_process_turns_off_core_dumps_and_dumpability() -> None:
+    code = (
+        "import resource, ctypes\n"
+        "from redaction.sandbox import harden_current_process\n"
+        "harden_current_process()\n"
+        "print(resource.getrlimit(resource.RLIMIT_CORE), ctypes.CDLL(None).prctl(3, 0, 0, 0, 0))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
+    assert result.stdout.strip() == "(0, 0) 0"
+    assert callable(harden_current_process)
+
+
+def test_ner_workers_fork_inside_the_limited_child() -> None:
+    """A long text makes NER fork its workers in the child; they inherit the per-process limits."""
+    line = "Zephyrine Quarterman met the health visitor in Leeds with her brother Orrin.\n"
+    engine = SandboxedEngine(mode="auto", ocr=False, n_process=2, limits=Limits(), timeout_seconds=300)
+    analysis = engine.analyze((line * 1000).encode())
+    assert analysis.kind == "text"
+    assert sum(p.text == "Zephyrine Quarterman" for p in analysis.proposals) == 1000
