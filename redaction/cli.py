@@ -31,6 +31,11 @@ def _parser() -> argparse.ArgumentParser:
         cmd.add_argument("--register", type=Path)
         cmd.add_argument("--profile", default="publication", choices=["publication", "strict"])
         cmd.add_argument("--no-ocr", action="store_true", help="skip OCR (image pages are marked for review)")
+        cmd.add_argument(
+            "--sandbox",
+            action="store_true",
+            help="parse the document in a sandboxed child process (bwrap where available), as the service does",
+        )
         if name == "redact":
             cmd.add_argument("--report", type=Path, help="JSON report of every proposal applied")
     return parser
@@ -66,6 +71,16 @@ def main(argv: list[str] | None = None) -> int:
         from redaction.sniff import detect_kind
 
         kind = detect_kind(data)  # reject bad input before the model loads
+        if args.sandbox:  # the same work in the sandbox the service uses (fresh children, limits, bwrap)
+            from redaction.sandbox import SandboxedEngine
+
+            sandboxed = SandboxedEngine(profile=args.profile, ocr=not args.no_ocr)
+            if args.command == "detect":
+                return _detect(sandboxed, data, register, args, None)
+            return _redact(sandboxed, data, register, args, None)
+        from redaction.budgets import check_document
+
+        check_document(data)  # budgets before any work (a bomb is refused before extraction starts)
         # A PDF's extraction starts now, in a child on the other core, while this process loads the
         # model (see prefetch.py).
         from redaction.prefetch import ExtractionJob

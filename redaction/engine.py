@@ -269,12 +269,18 @@ class RedactionEngine:
         output, report = self.render_with_report(
             data, analysis.proposals, kept_phrases=analysis.kept_phrases, register=register
         )
-        if report.needs_review:
-            reasons = [f"verification: {w}" for w in report.warnings]
-            if report.unread_image_pages:
-                reasons.append(f"verification: {report.unread_image_pages} page(s) with images not OCR-checked")
-            analysis = dataclasses.replace(analysis, needs_review=analysis.needs_review + tuple(reasons))
-        return output, analysis
+        return output, with_verification_review(analysis, report)
+
+
+def with_verification_review(analysis: Analysis, report: VerificationReport) -> Analysis:
+    """The analysis with verification's problems that need a human (an image that could not be read,
+    a verification layer that did not run) added to its ``needs_review``."""
+    if not report.needs_review:
+        return analysis
+    reasons = [f"verification: {w}" for w in report.warnings]
+    if report.unread_image_pages:
+        reasons.append(f"verification: {report.unread_image_pages} page(s) with images not OCR-checked")
+    return dataclasses.replace(analysis, needs_review=analysis.needs_review + tuple(reasons))
 
 
 def forbidden_items(

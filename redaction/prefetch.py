@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from multiprocessing.connection import Connection
 from typing import Any
 
-from redaction.errors import RedactionError
+from redaction.errors import RedactionError, UnsupportedDocumentError
 from redaction.extract import ExtractedDocument, TextSink, extract_pdf
 from redaction.ocr import OcrEngine
 from redaction.sniff import open_pdf
@@ -118,6 +118,19 @@ class ExtractionJob:
         return kind, value
 
 
+DAMAGED = "the PDF's structure is damaged and it cannot be read"
+
+
+def _as_engine_error(exc: Exception) -> RedactionError:
+    """What the parent raises: the engine's own errors as they are; MuPDF failing on the document's
+    structure (a page-tree cycle...) is the document's fault; anything else names only its type."""
+    if isinstance(exc, RedactionError):
+        return exc
+    if type(exc).__module__.startswith(("pymupdf", "fitz")):
+        return UnsupportedDocumentError(DAMAGED)
+    return RedactionError(f"extraction failed ({type(exc).__name__})")
+
+
 def _extract_in_child(conn: Connection, data: bytes, ocr: bool) -> None:
     try:
         with open_pdf(data) as doc:
@@ -127,11 +140,6 @@ def _extract_in_child(conn: Connection, data: bytes, ocr: bool) -> None:
             )
         conn.send(("done", extracted))
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it
-        conn.send(
-            (
-                "error",
-                exc if isinstance(exc, RedactionError) else RedactionError(f"extraction failed ({type(exc).__name__})"),
-            )
-        )
+        conn.send(("error", _as_engine_error(exc)))
     finally:
         conn.close()

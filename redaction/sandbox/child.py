@@ -60,7 +60,7 @@ def _run(header: dict[str, Any], data: bytes, progress: Callable[[int, int], Non
     method, args, options = header["method"], header.get("args", {}), header.get("engine", {})
     budgets = Budgets(**header.get("budgets", {}))
     check_document(data, budgets)  # before any heavy work: the model, extraction, rendering
-    extraction = _prefetch(data, options) if method == "analyze" else None
+    extraction = _prefetch(data, options) if method in ("analyze", "detect_spans") else None
     try:
         from redaction.engine import RedactionEngine
 
@@ -79,6 +79,10 @@ def _run(header: dict[str, Any], data: bytes, progress: Callable[[int, int], Non
                 extraction=extraction,
             )
             return analysis.to_dict(), b""
+        if method == "detect_spans":
+            register, profile = args.get("register"), args.get("profile")
+            text, spans = engine.detect_spans(data, register=register, profile=profile, extraction=extraction)
+            return {"text": text, "spans": [span.to_dict() for span in spans]}, b""
     finally:
         if extraction is not None:
             extraction.close()

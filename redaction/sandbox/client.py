@@ -31,7 +31,7 @@ from redaction.sandbox import codec
 from redaction.sandbox.errors import ParserCrashed, SandboxError, SandboxUnavailable
 from redaction.sandbox.limits import Limits, bwrap_path, bwrap_usable, child_environment
 from redaction.sandbox.protocol import ProtocolError, read_frame, write_frame
-from redaction.types import Analysis, Proposal, Rect
+from redaction.types import Analysis, Proposal, Rect, Span
 from redaction.verify import VerificationReport
 
 log = logging.getLogger("safepub.sandbox")
@@ -92,6 +92,33 @@ class SandboxedEngine:
         args = {"register": codec.register_to_json(register), "profile": profile}
         result, _ = self._call("analyze", args, data, progress)
         return self._decode(Analysis.from_dict, result)
+
+    def detect_spans(
+        self, data: bytes, *, register: Any = None, profile: str | None = None, extraction: Any = None
+    ) -> tuple[str, list[Span]]:
+        """The detection text and resolved spans (``safepub detect --sandbox``); ``extraction`` is
+        accepted for the command line's sake and ignored (the child prefetches its own)."""
+        args = {"register": codec.register_to_json(register), "profile": profile}
+        result, _ = self._call("detect_spans", args, data)
+        return self._decode(lambda r: (str(r["text"]), [Span(**s) for s in r["spans"]]), result)
+
+    def redact(
+        self,
+        data: bytes,
+        *,
+        register: Any = None,
+        profile: str | None = None,
+        progress: Progress | None = None,
+        extraction: Any = None,
+    ) -> tuple[bytes, Analysis]:
+        """Analyse, then render and verify, each in its own child (``safepub redact --sandbox``)."""
+        from redaction.engine import with_verification_review
+
+        analysis = self.analyze(data, register=register, profile=profile, progress=progress)
+        output, report = self.render_with_report(
+            data, analysis.proposals, kept_phrases=analysis.kept_phrases, register=register
+        )
+        return output, with_verification_review(analysis, report)
 
     def render(
         self,

@@ -84,8 +84,8 @@ def error_to_dict(exc: BaseException) -> dict[str, Any]:
         return {"error": "MemoryError"}
     if type(exc).__module__.startswith(("pymupdf", "fitz")):  # MuPDF could not follow the structure
         return {"error": "UnsupportedDocumentError", "message": DAMAGED}
-    for name, cls in ERROR_TYPES.items():
-        if type(exc) is cls:
+    for name, cls in ERROR_TYPES.items():  # a subclass crosses as its nearest listed base
+        if isinstance(exc, cls):
             frame: dict[str, Any] = {"error": name, "message": str(exc)}
             if isinstance(exc, VerificationFailed):
                 frame["survivors"] = [list(s) for s in exc.survivors]
