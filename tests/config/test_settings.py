@@ -40,6 +40,11 @@ def test_values_are_parsed_once_and_typed(tmp_path):
         ("SAFEPUB_MAX_UPLOAD_MB", "0"),
         ("SAFEPUB_COOKIE_SECURE", "maybe"),
         ("SAFEPUB_QUEUE", "a b"),
+        ("SAFEPUB_ENV", "staging"),
+        ("SAFEPUB_SANDBOX", "chroot"),
+        ("SAFEPUB_SANDBOX_MEMORY_MB", "100"),
+        ("SAFEPUB_MAX_PAGES", "0"),
+        ("SAFEPUB_ALLOW_UNSANDBOXED", "perhaps"),
     ],
 )
 def test_malformed_values_fail_fast_naming_the_variable(tmp_path, name, value):
@@ -50,3 +55,38 @@ def test_malformed_values_fail_fast_naming_the_variable(tmp_path, name, value):
 def test_a_missing_secret_key_fails_with_what_to_set(tmp_path):
     with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         Settings.from_env({"SAFEPUB_DATA_DIR": str(tmp_path)}).require_secret_key()
+
+
+def test_the_sandbox_defaults_to_auto_in_development_with_the_engine_s_own_limits(tmp_path):
+    settings = Settings.from_env({"SAFEPUB_DATA_DIR": str(tmp_path)})
+    assert settings.environment == "development" and settings.sandbox == "auto"
+    assert settings.allow_unsandboxed is False
+    assert settings.sandbox_memory_mb is None and settings.max_pages is None  # defaults live in redaction/
+
+
+def test_sandbox_and_budget_variables_are_parsed(tmp_path):
+    settings = Settings.from_env(
+        {
+            "SAFEPUB_DATA_DIR": str(tmp_path),
+            "SAFEPUB_ENV": "Production",
+            "SAFEPUB_SANDBOX": "rlimits",
+            "SAFEPUB_ALLOW_UNSANDBOXED": "true",
+            "SAFEPUB_SANDBOX_MEMORY_MB": "2048",
+            "SAFEPUB_SANDBOX_CPU_SECONDS": "120",
+            "SAFEPUB_SANDBOX_TIMEOUT_SECONDS": "300",
+            "SAFEPUB_MAX_PAGES": "500",
+            "SAFEPUB_MAX_OBJECTS": "200000",
+            "SAFEPUB_MAX_IMAGE_MEGAPIXELS": "100",
+            "SAFEPUB_MAX_RENDER_MEGAPIXELS": "20",
+            "SAFEPUB_MAX_STREAM_MB": "64",
+            "SAFEPUB_MAX_INFLATED_MB": "512",
+        }
+    )
+    assert (settings.environment, settings.sandbox, settings.allow_unsandboxed) == ("production", "rlimits", True)
+    assert (settings.sandbox_memory_mb, settings.sandbox_cpu_seconds, settings.sandbox_timeout_seconds) == (
+        2048,
+        120,
+        300,
+    )
+    assert (settings.max_pages, settings.max_objects, settings.max_image_megapixels) == (500, 200000, 100)
+    assert (settings.max_render_megapixels, settings.max_stream_mb, settings.max_inflated_mb) == (20, 64, 512)
