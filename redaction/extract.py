@@ -192,8 +192,9 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
 
     prev: _Line | None = None
     for page in doc:
-        main, edge, hid, inv = _page_lines(page)
-        invisible.extend(inv)
+        text = _page_lines(page)
+        main, edge, hid = text.main, text.edge, text.hidden
+        invisible.extend(text.invisible)
         if edge:
             furniture.append((page.number, edge))
         if hid:
@@ -207,7 +208,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
         prev = _emit_lines(builder, main, prev=None) or prev
         if len(builder) > page_start:
             builder.pieces.append(Piece(page_start, len(builder), "body", page.number))
-        ocr_lines, problems = read_page_images(page, ocr, has_text=bool(main or edge))
+        ocr_lines, problems = read_page_images(page, ocr, has_text=bool(main or edge), layer=text.layer)
         if ocr_lines:
             images.append((page.number, [_Line(chars, bbox, key) for chars, bbox, key in ocr_lines]))
         needs_review.extend(problems)
@@ -251,19 +252,106 @@ def _page_fills(page: pymupdf.Page) -> list[tuple[pymupdf.Rect, float]]:
     return fills
 
 
-def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Line], list[Loc]]:
-    """The page's lines sorted into main flow, header/footer zone, hidden text; invisible boxes."""
+# An invisible span this share of whose box lies on one image is that image's text layer (see
+# _page_lines). Tesseract, ABBYY and Acrobat place each word's invisible text over the word's pixels.
+LAYER_OVERLAP = 0.8
+# An OCR layer's glyph boxes stop at the baseline (GlyphLessFont has no descender) and are often a little
+# narrower than the word's pixels: each box is grown by these shares of its height, below, above and to
+# the sides, so that removing a word removes all of its pixels ("y", "g" and "p" included).
+LAYER_PAD_BELOW, LAYER_PAD_ABOVE, LAYER_PAD_SIDES = 0.4, 0.15, 0.1
+
+
+@dataclass
+class _PageText:
+    """A page's text sorted by where it goes."""
+
+    main: list[_Line] = field(default_factory=list)
+    edge: list[_Line] = field(default_factory=list)
+    hidden: list[_Line] = field(default_factory=list)
+    #: boxes of invisible text that is not an image's text layer: removed whole
+    invisible: list[Loc] = field(default_factory=list)
+    #: boxes of image text-layer characters (padded): our own OCR of those images skips these words
+    layer: list[tuple[float, float, float, float]] = field(default_factory=list)
+
+
+def _layer_image(box: pymupdf.Rect, image_boxes: list[pymupdf.Rect]) -> bool:
+    """Whether the span box lies (mostly) on one raster image of the page."""
+    area = box.width * box.height
+    if area <= 0:
+        return any(img.contains(box.tl) for img in image_boxes)
+    for img in image_boxes:
+        width = min(box.x1, img.x1) - max(box.x0, img.x0)
+        height = min(box.y1, img.y1) - max(box.y0, img.y0)
+        if width > 0 and height > 0 and width * height >= LAYER_OVERLAP * area:
+            return True
+    return False
+
+
+def _layer_box(x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+    height = max(y1 - y0, 1.0)
+    return (
+        x0 - LAYER_PAD_SIDES * height,
+        y0 - LAYER_PAD_ABOVE * height,
+        x1 + LAYER_PAD_SIDES * height,
+        y1 + LAYER_PAD_BELOW * height,
+    )
+
+
+def _layer_chars(chars: list[dict], padded: bool) -> list[tuple[str, tuple[float, float, float, float]]]:
+    """The characters of an image's text layer, each with a box for its pixels.
+
+    An OCR layer's glyphs are stretched to the word, not drawn over each letter, so every character of
+    an invisible layer word gets the box of the whole word (up to the space after it), grown to cover
+    descenders: removing any part of a word removes all of its pixels. Visible text under an image keeps
+    its own glyph boxes."""
+    if not padded:
+        return [(ch["c"], tuple(ch["bbox"])) for ch in chars]
+    out: list[tuple[str, tuple[float, float, float, float]]] = []
+    word: list[dict] = []
+
+    def close(space: dict | None) -> None:
+        if not word:
+            return
+        x1 = space["bbox"][2] if space is not None else word[-1]["bbox"][2]
+        x1 = max(x1, word[-1]["bbox"][2])
+        box = _layer_box(
+            word[0]["bbox"][0],
+            min(c["bbox"][1] for c in word),
+            x1,
+            max(c["bbox"][3] for c in word),
+        )
+        out.extend((c["c"], box) for c in word)
+        word.clear()
+
+    for ch in chars:
+        if ch["c"].isspace():
+            close(ch)
+            out.append((ch["c"], tuple(ch["bbox"])))
+        else:
+            word.append(ch)
+    close(None)
+    return out
+
+
+def _page_lines(page: pymupdf.Page) -> _PageText:
+    """The page's lines sorted into main flow, header/footer zone, hidden text; invisible boxes.
+
+    Text over (or under) a raster image - invisible text laid on a scan by an OCR program (render mode
+    3, what Tesseract, ABBYY, Acrobat and every scanner write), or text an image covers - is that
+    image's text: it is read as ordinary page text, so detection decides which of its words identify
+    someone, and only those words are removed (their text and the pixels under their boxes). Invisible
+    text that lies on no image (white on white, tiny, transparent, off the page) stays hidden text and
+    is removed whole.
+    """
     flags = (pymupdf.TEXTFLAGS_RAWDICT & ~pymupdf.TEXT_MEDIABOX_CLIP) | pymupdf.TEXT_PRESERVE_WHITESPACE
     # INFINITE_RECT: text placed outside the page is still in the file, and must be found too.
     data = page.get_text("rawdict", flags=flags, clip=pymupdf.INFINITE_RECT())
     height = page.rect.height or 1.0
     visible_area = page.rect
-    image_boxes = [pymupdf.Rect(info["bbox"]) for info in page.get_image_info()]
+    image_boxes = [pymupdf.Rect(info["bbox"]) & visible_area for info in page.get_image_info()]
+    image_boxes = [b for b in image_boxes if not b.is_empty]
     fills: list[tuple[pymupdf.Rect, float]] | None = None
-    main: list[_Line] = []
-    edge: list[_Line] = []
-    hidden: list[_Line] = []
-    invisible: list[Loc] = []
+    out = _PageText()
     for block_no, block in enumerate(data["blocks"]):
         if block.get("type") != 0:
             continue
@@ -274,16 +362,21 @@ def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Lin
                 if fills is None and min((span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
                     fills = _page_fills(page)
                 box = pymupdf.Rect(span["bbox"])
-                is_invisible = _span_is_invisible(span, fills) or not box.intersects(visible_area)
-                under_image = any(img.contains(box) for img in image_boxes) if image_boxes else False
-                target = hidden_chars if (is_invisible or under_image) else visible_chars
+                on_page = box.intersects(visible_area)
+                is_invisible = _span_is_invisible(span, fills) or not on_page
+                on_image = on_page and bool(image_boxes) and _layer_image(box, image_boxes)
+                if on_image:
+                    for ch, char_box in _layer_chars(span["chars"], padded=is_invisible):
+                        visible_chars.append((ch, (page.number, *char_box)))
+                        out.layer.append(char_box)
+                    continue
+                target = hidden_chars if is_invisible else visible_chars
                 for ch in span["chars"]:
                     x0, y0, x1, y1 = ch["bbox"]
-                    loc = (page.number, x0, y0, x1, y1)
-                    target.append((ch["c"], loc))
+                    target.append((ch["c"], (page.number, x0, y0, x1, y1)))
                 if is_invisible and span["chars"]:
-                    invisible.append((page.number, *span["bbox"]))
-            for chars, bucket in ((visible_chars, None), (hidden_chars, hidden)):
+                    out.invisible.append((page.number, *span["bbox"]))
+            for chars, bucket in ((visible_chars, None), (hidden_chars, out.hidden)):
                 if not chars or not "".join(c for c, _ in chars).strip():
                     continue
                 xs = [loc[1] for _, loc in chars] + [loc[3] for _, loc in chars]
@@ -291,9 +384,10 @@ def _page_lines(page: pymupdf.Page) -> tuple[list[_Line], list[_Line], list[_Lin
                 item = _Line(chars, (min(xs), min(ys), max(xs), max(ys)), block_no)
                 if bucket is None:
                     middle = (item.bbox[1] + item.bbox[3]) / 2
-                    bucket = edge if (middle < EDGE_ZONE * height or middle > (1 - EDGE_ZONE) * height) else main
+                    edge = middle < EDGE_ZONE * height or middle > (1 - EDGE_ZONE) * height
+                    bucket = out.edge if edge else out.main
                 bucket.append(item)
-    return main, edge, hidden, invisible
+    return out
 
 
 def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None, keep_lines: bool = False) -> _Line | None:

@@ -7,11 +7,14 @@ pictures: what is removed word by word, what is removed whole, and what is left 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pymupdf
 
 from redaction.ocr import MIN_IMAGE_HEIGHT, MIN_IMAGE_WIDTH, OcrEngine, OcrWord
 
 Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
+Box = tuple[float, float, float, float]
 # One line of OCR text: its characters with their boxes, the line's box, a key that groups it.
 OcrLine = tuple[list[tuple[str, Loc]], tuple[float, float, float, float], int]
 
@@ -25,8 +28,15 @@ SCAN_SHARE = 0.5
 MIN_CONFIDENCE = 65.0
 
 
-def read_page_images(page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool) -> tuple[list[OcrLine], list[str]]:
+def read_page_images(
+    page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool, layer: Sequence[Box] = ()
+) -> tuple[list[OcrLine], list[str]]:
     """OCR text of the raster images on a page, as lines, and the reasons a human must look.
+
+    ``layer`` are the boxes of the characters of the images' own text layer (an OCR program's invisible
+    text, read as page text by the extractor): a word of ours on one of them is already in the
+    detection text. The images are still read, so that a word the layer lacks (a stamp, a handwritten
+    name, a word the scanner's OCR skipped) is still found.
 
     Every character of a small image's text maps to the WHOLE image, so any finding in it removes the
     picture; a page-sized scan's characters map to their word. An image that could not be read with
@@ -40,12 +50,15 @@ def read_page_images(page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool) 
         return [], [f"page {number}: images could not be checked for text (OCR unavailable)"]
     lines: list[OcrLine] = []
     problems: list[str] = []
+    on_layer = _LayerIndex(layer) if layer else None
     page_area = max(page.rect.width * page.rect.height, 1.0)
     for index, reading in enumerate(ocr.read_images(page), start=1):
         whole = pymupdf.Rect(reading.box)
         scan = whole.width * whole.height >= SCAN_SHARE * page_area
         by_line: dict[tuple[int, int, int], list[OcrWord]] = {}
         for word in reading.words:
+            if on_layer is not None and on_layer.covers(word.box):
+                continue
             by_line.setdefault(word.line, []).append(word)
         for key, group in by_line.items():
             boxes_of = [w.box if scan else reading.box for w in group]
@@ -72,3 +85,20 @@ def _ocr_line(page_no: int, words: list[str], boxes: list[tuple[float, float, fl
     xs = [b[0] for b in boxes] + [b[2] for b in boxes]
     ys = [b[1] for b in boxes] + [b[3] for b in boxes]
     return chars, (min(xs), min(ys), max(xs), max(ys)), key
+
+
+class _LayerIndex:
+    """The text layer's character boxes, bucketed by horizontal band, to ask "is this point on one"."""
+
+    BAND = 20.0
+
+    def __init__(self, boxes: Sequence[Box]) -> None:
+        self.bands: dict[int, list[Box]] = {}
+        for box in boxes:
+            for band in range(int(box[1] // self.BAND), int(box[3] // self.BAND) + 1):
+                self.bands.setdefault(band, []).append(box)
+
+    def covers(self, box: Box) -> bool:
+        """Whether the centre of an OCR word lies on a character of the layer."""
+        x, y = (box[0] + box[2]) / 2, (box[1] + box[3]) / 2
+        return any(b[0] <= x <= b[2] and b[1] <= y <= b[3] for b in self.bands.get(int(y // self.BAND), ()))

@@ -20,7 +20,6 @@ _LITERAL = re.compile(rb"\((?:\\.|[^\\)])*\)", re.DOTALL)
 _HEX = re.compile(rb"<([0-9A-Fa-f\s]{2,})>")
 _ESCAPE = re.compile(rb"\\([nrtbf()\\]|[0-7]{1,3}|\r\n|\r|\n)")
 _ESCAPES = {b"n": b"\n", b"r": b"\r", b"t": b"\t", b"b": b"\b", b"f": b"\f", b"(": b"(", b")": b")", b"\\": b"\\"}
-_TJ_ARRAY = re.compile(rb"\[((?:\\.|[^\]\\])*)\]\s*TJ", re.DOTALL)
 _STREAM_START = re.compile(rb"(?<!end)stream\r?\n")
 # PDFDocEncoding differs from Latin-1 in 0x18-0x1F and 0x80-0x9F (ISO 32000-1, Annex D.2).
 _PDFDOC = {
@@ -161,12 +160,60 @@ def _stream_texts(data: bytes, *, whole: bool) -> list[str]:
     if whole:
         # Not a content stream: scan the text itself (XML metadata, JavaScript, an attached .txt).
         return [bytes_text(data)]
-    # A content stream: only its strings (operators such as "Tf" or "BT" would match initials).
-    # Strings of a TJ array are also joined, because kerning splits a word: [(Ty) -20 (ler)] TJ.
-    parts = _pdf_strings(data, shown=True)
-    if b"TJ" in data:
-        parts += ["".join(_pdf_strings(m.group(1), shown=True)) for m in _TJ_ARRAY.finditer(data)]
+    # A content stream: only its strings (operators such as "Tf" or "BT" would match initials), in the
+    # order it shows them, read twice. Joined with nothing, because producers split words between
+    # strings and operators ([(Ty) -20 (ler)] TJ, (Mor) Tj (ris) Tj). Joined as shown, with a space
+    # between show operators and at a word-sized gap inside a TJ array, because they also split between
+    # words ((Tyler) Tj (Morris) Tj, [(Tyler) -300 (Morris)] TJ) - and a kerned word is one word there
+    # ([(Ein) 19.5 (weihung)] TJ is "Einweihung", not "Ein"). A phrase kept on purpose ("Mercia Fields
+    # Police") reads whole however the producer cut it up.
+    shown = [(gap, _decodings(raw)) for gap, raw in _shown_strings(data)]
+    if not shown:
+        return []
+    width = max(len(d) for _, d in shown)
+    parts = []
+    for k in range(width):
+        texts = [(gap, d[k] if k < len(d) else d[0]) for gap, d in shown]
+        parts += ["".join(t for _, t in texts), "".join(g + t for g, t in texts)]
     return parts
+
+
+_SHOWN = re.compile(
+    rb"\((?:\\.|[^\\)])*\)|<([0-9A-Fa-f\s]{2,})>|\[|\]|[-+]?(?:\d+\.?\d*|\.\d+)|[^\s()<>\[\]]+", re.DOTALL
+)
+_NUMBER = re.compile(rb"[-+]?(?:\d+\.?\d*|\.\d+)")
+# A gap in a TJ array wider than this (thousandths of an em, negative moves right) separates words.
+WORD_GAP = -150.0
+
+
+def _shown_strings(data: bytes) -> list[tuple[str, bytes]]:
+    """The literal and hex strings of a content stream in order, each with what separates it from the
+    one before: "" inside a TJ array when the gap is a kerning, else " ". Hex strings holding NUL or
+    control bytes are two-byte glyph ids of a CID font (see _pdf_strings) and are left out."""
+    found: list[tuple[str, bytes]] = []
+    in_array, gap = False, " "
+    for match in _SHOWN.finditer(data):
+        token = match.group(0)
+        first = token[:1]
+        if first == b"(" or match.group(1) is not None:
+            if first == b"(":
+                raw = _ESCAPE.sub(_unescape, token[1:-1])
+            else:
+                digits = re.sub(rb"\s", b"", match.group(1))
+                raw = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
+                if b"\x00" in raw or _NON_TEXT.search(raw):
+                    gap = " "
+                    continue
+            found.append((gap, raw))
+            gap = "" if in_array else " "
+        elif token in (b"[", b"]"):
+            in_array, gap = token == b"[", " "
+        elif in_array and _NUMBER.fullmatch(token):
+            if float(token) < WORD_GAP:
+                gap = " "
+        else:
+            gap = " "
+    return found
 
 
 def _pdf_strings(source: bytes, *, shown: bool = False) -> list[str]:

@@ -121,52 +121,111 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
     )
     _rewrite_outline(doc, texts)
     for page in doc:
-        for annot in list(page.annots() or []):
-            page.delete_annot(annot)
-        for widget in list(page.widgets() or []):
-            page.delete_widget(widget)
-        for link in page.get_links():
-            page.delete_link(link)
+        _delete_page_objects(page)
     for name in doc.embfile_names():
         doc.embfile_del(name)
     try:
         doc.set_page_labels([])
     except Exception:  # noqa: BLE001 - documents without a page-label tree
         pass
-    # PyMuPDF's own scrubber: JavaScript, thumbnails, XMP, remaining hidden text and responses.
+    # Every widget is gone: the form's field tree (/AcroForm /Fields, the calculation order /CO) would
+    # otherwise keep the deleted fields' objects, values included, alive in the file.
+    catalog = doc.pdf_catalog()
+    if doc.xref_get_key(catalog, "AcroForm")[0] != "null":
+        doc.xref_set_key(catalog, "AcroForm", "null")
+    # PyMuPDF's own scrubber, for what is left: page contents cleaned, thumbnails, the Info dictionary.
+    # Annotations, links and fields are already gone (its passes over them trip over the same broken
+    # link lists), and its object pass (JavaScript, XMP streams) stops at the first object a repaired
+    # file lacks, so that pass is ours (_scrub_objects). hidden_text=False: invisible text on no image
+    # was removed by its HIDDEN_TEXT proposals, and an OCR text layer is kept (it keeps a scan
+    # searchable); verification searches all of it for every redacted item.
     doc.scrub(
-        attached_files=True,
+        attached_files=False,
         clean_pages=True,
         embedded_files=True,
-        hidden_text=True,
-        javascript=True,
+        hidden_text=False,
+        javascript=False,
         metadata=True,
         redactions=False,
-        remove_links=True,
-        reset_fields=True,
-        reset_responses=True,
+        remove_links=False,
+        reset_fields=False,
+        reset_responses=False,
         thumbnails=True,
-        xml_metadata=True,
+        xml_metadata=False,
     )
+    _scrub_objects(doc)
     doc.del_xml_metadata()
     doc.set_metadata(NEUTRAL_METADATA)
 
 
+def _delete_page_objects(page: pymupdf.Page) -> None:
+    """Every annotation of the page, of every subtype (widgets and links included), deleted.
+
+    PyMuPDF's own deletions run first (they also drop popups and replies); whatever they cannot handle
+    (a link list PyMuPDF cannot walk, an unknown subtype) goes with the page's /Annots array. Each
+    annotation object is also emptied: a tagged PDF's structure tree still points at it (/OBJR), which
+    would keep it - contents, tooltips, field values, URIs - alive in the file."""
+    doc = page.parent
+    try:
+        xrefs = [entry[0] for entry in page.annot_xrefs()]
+    except Exception:  # noqa: BLE001 - an unreadable /Annots array is dropped below all the same
+        xrefs = []
+    try:
+        for widget in list(page.widgets() or []):
+            page.delete_widget(widget)
+        for annot in list(page.annots() or []):
+            page.delete_annot(annot)
+        for link in page.get_links():
+            page.delete_link(link)
+    except Exception:  # noqa: BLE001 - PyMuPDF failing on one of them: the object-level pass below
+        pass
+    for xref in xrefs:
+        _empty_object(doc, xref)
+    if doc.xref_get_key(page.xref, "Annots")[0] != "null":
+        doc.xref_set_key(page.xref, "Annots", "null")
+
+
+def _empty_object(doc: pymupdf.Document, xref: int) -> None:
+    try:
+        if xref > 0:
+            doc.update_object(xref, "<<>>")
+    except Exception:  # noqa: BLE001 - an object the file lacks holds nothing
+        pass
+
+
+def _scrub_objects(doc: pymupdf.Document) -> None:
+    """JavaScript actions emptied, XMP metadata streams deleted, in every object that exists. A repaired
+    file may list objects it does not have: those are skipped (garbage collection drops them)."""
+    for xref in range(1, doc.xref_length()):
+        try:
+            if doc.xref_get_key(xref, "S")[1] == "/JavaScript":
+                doc.update_object(xref, "<</S/JavaScript/JS()>>")
+            elif doc.xref_get_key(xref, "Type")[1] == "/Metadata":
+                doc.update_object(xref, "<<>>")
+                doc.update_stream(xref, b"deleted", new=True)
+            elif doc.xref_get_key(xref, "Metadata")[0] != "null":
+                doc.xref_set_key(xref, "Metadata", "null")
+        except Exception:  # noqa: BLE001 - MuPDF's FzErrorFormat for an object the file lacks
+            continue
+
+
 def _rewrite_outline(doc: pymupdf.Document, texts: list[str]) -> None:
-    toc = doc.get_toc(simple=False)
+    """Outline titles lose every redacted text. Titles are changed in place, leaving each entry's
+    destination alone (rebuilding the outline trips over destinations PyMuPDF reads but cannot write);
+    an outline that cannot be changed at all is removed."""
+    toc = doc.get_toc(simple=True)
     if not toc or not texts:
         return
     patterns = [variant_pattern(t) for t in texts]
-    changed = False
-    for entry in toc:
-        title = entry[1]
-        for pattern in patterns:
-            title = pattern.sub(OUTLINE_REPLACEMENT, title)
-        if title != entry[1]:
-            entry[1] = re.sub(r"\s+", " ", title).strip()
-            changed = True
-    if changed:
-        doc.set_toc(toc)
+    try:
+        for index, entry in enumerate(toc):
+            title = str(entry[1])
+            for pattern in patterns:
+                title = pattern.sub(OUTLINE_REPLACEMENT, title)
+            if title != entry[1]:
+                doc.set_toc_item(index, title=re.sub(r"\s+", " ", title).strip())
+    except (RuntimeError, ValueError, IndexError, AttributeError, TypeError):
+        doc.set_toc([])
 
 
 def render_text(text: str, proposals: Iterable[Proposal]) -> str:

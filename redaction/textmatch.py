@@ -59,6 +59,11 @@ _CHAR_MAP = str.maketrans(
 )
 _LINE_END_HYPHEN = re.compile(r"(\w)[-\u00ad" + _HYPHENS + r"][ \t]*\r?\n\s*(\w)")
 _WORD_CHAR = re.compile(r"\w")
+# Word bounds of every pattern: a letter or digit may not touch a match, an underscore may. "_" is a word
+# character to Python, but in "tyler_morris" (a handle, a file name) and "compiler_options" (an
+# identifier in body text) it separates words: verification reads it as a space too, so the engine must
+# find and remove what verification would find.
+_BEFORE, _AFTER = r"(?<![^\W_])", r"(?![^\W_])"
 
 
 def normalise(text: str | None) -> str:
@@ -112,7 +117,7 @@ def variant_pattern(item: str) -> re.Pattern[str]:
     Search it in :func:`normalise`\\ d text (and in the :func:`dehyphenate`\\ d reading).
     """
     body = "".join(_atom_regex(a) for a in _atoms(item))
-    return re.compile(r"(?<!\w)" + body + r"(?!\w)", re.IGNORECASE)
+    return re.compile(_BEFORE + body + _AFTER, re.IGNORECASE)
 
 
 def variants(item: str) -> set[str]:
@@ -184,7 +189,7 @@ def combined_pattern(items: Iterable[str]) -> re.Pattern[str] | None:
         count += 1
     if not count:
         return None
-    return re.compile(r"(?<!\w)(?:" + _trie_regex(root) + r")(?!\w)", re.IGNORECASE)
+    return re.compile(_BEFORE + "(?:" + _trie_regex(root) + ")" + _AFTER, re.IGNORECASE)
 
 
 # Separates the parts of a channel (pages, outline entries) and stands in for removed text: neither
@@ -208,7 +213,7 @@ def exact_pattern(items: Iterable[str]) -> re.Pattern[str] | None:
     words = sorted({normalise(item).strip() for item in items}, key=lambda w: (-len(w), w))
     if not words:
         return None
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, words)) + r")(?!\w)")
+    return re.compile(_BEFORE + "(?:" + "|".join(map(re.escape, words)) + ")" + _AFTER)
 
 
 def patterns(items: Iterable[str]) -> list[re.Pattern[str]]:

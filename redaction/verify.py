@@ -31,6 +31,9 @@ from redaction.second_parser import PAGE_SEPARATOR as _SEPARATOR
 from redaction.second_parser import PypdfJob
 from redaction.textmatch import SEPARATOR_CHAR
 
+#: (channel, item key, 0-based page or None) of one surviving item
+Found = tuple[str, str, int | None]
+
 #: Channels in the order they are reported.
 CHANNELS = (
     "body",
@@ -134,14 +137,17 @@ def verify_pdf(
             pages = doc.page_count
         finally:
             doc.close()
-        warnings: list[str] = []
+        warnings: list[str] = list(ocr_info[3])
         if pypdf_job is not None:
             text, problem = pypdf_job.result()
             if problem:
                 warnings.append(problem)
             if text:
-                found |= matcher.scan("body_pypdf", text)
+                for number, page_text_ in enumerate(text.split(_SEPARATOR)):
+                    found |= matcher.scan("body_pypdf", page_text_, number)
                 checked.append("body_pypdf")
+        else:
+            warnings.append("second parser (pypdf) was not run")
     finally:
         if pypdf_job is not None:
             pypdf_job.close()
@@ -203,9 +209,9 @@ class _Matcher:
         self.patterns = textmatch.patterns(items)
         self.allowed = textmatch.combined_pattern(a for a in allowed if textmatch.match_key(a) not in self.categories)
 
-    def scan(self, channel: str, text: str) -> set[tuple[str, str]]:
-        """(channel, item key) for every item found in either reading of ``text``."""
-        found: set[tuple[str, str]] = set()
+    def scan(self, channel: str, text: str, page: int | None = None) -> set[Found]:
+        """(channel, item key, page) for every item found in either reading of ``text``."""
+        found: set[Found] = set()
         if not self.patterns or not text:
             return found
         for reading in _readings(text):
@@ -216,7 +222,7 @@ class _Matcher:
             for pattern in self.patterns:
                 for match in pattern.finditer(reading):
                     keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
-                    found.update((channel, key) for key in keys)
+                    found.update((channel, key, page) for key in keys)
         return found
 
     def _keys_in(self, text: str, start: int, end: int) -> set[str]:
@@ -252,20 +258,25 @@ def _readings(text: str) -> tuple[str, ...]:
     return found
 
 
-def _raise_if_found(found: set[tuple[str, str]], matcher: _Matcher) -> None:
+def _raise_if_found(found: set[Found], matcher: _Matcher) -> None:
     if not found:
         return
     categories = {**matcher.categories, _REVISION_KEY: "EARLIER_REVISION", _UNKNOWN_KEY: "UNKNOWN"}
-    survivors = sorted((channel, categories[key]) for channel, key in found)
-    items = {key for channel, key in found if key != _REVISION_KEY}
-    channels = sorted({channel for channel, key in found if key != _REVISION_KEY}, key=CHANNELS.index)
+    survivors = sorted({(channel, key) for channel, key, _ in found})
+    survivors = sorted((channel, categories[key]) for channel, key in survivors)
+    locations = sorted(
+        {(channel, page, categories[key]) for channel, key, page in found},
+        key=lambda loc: (CHANNELS.index(loc[0]), -1 if loc[1] is None else loc[1], loc[2]),
+    )
+    items = {key for channel, key, _ in found if key != _REVISION_KEY}
+    channels = sorted({channel for channel, key, _ in found if key != _REVISION_KEY}, key=CHANNELS.index)
     problems = []
     if items:
         noun = "item survives" if len(items) == 1 else "items survive"
         problems.append(f"{len(items)} redacted {noun} in the output (channels: {', '.join(channels)})")
-    if (("revision", _REVISION_KEY)) in found:
+    if ("revision", _REVISION_KEY, None) in found:
         problems.append("the output keeps an earlier revision of the document (incremental update)")
-    raise VerificationFailed("; ".join(problems), survivors=survivors)
+    raise VerificationFailed("; ".join(problems), survivors=survivors, locations=locations)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -273,19 +284,28 @@ def _raise_if_found(found: set[tuple[str, str]], matcher: _Matcher) -> None:
 # ---------------------------------------------------------------------------------------------------
 def _scan_document(
     doc: pymupdf.Document, pdf: bytes, matcher: _Matcher, *, ocr: bool, tessdata: str | None
-) -> tuple[set[tuple[str, str]], list[str], tuple[bool, int, int]]:
-    found: set[tuple[str, str]] = set()
+) -> tuple[set[Found], list[str], OcrOutcome]:
+    found: set[Found] = set()
     checked: list[str] = []
 
     def check(channel: str, parts: Iterable[str]) -> None:
         found.update(matcher.scan(channel, _SEPARATOR.join(p for p in parts if p)))
         checked.append(channel)
 
+    def check_pages(channel: str, parts: Iterable[tuple[int, str]]) -> None:
+        by_page: dict[int, list[str]] = {}
+        for number, part in parts:
+            if part:
+                by_page.setdefault(number, []).append(part)
+        for number, texts in by_page.items():
+            found.update(matcher.scan(channel, _SEPARATOR.join(texts), number))
+        checked.append(channel)
+
     raw_parts, uses_actual_text = raw_strings(doc, pdf)
     check("raw", raw_parts)
     layers_on = _all_layers_on(doc)
     try:
-        check("body", _page_texts(layers_on, ignore_actual_text=uses_actual_text))
+        check_pages("body", _page_texts(layers_on, ignore_actual_text=uses_actual_text))
     finally:
         if layers_on is not doc:
             layers_on.close()
@@ -293,9 +313,9 @@ def _scan_document(
     check("xmp", [doc.get_xml_metadata() or ""])
     check("outline", [str(entry[1]) for entry in doc.get_toc(simple=True)])
     annotations, forms, links = _page_objects(doc)
-    check("annotation", annotations)
-    check("form", forms)
-    check("link", links)
+    check_pages("annotation", annotations)
+    check_pages("form", forms)
+    check_pages("link", links)
     check("embedded", _embedded_files(doc))
     check("page_label", [str(rule.get("prefix") or "") for rule in doc.get_page_labels()])
     check("layer", _layer_names(doc))
@@ -304,7 +324,7 @@ def _scan_document(
     # revision in the output is a failure whether or not a forbidden string is visible in it.
     checked.append("revision")
     if doc.version_count > 1:
-        found.add(("revision", _REVISION_KEY))
+        found.add(("revision", _REVISION_KEY, None))
     ocr_info = _ocr_images(doc, matcher, found, checked, ocr=ocr, tessdata=tessdata)
     return found, checked, ocr_info
 
@@ -326,39 +346,43 @@ def _all_layers_on(doc: pymupdf.Document) -> pymupdf.Document:
         return doc
 
 
-def _page_texts(doc: pymupdf.Document, *, ignore_actual_text: bool) -> Iterator[str]:
+def _page_texts(doc: pymupdf.Document, *, ignore_actual_text: bool) -> Iterator[tuple[int, str]]:
     """All page text: no clipping to the page (text off the visible area is still in the file), no
     filtering by colour or size (white and 1pt text are read like any other)."""
     for page in doc:
-        yield page_text(page)
+        yield page.number, page_text(page)
         # /ActualText replaces the glyphs' text on extraction: a span can *show* a name while claiming
         # to say something else. Read the glyphs as well when the file uses it.
         if ignore_actual_text:
-            yield page_text(page, pymupdf.TEXT_IGNORE_ACTUALTEXT)
+            yield page.number, page_text(page, pymupdf.TEXT_IGNORE_ACTUALTEXT)
 
 
-def _page_objects(doc: pymupdf.Document) -> tuple[list[str], list[str], list[str]]:
-    annotations: list[str] = []
-    forms: list[str] = []
-    links: list[str] = []
+def _page_objects(
+    doc: pymupdf.Document,
+) -> tuple[list[tuple[int, str]], list[tuple[int, str]], list[tuple[int, str]]]:
+    """(page, text) of every annotation, form field and link."""
+    annotations: list[tuple[int, str]] = []
+    forms: list[tuple[int, str]] = []
+    links: list[tuple[int, str]] = []
     for page in doc:
+        n = page.number
         for annot in page.annots() or []:
-            annotations += [str(v) for v in (annot.info or {}).values() if v]
+            annotations += [(n, str(v)) for v in (annot.info or {}).values() if v]
             if annot.type[0] == pymupdf.PDF_ANNOT_FILE_ATTACHMENT:
                 info = annot.file_info or {}
-                annotations += [str(info.get(k) or "") for k in ("filename", "description", "desc")]
-                annotations.append(bytes_text(annot.get_file()))
+                annotations += [(n, str(info.get(k) or "")) for k in ("filename", "description", "desc")]
+                annotations.append((n, bytes_text(annot.get_file())))
         for widget in page.widgets() or []:
             forms += [
-                str(getattr(widget, key) or "")
+                (n, str(getattr(widget, key) or ""))
                 for key in ("field_name", "field_value", "field_label", "button_caption")
             ]
-            forms += [str(v) for v in (widget.choice_values or [])]
+            forms += [(n, str(v)) for v in (widget.choice_values or [])]
         for link in page.get_links():
             for key in ("uri", "file", "nameddest"):
                 value = str(link.get(key) or "")
                 # "?q=14%20Larch%20Close" and "/tyler+morris" name the family too.
-                links += [value, urllib.parse.unquote_plus(value)]
+                links += [(n, value), (n, urllib.parse.unquote_plus(value))]
     return annotations, forms, links
 
 
@@ -378,20 +402,25 @@ def _layer_names(doc: pymupdf.Document) -> Iterator[str]:
         yield str(config.get("text") or "")
 
 
+#: (OCR available, pages OCR'd, pages with images left unread, warnings)
+OcrOutcome = tuple[bool, int, int, tuple[str, ...]]
+
+
 def _ocr_images(
     doc: pymupdf.Document,
     matcher: _Matcher,
-    found: set[tuple[str, str]],
+    found: set[Found],
     checked: list[str],
     *,
     ocr: bool,
     tessdata: str | None,
-) -> tuple[bool, int, int]:
+) -> OcrOutcome:
     """OCR pages whose remaining raster images could hold legible text.
 
-    Returns (OCR available, pages OCR'd, pages with images left unread). Each image is read at its own
-    resolution (``full=False``): an image whose pixels were blanked reads blank, while an image merely
-    covered by a black rectangle still reads its text - exactly the failure to catch.
+    Each image is read at its own resolution (``full=False``): an image whose pixels were blanked
+    reads blank, while an image merely covered by a black rectangle still reads its text - exactly the
+    failure to catch. A page that could not be read is a warning (a human must look), never skipped in
+    silence.
     """
     pages = [
         page.number
@@ -403,23 +432,27 @@ def _ocr_images(
     ]
     tessdata = tessdata or (find_tessdata() if ocr else None)
     available = bool(ocr and tessdata)
-    if not pages or not available:
-        return available, 0, len(pages)
-    texts: list[str] = []
+    if not pages:
+        return available, 0, 0, ()
+    if not available:
+        why = "OCR is off" if not ocr else "OCR is unavailable"
+        return available, 0, len(pages), (f"images on {len(pages)} page(s) were not checked by OCR ({why})",)
     done = 0
+    failed: list[int] = []
     for number in pages:
         page = doc.load_page(number)  # keep a reference: the textpage only holds a weak one
         try:
             textpage = page.get_textpage_ocr(flags=_TEXT_FLAGS, language="eng", full=False, tessdata=tessdata)
-            texts.append(textpage.extractText())
+            text = textpage.extractText()
         except Exception:  # noqa: BLE001 - Tesseract missing from this MuPDF build, bad language data...
-            available = False
-            break
+            failed.append(number)
+            continue
+        found.update(matcher.scan("image", text, number))
         done += 1
-    if texts:
-        found.update(matcher.scan("image", _SEPARATOR.join(texts)))
+    if done:
         checked.append("image")
-    return available, done, len(pages) - done
+    warnings = tuple(f"OCR failed on the images of page {number + 1}" for number in failed)
+    return available and not failed, done, len(failed), warnings
 
 
 # ---------------------------------------------------------------------------------------------------
