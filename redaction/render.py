@@ -130,9 +130,16 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
         pass
     # Every widget is gone: the form's field tree (/AcroForm /Fields, the calculation order /CO) would
     # otherwise keep the deleted fields' objects, values included, alive in the file.
+    # Nor may anything run when the published file is opened: the open action, document and page
+    # actions and the document's JavaScript name tree go (links and fields, the other places actions
+    # live, are gone already).
     catalog = doc.pdf_catalog()
-    if doc.xref_get_key(catalog, "AcroForm")[0] != "null":
-        doc.xref_set_key(catalog, "AcroForm", "null")
+    for key in ("AcroForm", "OpenAction", "AA", "Names/JavaScript"):
+        if doc.xref_get_key(catalog, key)[0] != "null":
+            doc.xref_set_key(catalog, key, "null")
+    for page in doc:
+        if doc.xref_get_key(page.xref, "AA")[0] != "null":
+            doc.xref_set_key(page.xref, "AA", "null")
     # PyMuPDF's own scrubber, for what is left: page contents cleaned, thumbnails, the Info dictionary.
     # Annotations, links and fields are already gone (its passes over them trip over the same broken
     # link lists), and its object pass (JavaScript, XMP streams) stops at the first object a repaired
@@ -194,12 +201,13 @@ def _empty_object(doc: pymupdf.Document, xref: int) -> None:
 
 
 def _scrub_objects(doc: pymupdf.Document) -> None:
-    """JavaScript actions emptied, XMP metadata streams deleted, in every object that exists. A repaired
-    file may list objects it does not have: those are skipped (garbage collection drops them)."""
+    """JavaScript actions (and anything else holding a script) emptied, XMP metadata streams deleted,
+    in every object that exists. A repaired file may list objects it does not have: those are skipped
+    (garbage collection drops them)."""
     for xref in range(1, doc.xref_length()):
         try:
-            if doc.xref_get_key(xref, "S")[1] == "/JavaScript":
-                doc.update_object(xref, "<</S/JavaScript/JS()>>")
+            if doc.xref_get_key(xref, "S")[1] == "/JavaScript" or doc.xref_get_key(xref, "JS")[0] != "null":
+                doc.update_object(xref, "<<>>")
             elif doc.xref_get_key(xref, "Type")[1] == "/Metadata":
                 doc.update_object(xref, "<<>>")
                 doc.update_stream(xref, b"deleted", new=True)
