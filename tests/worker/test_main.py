@@ -71,3 +71,19 @@ def test_the_worker_process_never_loads_spacy() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=120)
     assert result.stdout.strip() == "[]", result.stderr[-2000:]
+
+
+def test_a_production_worker_without_a_sandbox_exits_with_what_to_set(tmp_path: Path) -> None:
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SAFEPUB_DATA_DIR": str(tmp_path),
+        "SAFEPUB_ENV": "production",
+        "SAFEPUB_SANDBOX": "off",
+        "REDIS_URL": "redis://127.0.0.1:1/0",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "worker", "--burst"], capture_output=True, text=True, cwd=REPO, env=env, timeout=120
+    )
+    assert result.returncode == 2
+    assert result.stderr.strip().startswith("safepub worker: refusing to start in production")
+    assert "SAFEPUB_ALLOW_UNSANDBOXED" in result.stderr and "Traceback" not in result.stderr
