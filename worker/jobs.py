@@ -14,7 +14,6 @@ from intake.handover.delivery import HandoverService, Verifier
 from intake.handover.sinks import Sink, build_sinks
 from intake.handover.verification import engine_verifier
 from intake.processing import analysis, finalise, screen
-from intake.processing.engine import Engine
 from worker import context as worker_context
 from worker.context import WorkerContext
 
@@ -55,7 +54,7 @@ def handover_submission(
     if verifier is None:
         from redaction.engine import forbidden_items  # a pure function: the one rule for what must go
 
-        verifier = engine_verifier(_with_verify_output(ctx.engine, services.settings.ocr), forbidden_items)
+        verifier = engine_verifier(ctx.engine, forbidden_items)
     service = HandoverService(
         services, sinks if sinks is not None else build_sinks(services.settings), verifier=verifier
     )
@@ -84,31 +83,6 @@ def locate_manual(task_id: str, *, context: WorkerContext | None = None) -> dict
     """A reviewer's manual redactions: located by the engine, then recorded under the submission's lock."""
     ctx = context or worker_context.current()
     return screen.locate_manual(ctx.fork_safe_services(), ctx.engine, task_id)
-
-
-def _with_verify_output(engine: Engine, ocr: bool) -> Engine:
-    """The engine, with ``verify_output`` for an engine built before it had one (the fallback runs the
-    verifier in this process; the sandboxed engine runs it in its child)."""
-    if hasattr(engine, "verify_output"):
-        return engine
-    return _VerifyOutputFallback(engine, ocr)
-
-
-class _VerifyOutputFallback:
-    def __init__(self, engine: Any, ocr: bool) -> None:
-        self._engine, self._ocr = engine, ocr
-
-    def __getattr__(self, name: str) -> Any:
-        return getattr(self._engine, name)
-
-    def verify_output(self, output: bytes, forbidden: list[tuple[str, str]], *, allowed: Any = ()) -> Any:
-        from redaction.sniff import detect_kind
-        from redaction.verify import find_tessdata, verify_pdf, verify_text
-
-        if detect_kind(output) == "text":
-            return verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
-        tessdata = find_tessdata() if self._ocr else None
-        return verify_pdf(output, forbidden, ocr=tessdata is not None, tessdata=tessdata, allowed=list(allowed))
 
 
 def _current_job_id() -> str | None:

@@ -87,7 +87,7 @@ def survivors_text(exc: Exception) -> str | None:
     if callable(describe):
         described = str(describe()).strip()
         if described:
-            return described
+            return f"in: {described}"
     survivors = list(getattr(exc, "survivors", None) or ())
     if not survivors:
         return None

@@ -73,6 +73,9 @@ def summary_fields(submission: Submission, today: date | None = None) -> dict[st
         "completed_by": submission.completed_by,
         "approved_by": submission.approved_by,
         "review_note": submission.review_note,
+        # fail closed (issue 11): a verification layer did not run; approval waits for an override
+        "verification_hold": submission.verification_hold,
+        "verification_hold_overridden": submission.hold_overridden_at is not None,
     }
 
 

@@ -84,8 +84,28 @@ class FakeEngine:
 
     def verify_output(self, output: bytes, forbidden: Any, *, allowed: Any = ()) -> Any:
         from redaction.verify import verify_text
-
-        verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
         from tests.intake.reviewkit import report
 
+        verify_text(output.decode("utf-8"), forbidden, allowed=list(allowed))
         return report(warnings=self.warnings)
+
+    # The review screen's document work: the real code (redaction.screen), as the engine does it.
+    def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
+        from redaction import screen
+
+        return screen.find_occurrences(data, text, category=category)
+
+    def manual_box(self, data: bytes, page: int, rect: Any, **options: Any) -> Proposal:
+        from redaction import screen
+
+        return screen.manual_box(data, page, rect, **options)
+
+    def page_image(self, data: bytes, page: int, *, proposals: Any = (), dpi: int = 110) -> bytes:
+        from redaction import screen
+
+        return screen.page_image(data, page, proposals=proposals, dpi=dpi)
+
+    def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
+        from redaction import screen
+
+        return screen.page_sizes(data)

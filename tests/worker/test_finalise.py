@@ -14,7 +14,16 @@ from sqlalchemy import func, select
 from intake.models import DocumentVersion, Submission
 from redaction.engine import RedactionEngine
 from redaction.errors import VerificationFailed
-from tests.intake.reviewkit import audit_events, build_pdf, decide_all, pdf_text, post, proposed_submission
+from tests.intake.reviewkit import (
+    audit_events,
+    build_pdf,
+    decide_all,
+    pdf_text,
+    post,
+    post_manual,
+    proposed_submission,
+    report,
+)
 from worker.context import WorkerContext
 from worker.jobs import finalise_submission
 
@@ -33,17 +42,15 @@ def _approved(client: Any, world: Any, services: Any) -> str:
     assert decide_all(client, world, sid, reject=("Oakhaven Clinic",)).status_code == 200
     with pymupdf.open(stream=build_pdf(), filetype="pdf") as doc:
         [box] = doc[0].search_for("Ms Faircloth")
-    manual = {
-        "manual": [
-            {
-                "page": 0,
-                "rect": [box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1],
-                "reason_code": "identifies_practitioner",
-            },
-            {"text": "Brindlecombe Primary", "reason_code": "identifies_child"},
-        ]
-    }
-    assert post(client, world, "reviewer", f"/submissions/{sid}/decisions", manual).status_code == 200
+    manual = [
+        {
+            "page": 0,
+            "rect": [box.x0 - 1, box.y0 - 1, box.x1 + 1, box.y1 + 1],
+            "reason_code": "identifies_practitioner",
+        },
+        {"text": "Brindlecombe Primary", "reason_code": "identifies_child"},
+    ]
+    assert post_manual(client, world, sid, manual, services).get_json()["state"] == "done"
     assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
     assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
     return sid
@@ -95,7 +102,7 @@ def test_when_finalised_then_accepted_and_manual_texts_are_gone_and_rejected_one
 
 
 class _FailingEngine:
-    def render(self, data: bytes, proposals: Any, **_options: Any) -> bytes:
+    def render_with_report(self, data: bytes, proposals: Any, **_options: Any) -> Any:
         raise VerificationFailed("survived", survivors=[("body", "PERSON_CHILD"), ("metadata", "PERSON_CHILD")])
 
 
@@ -107,7 +114,7 @@ def test_when_verification_fails_then_the_submission_goes_back_to_review_with_a_
         submission = session.get(Submission, sid)
         assert submission.status == "in_review"
         assert submission.completed_by is None and submission.approved_by is None
-        assert "body, metadata" in submission.review_note and "PERSON_CHILD" in submission.review_note
+        assert "survived in: body text (PERSON_CHILD); document metadata (PERSON_CHILD)" in submission.review_note
         assert (
             session.scalar(select(func.count()).select_from(DocumentVersion).where(DocumentVersion.role == "final"))
             == 0
@@ -140,8 +147,8 @@ def test_when_the_panel_asks_for_more_redaction_after_approval_then_the_final_is
         {"outcome": "publish_with_further_redaction", "reasons": "Remove the flat.", "letter_date": "2025-03-03"},
     )
     assert decided.get_json()["submission_status"] == "in_review"
-    more = {"manual": [{"text": "the flat as cold", "reason_code": "intimate_personal_detail"}]}
-    assert post(client, world, "reviewer", f"/submissions/{sid}/decisions", more).status_code == 200
+    more = [{"text": "the flat as cold", "reason_code": "intimate_personal_detail"}]
+    assert post_manual(client, world, sid, more, services).get_json()["state"] == "done"
     assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
     assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
     assert finalise_submission(sid, context=context)["outcome"] == "approved"
@@ -156,3 +163,56 @@ def test_when_the_panel_asks_for_more_redaction_after_approval_then_the_final_is
             )
             == 1
         )
+
+
+class _IncompleteEngine:
+    """The real engine, whose verification reports a layer that did not run (the second parser timed
+    out): everything else is real."""
+
+    def __init__(self, inner: RedactionEngine) -> None:
+        self.inner = inner
+
+    def render_with_report(self, data: bytes, proposals: Any, **options: Any) -> Any:
+        output, _complete = self.inner.render_with_report(data, proposals, **options)
+        return output, report(pages=2, warnings=("second parser (pypdf) timed out",))
+
+
+def test_when_a_verification_layer_did_not_run_then_the_final_is_held_until_a_secretariat_override(
+    client, world, services, engine
+):
+    sid = _approved(client, world, services)
+    result = finalise_submission(sid, context=WorkerContext(services=services, engine=_IncompleteEngine(engine)))
+    assert result == {"submission_id": sid, "outcome": "held", "reason": "verification_incomplete"}
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()
+    assert detail["status"] == "in_review" and not detail["verification_hold_overridden"]
+    assert "second parser (pypdf) timed out" in detail["verification_hold"]
+    with services.sessions() as session:
+        finals = session.scalar(
+            select(func.count()).select_from(DocumentVersion).where(DocumentVersion.role == "final")
+        )
+        assert finals == 0  # nothing stored, nothing handed over
+
+    # approval is blocked until a Secretariat user overrides the hold with a reason
+    assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
+    refused = post(client, world, "approver", f"/submissions/{sid}/approve")
+    assert refused.status_code == 409 and "override" in refused.get_json()["message"]
+    path = f"/submissions/{sid}/verification-hold/override"
+    assert post(client, world, "reviewer", path, {"reason": "short"}).status_code == 400
+    assert post(client, world, "uploader_a", path, {"reason": "Checked every page by eye"}).status_code == 403
+    overridden = post(client, world, "approver", path, {"reason": "Checked every page by eye; nothing survives"})
+    assert overridden.status_code == 200, overridden.get_json()
+    hold = overridden.get_json()["verification_hold"]
+    assert hold["overridden"]["by"] == world.accounts["approver"].user_id
+    assert hold["overridden"]["reason"] == "Checked every page by eye; nothing survives"
+    assert post(client, world, "approver", path, {"reason": "Checked every page by eye again"}).status_code == 409
+    with services.sessions() as session:
+        submission = session.get(Submission, sid)
+        assert b"Checked every page" not in submission.hold_override_enc  # sealed
+    [event] = audit_events(services, sid, "review.verification_hold_overridden")
+    assert json.loads(event.details) == {"revision": 1} and event.actor_id == world.accounts["approver"].user_id
+
+    assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
+    result = finalise_submission(sid, context=WorkerContext(services=services, engine=_IncompleteEngine(engine)))
+    assert result["outcome"] == "approved"
+    [finalised] = audit_events(services, sid, "review.finalised")
+    assert json.loads(finalised.details)["verification_incomplete_overridden"] is True

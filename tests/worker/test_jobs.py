@@ -359,3 +359,27 @@ def test_when_an_approved_review_lost_its_handover_job_then_the_sweep_queues_it_
     with services.sessions() as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == lost)).all()
     assert "handover.requeued" in actions
+
+
+def test_when_a_verification_layer_did_not_run_then_the_result_needs_review_and_approval_waits(client, world, services):
+    """Fail closed: the preview's verification reports that the second parser timed out. The submission
+    is proposed (a human can still review it) but held: the reason, without document text, is in
+    needs_review and on the submission, and no approval is possible until a Secretariat override."""
+    ctx = WorkerContext(services=services, engine=FakeEngine(warnings=("second parser (pypdf) timed out",)))
+    sid = upload(client, world)
+    assert process_submission(sid, context=ctx, owner="job-1")["outcome"] == "proposed"
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()
+    assert detail["status"] == "proposed" and detail["needs_review_count"] == 1
+    assert detail["verification_hold"].startswith("A verification layer did not run (second parser (pypdf) timed out")
+    assert detail["verification_hold_overridden"] is False
+    with services.sessions() as session:
+        [finished] = session.scalars(
+            select(AuditEvent).where(AuditEvent.submission_id == sid, AuditEvent.action == "processing.finished")
+        ).all()
+    assert json.loads(finished.details)["verification_held"] is True
+
+    clean = WorkerContext(services=services, engine=FakeEngine())
+    other = upload(client, world)
+    assert process_submission(other, context=clean, owner="job-2")["outcome"] == "proposed"
+    detail = client.get(f"/api/v1/submissions/{other}", headers=world.headers("reviewer")).get_json()
+    assert detail["verification_hold"] is None and detail["needs_review_count"] == 0

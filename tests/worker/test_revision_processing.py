@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 
 from intake.models import Decision, ProposalRecord, Submission
 from intake.processing.analysis import ProcessingError
+from tests.intake.reviewkit import run_screen_jobs
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
 from worker.jobs import process_submission
@@ -32,13 +33,18 @@ def listed(client, world, sid):
     return response.get_json()["proposals"]
 
 
-def decide(client, world, sid, body):
+def decide(client, world, sid, body, ctx=None):
     response = client.post(
         f"/api/v1/submissions/{sid}/decisions",
         data=json.dumps(body),
         headers=world.headers("reviewer"),
         content_type="application/json",
     )
+    if body.get("manual"):  # located by the worker's job, then recorded; the page polls the task
+        assert response.status_code == 202, response.get_json()
+        assert run_screen_jobs(ctx.services, ctx.engine) == 1
+        response = client.get(response.get_json()["task_url"], headers=world.headers("reviewer"))
+        assert response.get_json()["state"] == "done", response.get_json()
     assert response.status_code == 200, response.get_json()
 
 
@@ -70,6 +76,7 @@ def reviewed_first_version(client, world, ctx):
         world,
         sid,
         {"decisions": decisions, "manual": [{"text": "Saltmarsh", "reason_code": "third_party_information"}]},
+        ctx,
     )
     return sid
 

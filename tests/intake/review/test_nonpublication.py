@@ -8,7 +8,7 @@ import json
 from sqlalchemy import text
 
 from intake.models import Submission
-from tests.intake.reviewkit import audit_events, decide_all, post, proposed_submission
+from tests.intake.reviewkit import audit_events, decide_all, post, post_manual, proposed_submission
 
 GROUNDS = "Publication would let the Quennell sibling's new school identify her."
 REASONS = "The Panel asks that the school and the street be removed before publication."
@@ -104,14 +104,10 @@ def test_publish_with_further_redaction_reopens_an_approved_review(client, world
     reopened = audit_events(services, sid, "review.reopened")
     assert [json.loads(e.details)["reason"] for e in reopened] == ["panel_further_redaction"]
     # the reviewer can add the redaction the Panel asked for and complete again
-    more = post(
-        client,
-        world,
-        "reviewer",
-        f"/submissions/{sid}/decisions",
-        {"manual": [{"text": "Brindlecombe Primary", "reason_code": "identifies_child"}]},
+    more = post_manual(
+        client, world, sid, [{"text": "Brindlecombe Primary", "reason_code": "identifies_child"}], services
     )
-    assert more.status_code == 200
+    assert more.status_code == 200 and more.get_json()["state"] == "done", more.get_json()
     assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
 
 

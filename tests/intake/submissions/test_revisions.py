@@ -23,7 +23,18 @@ from redaction.propose import build_proposals
 from redaction.register import TermMatcher
 from redaction.sniff import open_pdf
 from redaction.types import Analysis, Span
-from tests.intake.reviewkit import LINES, PROPOSED, audit_events, build_pdf, post, proposals, upload_pdf
+from tests.intake.reviewkit import (
+    LINES,
+    PROPOSED,
+    NamesEngine,
+    audit_events,
+    build_pdf,
+    post,
+    post_manual,
+    proposals,
+    run_screen_jobs,
+    upload_pdf,
+)
 from worker.context import WorkerContext
 from worker.jobs import process_submission
 
@@ -32,7 +43,7 @@ CHANGED = [*LINES[:2], "The health visitor from Oakhaven Clinic saw Tyler Quenne
 
 
 @dataclass
-class ContextEngine:
+class ContextEngine(NamesEngine):
     names: dict[str, str] = field(default_factory=lambda: dict(PROPOSED))
 
     def analyze(
@@ -48,9 +59,6 @@ class ContextEngine:
         ]
         found = build_proposals(extracted, spans, load_policy("publication"), include_invisible=False)
         return Analysis(kind="pdf", page_count=pages, proposals=tuple(found))
-
-    def render(self, data: bytes, proposals: Any, **_options: Any) -> bytes:
-        return data
 
 
 def process(services: Any, sid: str) -> None:
@@ -197,14 +205,12 @@ def test_when_identical_mentions_were_decided_differently_then_the_new_one_stays
 def test_every_occurrence_redactions_are_reapplied_and_manual_boxes_dropped_and_counted(client, world, services):
     sid = proposed(client, world, services)
     decide(client, world, sid, proposals(client, world, sid))
-    manual = {
-        "manual": [
-            {"text": "brindlecombe primary", "reason_code": "identifies_child"},
-            {"page": 0, "rect": [70, 120, 300, 135], "reason_code": "third_party_information"},
-            {"page": 1, "rect": [70, 140, 300, 155], "reason_code": "third_party_information"},
-        ]
-    }
-    assert post(client, world, "reviewer", f"/submissions/{sid}/decisions", manual).status_code == 200
+    manual = [
+        {"text": "brindlecombe primary", "reason_code": "identifies_child"},
+        {"page": 0, "rect": [70, 120, 300, 135], "reason_code": "third_party_information"},
+        {"page": 1, "rect": [70, 140, 300, 155], "reason_code": "third_party_information"},
+    ]
+    assert post_manual(client, world, sid, manual, services).get_json()["state"] == "done"
 
     more = [*LINES, "Staff at Brindlecombe Primary were interviewed in May."]
     assert new_version(client, world, sid, build_pdf(more)).status_code == 202
@@ -229,7 +235,10 @@ def test_every_occurrence_redactions_are_reapplied_and_manual_boxes_dropped_and_
     counts = json.loads(event.details)
     assert (counts["manual_texts"], counts["manual_proposals"], counts["manual_boxes_dropped"]) == (1, 4, 2)
     # the re-applied redactions are in the live preview like any manual one
-    png = client.get(f"/api/v1/submissions/{sid}/pages/0.png?preview=1", headers=world.headers("reviewer"))
+    target = f"/api/v1/submissions/{sid}/pages/0.png?preview=1"
+    assert client.get(target, headers=world.headers("reviewer")).status_code == 202
+    assert run_screen_jobs(services) == 1
+    png = client.get(target, headers=world.headers("reviewer"))
     assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
 
 
