@@ -21,6 +21,7 @@ from redaction import textmatch
 from redaction.declared import NAME_TOKEN as _NAME_TOKEN
 from redaction.declared import DocumentKeep, Ranges, document_keep, name_like
 from redaction.keep import clean_person, kept_reference, parts
+from redaction.lexicon import is_common_word
 from redaction.policy import Policy
 from redaction.register import Register, TermMatcher, initial_forms, register_terms
 from redaction.textmatch import SEPARATOR_CHAR
@@ -49,8 +50,9 @@ def resolve(
         if span.category in PERSON_LIKE:
             continue
         if policy.redacts(span.category) and (span.score >= policy.threshold or span.source == "register"):
-            if not _public_institution(span, policy) and not kept_reference(text, span):
-                extended = _extend_org(text, _extend_date(text, _extend_demonym(text, span)))
+            public = _public_institution(span, policy) and not _native_name_after(text, span)
+            if not public and not kept_reference(text, span):
+                extended = _extend_org(text, _extend_date(text, _extend_demonym(text, _extend_place(text, span))))
                 others.append(_without_article(extended))
     propagated = list(propagate(text, people, register, policy, set(keep.words)))
     agency_names = agency_ranges(text, policy)
@@ -175,6 +177,39 @@ _ORG_TAIL = re.compile(
     r"(?:\s+(?:of|for)\s+(?:the\s+)?[A-Z][\w'’-]*(?:\s+(?:[A-Z][\w'’-]*|of|and))*)?"
     r"(?:\s*\((?![“\"'‘]|see\b|cf\b)[^()\n]{1,60}\))?"
 )
+
+
+# "(Högsta domstolen)", "(Svea hovrätt)": an institution's name in its own language, after the English
+_NATIVE_NAME = re.compile(r"[ \u00a0]*\(([^()\n]{3,60})\)")
+
+
+def _native_name_after(text: str, span: Span) -> bool:
+    """A generic institution ("the Supreme Court") followed by its name in the country's language is no
+    longer generic: the bracket says which country's court it is."""
+    if span.category != "ORGANIZATION":
+        return False
+    bracket = _NATIVE_NAME.match(text, span.end)
+    if bracket is None:
+        return False
+    words = re.findall(r"[^\W\d_]+", bracket.group(1))
+    # words no English dictionary has, at least one in lower case (not an acronym such as "ECJ")
+    return bool(words) and any(w.islower() for w in words) and not any(is_common_word(w) for w in words)
+
+
+# "the municipality of [Härjedalen]", "the Borough of [Southwark]": the unit belongs to the place's name
+_PLACE_UNIT_BEFORE = re.compile(
+    r"(?i:\b(?:borough|district|county|municipality|province|region|department|commune|canton|governorate|"
+    r"prefecture|oblast|voivodeship|parish)[ \u00a0]+of[ \u00a0]+)$"
+)
+
+
+def _extend_place(text: str, span: Span) -> Span:
+    if span.category != "LOCATION":
+        return span
+    unit = _PLACE_UNIT_BEFORE.search(text, max(0, span.start - 20), span.start)
+    if unit is None:
+        return span
+    return replace(span, start=unit.start(), text=text[unit.start() : span.end])
 
 
 def _extend_org(text: str, span: Span) -> Span:

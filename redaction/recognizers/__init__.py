@@ -17,6 +17,7 @@ from redaction.recognizers.case_reference import CaseReferenceRecognizer
 from redaction.recognizers.date_of_birth import DateOfBirthRecognizer
 from redaction.recognizers.email import EmailRecognizer
 from redaction.recognizers.family_table import FamilyTableRecognizer
+from redaction.recognizers.health_condition import HealthConditionRecognizer
 from redaction.recognizers.health_facility import HealthFacilityRecognizer
 from redaction.recognizers.initials_intro import InitialsIntroRecognizer
 from redaction.recognizers.long_number import LongNumberRecognizer
@@ -36,7 +37,7 @@ from redaction.recognizers.vehicle_reg import VehicleRegRecognizer
 ENTITIES: tuple[str, ...] = (
     "POSTCODE", "PHONE", "EMAIL", "NHS_NUMBER", "NI_NUMBER", "DATE_OF_BIRTH", "ADDRESS", "SCHOOL",
     "HEALTH_FACILITY", "CASE_REFERENCE", "VEHICLE_REG", "SOCIAL_HANDLE", "PERSON", "QUANTITY", "OCCUPATION",
-    "ORGANIZATION",
+    "ORGANIZATION", "HEALTH_CONDITION",
 )  # fmt: skip
 
 
@@ -66,6 +67,7 @@ def build_recognizers() -> list[EntityRecognizer]:
         MoneyRecognizer(),
         CountRecognizer(),
         OccupationRecognizer(),
+        HealthConditionRecognizer(),
         AcronymOrganisationRecognizer(),
         CapsNameRecognizer(lexicon=load_name_lexicon),
         FamilyTableRecognizer(),

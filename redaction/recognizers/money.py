@@ -13,15 +13,23 @@ from redaction.recognizers._base import Hit, TextRecognizer
 
 _CODES = r"(?:EUR|GBP|USD|TRY|TRL|SEK|NOK|DKK|PLN|CHF|DEM|ATS|FRF|ITL|ESP|HUF|CZK|RUB|UAH|RON|BGN|HRK|CYP)"
 _NAMES = (
-    r"(?i:euros?|pounds(?: sterling)?|(?:Turkish |new Turkish )?lira[s]?|kronor|kroner|krona|zlotys?|"
-    r"(?:Swiss )?francs?|dollars?|(?:Deutsch(?:e)? )?Marks?|(?:Austrian )?schillings?|roubles?|hryvnias?)"
+    r"(?i:euros?|pounds(?: sterling)?|(?:new )?lira[s]?|kronor|kroner|krona|zlotys?|"
+    r"francs?|dollars?|(?:Deutsch(?:e)? )?Marks?|schillings?|roubles?|hryvnias?|forints?|dinars?|lei|levs?|"
+    r"korun[ay]?|kunas?|drachmas?|escudos?|pesetas?)"
 )
-_AMOUNT = r"\d{1,3}(?:[,.\u00a0 ]\d{3})*(?:[.,]\d+)?|\d+(?:[.,]\d+)?"
+# the country's adjective before the currency's name: "Swedish kronor", "Polish zlotys", "Turkish liras"
+_COUNTRY = r"(?:[A-Z][a-z]+\s)?"
+_AMOUNT = r"\d{1,3}(?:[,.\u00a0 ]\d{3})*(?:[.,]\d+)?(?!\d)|\d+(?:[.,]\d+)?"
+# a bracket after the sum holding its currency code or its conversion, one level of nesting allowed:
+# "(SEK; approximately 27,000 euros)", "(TRY ‑ approximately 9,200 euros (EUR))", "(approximately EUR 10,042)"
+_INNER = r"[^()\n]{0,60}(?:\([^()\n]{0,20}\)[^()\n]{0,10})?"
+_BRACKET = rf"(?:\s?\((?:{_CODES}\b|approx\.?\s|approximately\s|about\s){_INNER}\))"
 _MONEY = re.compile(
     rf"(?:[£$€]\s?(?:{_AMOUNT})(?:\s?(?:million|billion|m|bn)\b)?"
     rf"|\b{_CODES}\s?(?:{_AMOUNT})"
-    rf"|\b(?:{_AMOUNT})(?:\s(?:million|billion))?\s(?:{_NAMES})(?:\s\({_CODES}(?:;[^)]*)?\))?"
+    rf"|\b(?:{_AMOUNT})(?:\s(?:million|billion))?\s{_COUNTRY}(?:{_NAMES})\b"
     rf"|\b(?:{_AMOUNT})\s{_CODES}\b)"
+    rf"{_BRACKET}*"
     r"(?:\s?\[(?:approx\.?|approximately|about)[^\]]{0,30}\])?"
 )
 

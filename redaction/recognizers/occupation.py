@@ -25,18 +25,26 @@ _JOBS = (
     "plumber|carpenter|driver|taxi driver|lorry driver|bus driver|security guard|private security guard|"
     "guard|cleaner|cook|chef|waiter|waitress|baker|butcher|hairdresser|tailor|imam|priest|pastor|"
     "student|pupil|unemployed|pensioner|housewife|principal|mayor|politician|member of parliament|"
-    "housing officer|local authority housing officer|interpreter|translator|programmer|technician"
+    "housing officer|local authority housing officer|interpreter|translator|programmer|technician|"
+    "medical practitioner|general practitioner|watchman|night watchman|caretaker|porter|conscript|"
+    "non-commissioned officer|non\u2011commissioned officer|captain|lieutenant|sergeant|corporal|colonel"
 )
 _OCCUPATION = re.compile(
-    rf"\b(?:(?:a|an|as|the)\s+)?(?:(?:retired|former|self-employed|qualified|trainee|senior|junior|"
-    rf"private|local authority)\s+)*(?P<job>(?:{_JOBS})s?)\b",
+    rf"\b(?:(?:a|an|as|the)\s+)?(?P<modifiers>(?:(?:retired|former|self-employed|qualified|trainee|senior|"
+    rf"junior|private|local authority|assistant|associate|deputy|artillery|infantry|naval|army)\s+)*)"
+    rf"(?P<job>(?:{_JOBS})s?)\b",
     re.IGNORECASE,
 )
 _CONTEXT = re.compile(
     r"\b(?:work(?:s|ed|ing)?|employ(?:ed|ment)|job|profession|occupation|career|"
-    r"qualified|retired|former|is an?|was an?|as an?|became)\b",
+    r"qualified|retired|former|is an?|was an?|as an?|became|becom(?:e|es|ing) an?|"
+    r"(?:post|position|role) of an?)\b",
     re.IGNORECASE,
 )
+# "the applicant, a lawyer and member of ...": an apposition says what someone is
+_APPOSITION = re.compile(r",\s+(?:an?|who\s+(?:is|was)\s+an?)\s+$")
+# "the Chief Executive Officer of Strix Television AB": a named post, held by one person
+_OF_NAMED = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
 
 
 class OccupationRecognizer(TextRecognizer):
@@ -45,9 +53,14 @@ class OccupationRecognizer(TextRecognizer):
 
     def find(self, text: str) -> Iterator[Hit]:
         for match in _OCCUPATION.finditer(text):
-            before = text[max(0, match.start() - 40) : match.start("job")]
+            start = match.start("modifiers") if match.group("modifiers") else match.start("job")
+            before = text[max(0, match.start() - 40) : start]
             # a specific, several-word occupation ("a primary school teacher") needs no context; with
             # "the" it is a role in the story ("the social worker"), not a fact about someone
-            specific = " " in match.group("job").strip() and not re.search(r"(?i)\bthe\s+$", before)
-            score = self.SCORE + (0.2 if _CONTEXT.search(before) or specific else 0.0)
-            yield Hit(match.start("job"), match.end("job"), score, "OCCUPATION", "occupation")
+            specific = " " in match.group("job").strip() and (
+                not re.search(r"(?i)\bthe\s+$", before) or bool(_OF_NAMED.match(text, match.end()))
+            )
+            context = _CONTEXT.search(before) or _APPOSITION.search(before)
+            score = self.SCORE + (0.2 if context or specific else 0.0)
+            # the whole description: "a private security guard", not "security guard" and a stray "private"
+            yield Hit(start, match.end("job"), score, "OCCUPATION", "occupation")

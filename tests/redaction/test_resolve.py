@@ -364,6 +364,57 @@ def test_when_strict_then_public_institutions_are_kept_and_local_ones_redacted()
     assert proposed(result, COURTS, "Söke")
 
 
+@pytest.mark.parametrize(
+    ("text", "court"),
+    [
+        ("as clarified by the Supreme Court (Högsta domstolen) in that case", "Supreme Court"),
+        ("On 20 March the Court of Appeal (Svea hovrätt) upheld it.", "Court of Appeal"),
+    ],
+)
+def test_when_strict_and_a_public_institution_is_followed_by_its_native_name_then_both_are_redacted(
+    text: str, court: str
+) -> None:
+    result = run(text, [ner(text, court, "ORGANIZATION")], policy=STRICT)
+    native = text[text.index("(") + 1 : text.index(")")]
+    assert proposed(result, text, court)
+    assert proposed(result, text, native)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "referred to the Court of Appeal (“the Court”) for a ruling",  # an English short name
+        "referred to the Court of Appeal (ECJ) for a ruling",  # an acronym
+        "referred to the Court of Appeal (see paragraph 12) for a ruling",
+    ],
+)
+def test_when_strict_and_the_bracket_is_not_a_native_name_then_the_public_institution_is_kept(text: str) -> None:
+    result = run(text, [ner(text, "Court of Appeal", "ORGANIZATION")], policy=STRICT)
+    assert untouched(result, text, "Court of Appeal")
+
+
+@pytest.mark.parametrize(
+    ("text", "place", "whole"),
+    [
+        ("was outside the Borough of Southwark and far away", "Southwark", "Borough of Southwark"),
+        ("situated in the municipality of Härjedalen in the north", "Härjedalen", "municipality of Härjedalen"),
+        ("a village in the District of Famagusta in Cyprus", "Famagusta", "District of Famagusta"),
+    ],
+)
+def test_when_strict_and_a_place_follows_its_administrative_unit_then_the_unit_goes_with_it(
+    text: str, place: str, whole: str
+) -> None:
+    result = run(text, [ner(text, place, "LOCATION")], policy=STRICT)
+    assert proposed(result, text, whole)
+    assert untouched(result, text, "the ")  # the article stays
+
+
+def test_when_a_place_has_no_administrative_unit_before_it_then_only_the_place_is_redacted() -> None:
+    text = "he moved to Southwark in 2001"
+    result = run(text, [ner(text, "Southwark", "LOCATION")], policy=STRICT)
+    assert proposed(result, text, "Southwark") and untouched(result, text, "moved to")
+
+
 def test_when_publication_then_organisations_are_not_redacted() -> None:
     spans = [ner(COURTS, "The Söke Labour Court", "ORGANIZATION")]
     assert run(COURTS, spans, policy=PUBLICATION) == []

@@ -19,6 +19,20 @@ MONEY_POSITIVES = [
     ("12,000 Swiss francs were transferred", "12,000 Swiss francs"),
     ("EUR 4,000 [approximately GBP 3,400] was claimed", "EUR 4,000 [approximately GBP 3,400]"),
     ("€1.500 in cash", "€1.500"),
+    # a country's adjective before the currency, and the bracket after it with the code or the conversion
+    (
+        "claiming 250,000 Swedish kronor (SEK; approximately 27,000 euros).",
+        "250,000 Swedish kronor (SEK; approximately 27,000 euros)",
+    ),
+    (
+        "he was paid 16,985 Turkish liras (TRY ‑ approximately 9,200 euros (EUR)) in",
+        "16,985 Turkish liras (TRY ‑ approximately 9,200 euros (EUR))",
+    ),
+    ("paid TRL 12,352,710,000 (approximately EUR 10,042) covering", "TRL 12,352,710,000 (approximately EUR 10,042)"),
+    ("bail of 350,000 Polish zlotys (PLN).", "350,000 Polish zlotys (PLN)"),
+    ("he was awarded 90,000 Hungarian forints on appeal", "90,000 Hungarian forints"),
+    # digit groups then more digits: the whole number
+    ("awarded TRL 615.478.0000 of additional compensation", "TRL 615.478.0000"),
 ]
 MONEY_NEGATIVES = [
     ("a breach of Article 8 of the Convention", None),
@@ -30,6 +44,7 @@ MONEY_NEGATIVES = [
     ("1,200 people attended the event", None),
     ("in the 1990s the family lived abroad", None),
     ("the EUR area and the GBP zone", None),
+    ("20 Polish workers (see paragraph 4) arrived", None),
 ]
 COUNT_POSITIVES = [
     ("he owned ten plots of land in the village", "ten plots of land"),

@@ -11,12 +11,23 @@ POSITIVES = [
     ("He is a teacher at the school.", "teacher"),
     ("he was employed as a cleaner", "cleaner"),
     ("she became a nurse in 2015", "nurse"),
-    ("her father, a retired police officer, said", "police officer"),
+    ("her father, a retired police officer, said", "retired police officer"),
     ("She was a journalist for ten years.", "journalist"),
     ("he is an engineer by training", "engineer"),
     ("in his job as a taxi driver he", "taxi driver"),
     ("his occupation: reindeer herder", "reindeer herder"),
     ("She works as a ballet dancer.", "ballet dancer"),
+    # the whole description, its modifiers included
+    ("passed an exam for the post of a private security guard", "private security guard"),
+    ("she had been employed as a local authority housing officer.", "local authority housing officer"),
+    ("with an eye to becoming a journalist", "journalist"),
+    ("the applicant, a lawyer and member of the board", "lawyer"),
+    ("the applicant, an artillery captain at the Turkish Armed Forces", "artillery captain"),
+    ("the applicant, who is a retired non-commissioned officer, was born", "retired non-commissioned officer"),
+    ("he worked as an assistant Professor in the Faculty", "assistant Professor"),
+    ("when the applicant was a conscript in the army", "conscript"),
+    # a named post is held by one person, even with "the"
+    ("he was also the Chief Executive Officer of Strix Television AB", "Chief Executive Officer"),
 ]
 NEGATIVES = [
     ("the lawyer said the case was closed", None),
@@ -27,6 +38,8 @@ NEGATIVES = [
     ("her former employer wrote", None),
     ("she baked cookies for the class", None),
     ("a guard dog was kept in the yard", None),
+    ("the chief executive officer of the trust replied", None),
+    ("the captain said, a major incident was declared", None),  # a post in an agency, not a person's
 ]
 
 

@@ -11,6 +11,7 @@ EXPECTED = {
     "TitledNameRecognizer", "TableColumnRecognizer", "InitialsIntroRecognizer",
     "CapsNameRecognizer", "FamilyTableRecognizer", "NameLexiconRecognizer", "AppositionNameRecognizer",
     "MoneyRecognizer", "CountRecognizer", "OccupationRecognizer", "AcronymOrganisationRecognizer",
+    "HealthConditionRecognizer",
 }  # fmt: skip
 
 
