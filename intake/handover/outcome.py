@@ -54,7 +54,10 @@ def block(services: Services, submission_id: str, exc: Exception) -> HandoverRes
     survivors = list(getattr(exc, "survivors", None) or [])
     channels = sorted({str(c) for c, _ in survivors})
     categories = sorted({str(k) for _, k in survivors})
-    if channels == [INCOMPLETE]:
+    incomplete = channels == [INCOMPLETE]
+    values: dict[str, Any] = {}
+    if incomplete:  # the hold a Secretariat user overrides (intake.review.approval.override_hold)
+        values = {"verification_hold": str(exc), "hold_overridden_by": None, "hold_overridden_at": None}
         note = (
             "Archive handover stopped: a verification layer did not run on the stored final (the second"
             " parser failed or timed out, or OCR was unavailable). Nothing was sent. Override the"
@@ -72,7 +75,7 @@ def block(services: Services, submission_id: str, exc: Exception) -> HandoverRes
             session,
             update(Submission)
             .where(Submission.id == submission_id, Submission.status == Status.APPROVED)
-            .values(status=Status.HANDOVER_BLOCKED, review_note=note),
+            .values(status=Status.HANDOVER_BLOCKED, review_note=note, **values),
         ):
             submission = session.get(Submission, submission_id)
             audit.append(
@@ -81,7 +84,7 @@ def block(services: Services, submission_id: str, exc: Exception) -> HandoverRes
                 submission_id=submission_id,
                 partnership_id=submission.partnership_id if submission else None,
                 details={
-                    "reason": INCOMPLETE if channels == [INCOMPLETE] else "verification_failed",
+                    "reason": INCOMPLETE if incomplete else "verification_failed",
                     "channels": channels[:20],
                     "categories": categories[:20],
                 },

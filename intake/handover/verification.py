@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy.orm import Session
 
 from intake.models import Submission
-from intake.processing.engine import Engine
+from intake.processing.engine import Engine, hold_reason
 from intake.review.approval import publication_set
 from intake.services import Services
 from redaction.errors import VerificationFailed
@@ -62,8 +62,9 @@ def reverify(
         raise VerificationFailed("the stored final does not match its recorded SHA-256", survivors=[("integrity", "-")])
     forbidden, allowed = forbidden_and_allowed(services, session, submission, forbid)
     report = engine.verify_output(data, forbidden, allowed=allowed)
-    if report.needs_review and submission.hold_overridden_at is None:
-        raise VerificationFailed("a verification layer did not run on the stored final", survivors=[(INCOMPLETE, "-")])
+    hold = hold_reason(report)
+    if hold is not None and submission.hold_overridden_at is None:
+        raise VerificationFailed(hold, survivors=[(INCOMPLETE, "-")])
     return 0 if kind == "text" else int(report.pages)
 
 

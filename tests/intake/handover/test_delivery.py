@@ -19,6 +19,7 @@ from intake.models import DocumentVersion, Submission
 from intake.storage.documents import document_aad, load_document
 from tests.intake.handoverkit import RecordingSink, approved_submission, context, events, status
 from tests.intake.reviewkit import build_pdf, post
+from worker.context import WorkerContext
 from worker.jobs import HandoverRetry, handover_submission
 
 
@@ -219,3 +220,65 @@ def test_archive_settings_defaults_and_sinks(tmp_path):
     assert full.archive_sinks == ("filesystem", "http", "s3") and full.handover_max_attempts == 7
     assert "x" * 32 not in repr(full)
     assert Settings.from_env({"SAFEPUB_DATA_DIR": str(tmp_path), "SAFEPUB_ARCHIVE_SINKS": "none"}).archive_sinks == ()
+
+
+class _IncompleteVerifier:
+    """The real engine, whose re-verification of the stored final reports a layer that did not run (the
+    second parser crashed): the checks that did run are real."""
+
+    def __init__(self, inner: Any) -> None:
+        self.inner = inner
+        self.calls = 0
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.inner, name)
+
+    def verify_output(self, output: bytes, forbidden: Any, *, allowed: Any = ()) -> Any:
+        import dataclasses
+
+        self.calls += 1
+        complete = self.inner.verify_output(output, forbidden, allowed=allowed)
+        return dataclasses.replace(complete, warnings=("second parser (pypdf) could not read the output",))
+
+
+def test_when_a_verification_layer_did_not_run_on_the_stored_final_then_handover_refuses_until_overridden(
+    client, world, services
+):
+    sid = approved_submission(client, world, services)
+    engine = _IncompleteVerifier(context(services).engine)
+    incomplete = WorkerContext(services=services, engine=engine)
+    sink = RecordingSink()
+    assert handover_submission(sid, context=incomplete, sinks={"http": sink})["outcome"] == "blocked"
+    assert engine.calls == 1 and sink.calls == 0, "never a silent pass: nothing is sent"
+    [(action, details)] = events(services, sid)
+    assert action == "handover.blocked" and details["reason"] == "verification_incomplete"
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()
+    assert detail["status"] == "handover_blocked" and "a verification layer did not run" in detail["review_note"]
+
+    # A Secretariat user who has checked the final overrides (audited); the retry then sends it.
+    assert "second parser (pypdf) could not read the output" in detail["verification_hold"]
+    path = f"/submissions/{sid}/verification-hold/override"
+    assert post(client, world, "reviewer", path, {"reason": "Final checked page by page"}).status_code == 200
+    assert post(client, world, "reviewer", f"/submissions/{sid}/handover/retry").status_code == 202
+    assert handover_submission(sid, context=incomplete, sinks={"http": sink})["outcome"] == "published"
+    assert sink.calls == 1
+
+
+def test_the_handover_reverifies_through_the_engines_verify_output(client, world, services):
+    sid = approved_submission(client, world, services)
+    engine = _CountingVerifier(context(services).engine)
+    sink = RecordingSink()
+    assert (
+        handover_submission(sid, context=WorkerContext(services=services, engine=engine), sinks={"http": sink})[
+            "outcome"
+        ]
+        == "published"
+    )
+    assert engine.forbidden and ("Tyler Quennell", "PERSON_CHILD") in engine.forbidden
+    assert ("Oakhaven Clinic", "ORGANISATION") not in engine.forbidden  # rejected by the reviewer: kept
+
+
+class _CountingVerifier(_IncompleteVerifier):
+    def verify_output(self, output: bytes, forbidden: Any, *, allowed: Any = ()) -> Any:
+        self.forbidden = list(forbidden)
+        return self.inner.verify_output(output, forbidden, allowed=allowed)
