@@ -89,8 +89,7 @@ def error_to_dict(exc: BaseException) -> dict[str, Any]:
             frame: dict[str, Any] = {"error": name, "message": str(exc)}
             if isinstance(exc, VerificationFailed):
                 frame["survivors"] = [list(s) for s in exc.survivors]
-                if hasattr(exc, "locations"):
-                    frame["locations"] = _plain(exc.locations)
+                frame["locations"] = [list(location) for location in exc.locations]
             return frame
     return {"error": "internal", "type": type(exc).__name__}
 
@@ -109,26 +108,18 @@ def error_from_dict(frame: dict[str, Any]) -> Exception:
     message = _clean(frame.get("message"))
     if cls is not VerificationFailed:
         return cls(message)
-    survivors = [(_clean(s[0]), _clean(s[1])) for s in frame.get("survivors", ()) if _is_pair(s)]
-    exc = VerificationFailed(message, survivors)
-    if "locations" in frame and _accepts_locations(exc):
-        exc.locations = frame["locations"]  # type: ignore[attr-defined]
-    return exc
+    survivors = [(_clean(s[0]), _clean(s[1])) for s in _items(frame.get("survivors")) if _is_pair(s)]
+    locations = [
+        (_clean(channel), page if isinstance(page, int) and not isinstance(page, bool) else None, _clean(category))
+        for channel, page, category in (
+            item for item in _items(frame.get("locations")) if isinstance(item, list) and len(item) == 3
+        )
+    ]
+    return VerificationFailed(message, survivors, locations)
 
 
-def _accepts_locations(exc: VerificationFailed) -> bool:
-    return hasattr(exc, "locations")
-
-
-def _plain(value: Any) -> Any:
-    """Locations as JSON (tuples and dataclasses become lists and objects)."""
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return _plain(dataclasses.asdict(value))
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
+def _items(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
 
 
 def _is_pair(value: Any) -> bool:

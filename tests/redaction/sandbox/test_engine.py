@@ -60,7 +60,8 @@ def test_when_verification_fails_in_the_child_then_the_parent_raises_it_with_sur
     with pytest.raises(VerificationFailed) as caught:
         sandboxed.verify_output(draft(), [(NAME, "PERSON")])
     assert ("body", "PERSON") in caught.value.survivors
-    assert NAME not in str(caught.value)
+    assert ("body", 0, "PERSON") in caught.value.locations  # the reviewer is told where
+    assert NAME not in str(caught.value) and NAME not in caught.value.describe()
 
 
 def test_text_output_is_verified_too(sandboxed: SandboxedEngine) -> None:
