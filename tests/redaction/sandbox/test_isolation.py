@@ -3,9 +3,11 @@ without secrets, its limits set and core dumps off. Checked in real processes.""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 
+import pymupdf
 import pytest
 
 from redaction.sandbox import Limits, SandboxedEngine, harden_current_process
@@ -100,3 +102,24 @@ def test_ner_workers_fork_inside_the_limited_child() -> None:
     analysis = engine.analyze((line * 1000).encode())
     assert analysis.kind == "text"
     assert sum(p.text == "Zephyrine Quarterman" for p in analysis.proposals) == 1000
+
+
+def picture_of_text(text: str) -> bytes:
+    """A PDF whose only text is a picture of ``text`` (needs OCR to be read)."""
+    source = pymupdf.open()
+    page = source.new_page(width=500, height=80)
+    page.insert_text((10, 50), text, fontsize=24)
+    png = page.get_pixmap(dpi=200).tobytes("png")
+    doc = pymupdf.open()
+    doc.new_page(width=500, height=80).insert_image(pymupdf.Rect(0, 0, 500, 80), stream=png)
+    return doc.tobytes()
+
+
+@pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+def test_ocr_runs_inside_the_sandbox_with_its_limits() -> None:
+    """Tesseract is a subprocess of the child: it finds its language data under the read-only root,
+    works in the private /tmp and inherits the limits."""
+    engine = SandboxedEngine(mode="auto", ocr=True, limits=Limits(), timeout_seconds=300)
+    analysis = engine.analyze(picture_of_text("Call 07700 900123 today"))
+    assert not analysis.needs_review, analysis.needs_review
+    assert any(p.channel == "image" for p in analysis.proposals)
