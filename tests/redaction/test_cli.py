@@ -279,3 +279,25 @@ def test_when_run_as_the_console_script_then_outputs_and_exit_codes_are_those_of
     )
     assert bad.returncode == EXIT_BAD_INPUT
     assert bad.stderr.strip().count("\n") == 0 and "safepub:" in bad.stderr
+
+
+@pytest.mark.parametrize("command", ["redact", "detect"])
+def test_when_sandboxed_then_the_command_gives_what_it_gives_in_process(
+    tmp_path: Path, cli_engine: None, command: str
+) -> None:
+    """``--sandbox`` runs the same work in sandboxed children: the same proposals (or spans), the name
+    gone from the output, the rest kept."""
+    source, reg = tmp_path / "in.pdf", tmp_path / "register.json"
+    source.write_bytes(good_pdf())
+    reg.write_text(json.dumps(REGISTER), encoding="utf-8")
+    results = {}
+    for mode in ("local", "sandboxed"):
+        out, report = tmp_path / f"{mode}.out", tmp_path / f"{mode}.json"
+        argv = [command, str(source), "-o", str(out), "--register", str(reg), "--no-ocr"]
+        argv += (["--report", str(report)] if command == "redact" else []) + (["--sandbox"] if mode != "local" else [])
+        assert main(argv) == EXIT_OK
+        results[mode] = json.loads((report if command == "redact" else out).read_text(encoding="utf-8"))
+        if command == "redact":
+            text = page_texts(out.read_bytes())
+            assert NAME not in text and "health visitor" in text
+    assert results["sandboxed"] == results["local"]

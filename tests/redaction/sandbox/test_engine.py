@@ -108,3 +108,12 @@ def test_the_request_crosses_as_json_never_pickle(sandboxed: SandboxedEngine) ->
         sandboxed.command(), input=struct.pack(">IQ", len(body), 0) + body, capture_output=True, timeout=60
     )
     assert result.returncode != 0 and result.stdout == b""
+
+
+def test_without_bwrap_the_same_child_runs_under_process_limits_alone() -> None:
+    engine = SandboxedEngine(mode="rlimits", ocr=False)
+    assert engine.command()[:2] == [sys.executable, "-I"]
+    found = engine.find_occurrences(draft(), NAME)
+    assert NAME not in page_texts(engine.render(draft(), found))
+    with pytest.raises(UnsupportedDocumentError, match="PNG"):
+        engine.page_sizes(b"\x89PNG\r\n\x1a\n" + bytes(64))
