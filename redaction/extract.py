@@ -449,9 +449,32 @@ def _side_channels(doc: pymupdf.Document, builder: _Builder) -> None:
         info = doc.embfile_info(name)
         for value in (name, info.get("filename"), info.get("ufilename"), info.get("desc")):
             builder.piece("embedded", str(value or ""), ref=f"embedded:{name}")
+    _structure_text(doc, builder)
     try:
         labels = doc.get_page_labels()
     except Exception:  # noqa: BLE001 - a malformed label tree must not stop extraction
         labels = []
     for index, label in enumerate(labels or []):
         builder.piece("metadata", str(label.get("prefix") or ""), ref=f"pagelabel:{index}")
+
+
+# Strings a tagged PDF's structure tree carries for assistive technology (see render.STRUCTURE_TEXT_KEYS).
+_STRUCTURE_KEYS = ("Alt", "ActualText", "E", "T")
+
+
+def _structure_text(doc: pymupdf.Document, builder: _Builder) -> None:
+    """A figure's alternative text ("Photograph of ..."), a span's replacement text, an abbreviation's
+    expansion, an element's title: read aloud by screen readers, so read by detection too."""
+    try:
+        if doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null":
+            return
+    except Exception:  # noqa: BLE001 - no catalog to speak of
+        return
+    for xref in range(1, doc.xref_length()):
+        for key in _STRUCTURE_KEYS:
+            try:
+                kind, value = doc.xref_get_key(xref, key)
+            except Exception:  # noqa: BLE001 - an object the file lacks
+                break
+            if kind == "string" and value:
+                builder.piece("metadata", value, ref=f"struct:{xref}:{key}")

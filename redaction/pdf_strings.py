@@ -216,6 +216,14 @@ def _shown_strings(data: bytes) -> list[tuple[str, bytes]]:
     return found
 
 
+def pdf_string_texts(token: bytes) -> list[str]:
+    """One PDF string token, ``(...)`` or ``<...>``, as text, every plausible way (see _decodings)."""
+    if token[:1] == b"(":
+        return _decodings(_ESCAPE.sub(_unescape, token[1:-1]))
+    digits = re.sub(rb"\s", b"", token[1:-1])
+    return _decodings(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")))
+
+
 def _pdf_strings(source: bytes, *, shown: bool = False) -> list[str]:
     """Literal ``(...)`` and hex ``<...>`` strings, each decoded every plausible way.
 

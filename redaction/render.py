@@ -16,7 +16,8 @@ from collections.abc import Iterable
 import pymupdf
 from pymupdf import mupdf
 
-from redaction.textmatch import variant_pattern
+from redaction.pdf_strings import pdf_string_texts
+from redaction.textmatch import combined_pattern, normalise, variant_pattern
 from redaction.types import Proposal
 
 NEUTRAL_METADATA = {
@@ -120,6 +121,8 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
         {p.text for p in proposals if p.text and p.category not in ("HIDDEN_TEXT", "IMAGE_TEXT")}, key=len, reverse=True
     )
     _rewrite_outline(doc, texts)
+    _rewrite_structure_text(doc, texts)
+    _drop_named_destinations(doc, texts)
     for page in doc:
         _delete_page_objects(page)
     for name in doc.embfile_names():
@@ -161,6 +164,7 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
         xml_metadata=False,
     )
     _scrub_objects(doc)
+    _rewrite_marked_content(doc, texts)
     doc.del_xml_metadata()
     doc.set_metadata(NEUTRAL_METADATA)
 
@@ -200,13 +204,36 @@ def _empty_object(doc: pymupdf.Document, xref: int) -> None:
         pass
 
 
+# Annotation subtypes (ISO 32000-2, 12.5.6), for annotation dictionaries written without /Type /Annot.
+_ANNOTS = frozenset(
+    "/" + name
+    for name in (
+        "Text Link FreeText Line Square Circle Polygon PolyLine Highlight Underline Squiggly StrikeOut Caret"
+        " Stamp Ink Popup FileAttachment Sound Movie Screen Widget PrinterMark TrapNet Watermark 3D Redact"
+        " Projection RichMedia"
+    ).split()
+)
+
+
 def _scrub_objects(doc: pymupdf.Document) -> None:
     """JavaScript actions (and anything else holding a script) emptied, XMP metadata streams deleted,
     in every object that exists. A repaired file may list objects it does not have: those are skipped
     (garbage collection drops them)."""
+    pages = {page.xref for page in doc}
     for xref in range(1, doc.xref_length()):
         try:
-            if doc.xref_get_key(xref, "S")[1] == "/JavaScript" or doc.xref_get_key(xref, "JS")[0] != "null":
+            if doc.xref_get_key(xref, "PieceInfo")[0] != "null":
+                # an application's private data (Illustrator keeps the whole editable original there)
+                doc.xref_set_key(xref, "PieceInfo", "null")
+            if doc.xref_get_key(xref, "Type")[1] == "/Page" and xref not in pages:
+                # a page that is not in the document (cut out of a longer file), still reachable from a
+                # destination or the structure tree: its unredacted contents would ride along
+                doc.update_object(xref, "<<>>")
+            elif doc.xref_get_key(xref, "S")[1] == "/JavaScript" or doc.xref_get_key(xref, "JS")[0] != "null":
+                doc.update_object(xref, "<<>>")
+            elif doc.xref_get_key(xref, "Type")[1] == "/Annot" or doc.xref_get_key(xref, "Subtype")[1] in _ANNOTS:
+                # every page's annotations are deleted by now: one still in the file is reachable only
+                # from the structure tree (/OBJR), or from nothing
                 doc.update_object(xref, "<<>>")
             elif doc.xref_get_key(xref, "Type")[1] == "/Metadata":
                 doc.update_object(xref, "<<>>")
@@ -234,6 +261,90 @@ def _rewrite_outline(doc: pymupdf.Document, texts: list[str]) -> None:
                 doc.set_toc_item(index, title=re.sub(r"\s+", " ", title).strip())
     except (RuntimeError, ValueError, IndexError, AttributeError, TypeError):
         doc.set_toc([])
+
+
+def _drop_named_destinations(doc: pymupdf.Document, texts: list[str]) -> None:
+    """Named destinations are dropped when a name holds a redacted text ("c_Review_Ferrario:4") or one
+    points at a page that is not in the document: a page cut out of a longer file stays in it, whole
+    and unredacted, as long as a destination names it. The outline is first rebuilt with explicit page
+    destinations, so its entries still go where they did; one that cannot be rebuilt is removed."""
+    pattern = combined_pattern(texts)
+    try:
+        names = doc.resolve_names() or {}
+    except Exception:  # noqa: BLE001 - an unreadable name tree: the verifier's raw pass still reads it
+        return
+    dangling = any(isinstance(d, dict) and d.get("page", 0) < 0 for d in names.values())
+    named = pattern is not None and any(pattern.search(normalise(str(name))) for name in names)
+    if not (dangling or named):
+        return
+    toc = doc.get_toc(simple=True)
+    catalog = doc.pdf_catalog()
+    for key in ("Names/Dests", "Dests"):
+        if doc.xref_get_key(catalog, key)[0] != "null":
+            doc.xref_set_key(catalog, key, "null")
+    try:
+        doc.set_toc([entry if entry[2] >= 1 else [entry[0], entry[1], 1] for entry in toc])
+    except Exception:  # noqa: BLE001 - PyMuPDF cannot write this outline back
+        doc.xref_set_key(catalog, "Outlines", "null")
+
+
+# Text a tagged PDF's structure tree carries for assistive technology: a figure's alternative text, the
+# replacement text of a span, an abbreviation's expansion, an element's title.
+STRUCTURE_TEXT_KEYS = ("Alt", "ActualText", "E", "T")
+
+
+def _rewrite_structure_text(doc: pymupdf.Document, texts: list[str]) -> None:
+    """Redacted texts replaced in the structure tree's strings (alt text stays, minus the names)."""
+    if not texts or doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null":
+        return
+    pattern = combined_pattern(texts)
+    if pattern is None:
+        return
+    for xref in range(1, doc.xref_length()):
+        for key in STRUCTURE_TEXT_KEYS:
+            try:
+                kind, value = doc.xref_get_key(xref, key)
+            except Exception:  # noqa: BLE001 - an object the file lacks
+                break
+            if kind != "string" or not value:
+                continue
+            changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(value))
+            if changed != normalise(value):
+                doc.xref_set_key(xref, key, pymupdf.get_pdf_str(changed))
+
+
+_MARKED_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", re.DOTALL)
+
+
+def _rewrite_marked_content(doc: pymupdf.Document, texts: list[str]) -> None:
+    """A content stream's marked-content properties (/Span <</ActualText (...)>> BDC) keep their strings
+    when the glyphs they describe are redacted: a string holding a redacted text is emptied."""
+    pattern = combined_pattern(texts)
+    if pattern is None:
+        return
+    contents = {xref for page in doc for xref in page.get_contents()}
+    for xref in range(1, doc.xref_length()):
+        try:
+            if not doc.xref_is_stream(xref):
+                continue
+            if xref not in contents and doc.xref_get_key(xref, "Subtype")[1] != "/Form":
+                continue
+            data = doc.xref_stream(xref) or b""
+        except Exception:  # noqa: BLE001 - an object the file lacks
+            continue
+        if b"BDC" not in data and b"BMC" not in data:
+            continue
+
+        def empty(match: re.Match[bytes]) -> bytes:
+            value = match.group(1)
+            readings = pdf_string_texts(value)
+            if any(pattern.search(normalise(t)) for t in readings):
+                return match.group(0)[: match.start(1) - match.start(0)] + b"()"
+            return match.group(0)
+
+        changed = _MARKED_TEXT.sub(empty, data)
+        if changed != data:
+            doc.update_stream(xref, changed)
 
 
 def render_text(text: str, proposals: Iterable[Proposal]) -> str:
