@@ -10,17 +10,28 @@ Runs in every worker's main process at start-up and then every SAFEPUB_RECOVERY_
 
 Every change is a conditional UPDATE on the state it observed, so sweeps in several workers at once,
 and a job that is merely slow but alive (its heartbeat keeps the lease fresh), are safe.
+
+An expired lease alone does not prove the job dead (issue 11): a long call into C code can starve the
+lease heartbeat while the job is still running. Before re-queuing, the sweep asks Redis whether the RQ
+worker named in the job's record is alive (its key, which RQ's own heartbeat keeps from expiring, is
+there, it has not registered its death, and, on this host, its process exists) and whether the job is
+still in the queue's StartedJobRegistry. If both, the job is left alone and its lease extended: a
+submission never runs in two workers at once.
 """
 
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from redis import Redis
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
+from rq.worker import Worker
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -45,6 +56,8 @@ class RecoveryReport:
     failed: list[str] = field(default_factory=list)
     finalise_requeued: list[str] = field(default_factory=list)
     handover_requeued: list[str] = field(default_factory=list)
+    #: expired leases whose job is still running in a live worker: left alone, lease extended
+    extended: list[str] = field(default_factory=list)
 
 
 def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
@@ -54,6 +67,73 @@ def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
         return Job.fetch(job_id, connection=redis).get_status() in ALIVE
     except NoSuchJobError:
         return False
+
+
+def _worker_alive(redis: Redis, worker_name: str) -> bool:
+    """The RQ worker is alive: its key exists (RQ's heartbeat keeps it from expiring), it has not
+    registered its death, and when it runs on this host its process still exists (a worker killed with
+    kill -9 leaves its key until the key expires; its pid tells at once)."""
+    raw = redis.hgetall(Worker.redis_worker_namespace_prefix + worker_name)
+    data = {_text(k): _text(v) for k, v in raw.items()}
+    if not data or data.get("death"):
+        return False
+    pid = data.get("pid", "")
+    if data.get("hostname") == socket.gethostname() and pid.isdigit():
+        try:
+            os.kill(int(pid), 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass  # another user's process: it exists
+    return True
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
+def _still_running(redis: Redis | None, settings: Settings, job_id: str | None, worker_name: str | None) -> bool:
+    """The job holding an expired lease is still being worked on: its worker is alive and the job is in
+    the StartedJobRegistry. Unknown (no Redis, no record) counts as not running, as before."""
+    if redis is None or not job_id or not worker_name:
+        return False
+    try:
+        if not _worker_alive(redis, worker_name):
+            return False
+        return job_id in StartedJobRegistry(settings.queue_name, connection=redis)
+    except Exception as exc:  # noqa: BLE001 - Redis unreachable: nothing can be requeued anyway
+        log.warning("cannot check the job's worker", extra={"error": type(exc).__name__})
+        return True
+
+
+def _extend(
+    sessions: sessionmaker[Session], settings: Settings, submission_id: str, lease_until: datetime | None, now: datetime
+) -> bool:
+    """A live job's lease, extended on the state the sweep observed (its own heartbeat may have done so)."""
+    with sessions() as session, session.begin():
+        observed = (Submission.id == submission_id) & (Submission.status == Status.PROCESSING)
+        observed &= Submission.lease_until.is_(None) if lease_until is None else (Submission.lease_until == lease_until)
+        return bool(
+            update_one(
+                session,
+                update(Submission)
+                .where(observed)
+                .values(lease_until=now + timedelta(seconds=settings.job_lease_seconds)),
+            )
+        )
+
+
+def _lease_worker(sessions: sessionmaker[Session], submission_id: str, owner: str | None) -> str | None:
+    """The worker name recorded by the attempt that holds the lease (``intake.processing.lease.claim``)."""
+    if not owner:
+        return None
+    with sessions() as session:
+        return session.scalar(
+            select(JobRecord.worker)
+            .where(JobRecord.submission_id == submission_id, JobRecord.rq_job_id == owner, JobRecord.state == "running")
+            .order_by(JobRecord.attempt.desc())
+            .limit(1)
+        )
 
 
 def recover(
@@ -67,7 +147,7 @@ def recover(
     report = RecoveryReport()
     with sessions() as session:
         expired = session.execute(
-            select(Submission.id, Submission.attempts, Submission.lease_until).where(
+            select(Submission.id, Submission.attempts, Submission.lease_until, Submission.lease_owner).where(
                 Submission.status == Status.PROCESSING,
                 Submission.purged_at.is_(None),
                 (Submission.lease_until.is_(None)) | (Submission.lease_until < now),
@@ -81,7 +161,15 @@ def recover(
             )
         ).all()
 
-    for submission_id, attempts, lease_until in expired:
+    for submission_id, attempts, lease_until, owner in expired:
+        if _still_running(redis, settings, owner, _lease_worker(sessions, submission_id, owner)):
+            if _extend(sessions, settings, submission_id, lease_until, now):
+                report.extended.append(submission_id)
+                log.warning(
+                    "lease expired but its job is still running in a live worker; extended",
+                    extra={"submission_id": submission_id},
+                )
+            continue
         with sessions() as session, session.begin():
             observed = (Submission.id == submission_id) & (Submission.status == Status.PROCESSING)
             observed &= (

@@ -8,11 +8,25 @@ The end-to-end test uses the real engine instead.
 from __future__ import annotations
 
 import json
+import sys
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from redaction.types import Analysis, Proposal, proposal_id
+
+
+def _hold_gil(seconds: float) -> None:
+    """Keep the GIL for ``seconds``: with a switch interval longer than that, no other thread of this
+    process runs (the interpreter never asks this one to let go), like a MuPDF or Tesseract call."""
+    previous = sys.getswitchinterval()
+    sys.setswitchinterval(seconds + 60)
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            pass
+    finally:
+        sys.setswitchinterval(previous)
 
 
 @dataclass
@@ -22,6 +36,9 @@ class FakeEngine:
     page_delay: float = 0.0
     pages: int = 3
     calls: int = 0
+    #: seconds to hold the GIL in one stretch, as a long call into C code does: the lease heartbeat
+    #: thread cannot run meanwhile
+    hold_gil: float = 0.0
     #: verification layers the render reports as not run (fail closed: the result needs review)
     warnings: tuple[str, ...] = ()
     seen_registers: list[Any] = field(default_factory=list)
@@ -33,6 +50,8 @@ class FakeEngine:
         self.seen_registers.append(register)
         if self.fail_with is not None and (self.fail_times == 0 or self.calls <= self.fail_times):
             raise self.fail_with
+        if self.hold_gil:
+            _hold_gil(self.hold_gil)
         text = data.decode("utf-8")
         names: list[str] = []
         if register:

@@ -383,3 +383,50 @@ def test_when_a_verification_layer_did_not_run_then_the_result_needs_review_and_
     assert process_submission(other, context=clean, owner="job-2")["outcome"] == "proposed"
     detail = client.get(f"/api/v1/submissions/{other}", headers=world.headers("reviewer")).get_json()
     assert detail["verification_hold"] is None and detail["needs_review_count"] == 0
+
+
+def _running_in(redis_conn, settings, services, sid, *, worker_alive: bool):
+    """The state a live (or dead) worker leaves: the lease owner is an RQ job in the queue's
+    StartedJobRegistry (a real Execution), the attempt's record names the worker, the lease has expired.
+    ``worker_alive``: the worker's RQ key is registered by a real Worker object in this process (so its
+    pid exists), or was registered and then its death recorded."""
+    from rq.executions import Execution
+    from rq.worker import Worker
+
+    queue = Queue(settings.queue_name, connection=redis_conn)
+    job = queue.enqueue("worker.jobs.process_submission", sid, job_id=f"{settings.queue_name}-process-{sid}-x")
+    name = f"{settings.queue_name}.live-worker"
+    rq_worker = Worker([queue], connection=redis_conn, name=name)
+    rq_worker.register_birth()
+    if not worker_alive:
+        rq_worker.register_death()
+    with redis_conn.pipeline() as pipeline:
+        Execution.create(job, ttl=600, pipeline=pipeline, worker_name=name)
+        pipeline.execute()
+    _expire(services, sid, attempts=1)
+    with services.sessions() as session, session.begin():
+        session.execute(update(Submission).where(Submission.id == sid).values(lease_owner=job.id))
+        session.add(JobRecord(submission_id=sid, rq_job_id=job.id, attempt=1, state="running", worker=name))
+
+
+def test_recovery_leaves_an_expired_lease_alone_while_its_worker_is_alive_and_extends_it(
+    client, world, services, settings, redis_conn
+):
+    """A heartbeat starved by a long C call lets the lease expire while the job still runs: the sweep
+    finds the job's worker alive and the job started, so it extends the lease and re-queues nothing."""
+    sid = upload(client, world)
+    _running_in(redis_conn, settings, services, sid, worker_alive=True)
+    report = recover(services.sessions, settings, services.jobs, redis_conn)
+    assert report.extended == [sid] and report.requeued == [] and report.failed == []
+    submission = status_of(services, sid)
+    assert submission.status == "processing" and submission.lease_until > utcnow()
+
+
+def test_recovery_requeues_an_expired_lease_whose_worker_registered_its_death(
+    client, world, services, settings, redis_conn
+):
+    sid = upload(client, world)
+    _running_in(redis_conn, settings, services, sid, worker_alive=False)
+    report = recover(services.sessions, settings, services.jobs, redis_conn)
+    assert report.extended == [] and report.requeued == [sid]
+    assert status_of(services, sid).status == "received"

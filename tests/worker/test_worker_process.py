@@ -13,7 +13,7 @@ import signal
 
 import pytest
 
-from intake.models import JobRecord, Submission
+from intake.models import AuditEvent, JobRecord, Submission, utcnow
 from tests.worker.procs import horse_pids, start_worker, stop_worker, wait_for
 
 TEXT = "Draft. Zephyrine Quillfeather moved to Saltmarsh with Orrin Quillfeather.\n"
@@ -107,3 +107,34 @@ def test_when_every_attempt_is_killed_then_the_submission_fails_with_a_reason(
     assert submission.status == "failed"
     assert "stopped unexpectedly" in submission.failure_reason
     assert submission.attempts == settings.job_max_attempts
+
+
+def test_a_job_that_holds_the_gil_longer_than_its_lease_is_never_run_twice_at_once(
+    client, world, services, settings, workers
+):
+    """The engine call holds the GIL for three leases (as MuPDF or Tesseract in C code would), so the
+    job's lease heartbeat cannot run and the lease expires while the job is alive. A recovery sweep then
+    finds its worker alive and the job started: it extends the lease instead of re-queuing, and the
+    second worker standing by never gets the submission. One attempt, one run, proposed."""
+    from worker.recovery import recover
+
+    quiet = settings.with_overrides(recovery_interval_seconds=3600)  # only this test's sweeps run
+    sid = upload(client, world)
+    workers(quiet, fake={"pages": 1, "hold_gil": settings.job_lease_seconds * 3})
+    wait_for(lambda: row(services, sid).status == "processing", timeout=60, what="the job to start")
+    workers(quiet, fake={"pages": 1})  # idle, ready to take a re-queued job at once
+
+    def lease_expired():
+        submission = row(services, sid)
+        return submission.status == "processing" and submission.lease_until < utcnow()
+
+    wait_for(lease_expired, timeout=60, what="the starved heartbeat to let the lease expire")
+    report = recover(services.sessions, settings, services.jobs, services.redis)
+    assert report.extended == [sid] and sid not in report.requeued and sid not in report.failed
+    wait_for(lambda: row(services, sid).status in ("proposed", "failed"), timeout=90, what="a definite state")
+    submission = row(services, sid)
+    assert submission.status == "proposed" and submission.attempts == 1
+    with services.sessions() as session:
+        records = session.query(JobRecord).filter_by(submission_id=sid).all()
+        started = session.query(AuditEvent).filter_by(submission_id=sid, action="processing.started").count()
+    assert [r.state for r in records] == ["succeeded"] and started == 1
