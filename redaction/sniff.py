@@ -20,8 +20,11 @@ Kind = Literal["pdf", "text"]
 _PDF_MAGIC = b"%PDF-"
 # The PDF specification allows junk before the header; readers accept it within the first 1024 bytes.
 _HEADER_WINDOW = 1024
-# ...and the trailer's %%EOF marker within the last 1024 bytes. A file without one was cut short.
-_TRAILER_WINDOW = 1024
+# A file without a header that starts with an object and ends with a trailer is a PDF too (MuPDF reads
+# it): some producers leave the header out.
+_HEADERLESS = re.compile(rb"\A(?:\s*%[^\r\n]*[\r\n]+)*\s*\d+\s+\d+\s+obj\b")
+_TRAILER = re.compile(rb"\b(?:startxref|trailer)\b")
+_TRAILER_WINDOW = 2048
 # C0 and C1 control characters (Unicode category Cc) except tab, line feed, carriage return, form feed.
 _FORBIDDEN_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f-\x9f]")
 
@@ -41,6 +44,12 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"{\\rtf", "this looks like an RTF document, not a PDF; please export it as PDF"),
 )
 
+# What MuPDF says, while repairing or reading a file, about an object cut off in the middle.
+_TRUNCATED = re.compile(
+    r"cannot load content stream|premature end of data|object is not a stream|missing 'endobj'"
+    r"|expected 'endobj' or 'stream'"
+)
+
 _CORRUPT = "the PDF is damaged or incomplete and cannot be read; please upload it again"
 _ENCRYPTED = "the PDF is password-protected; please upload an unprotected copy"
 
@@ -50,6 +59,8 @@ def detect_kind(data: bytes) -> Kind:
     if not data:
         raise UnsupportedDocumentError("empty file")
     if _PDF_MAGIC in data[:_HEADER_WINDOW]:
+        return "pdf"
+    if _HEADERLESS.match(data[:_HEADER_WINDOW]) and _TRAILER.search(data[-_TRAILER_WINDOW:]):
         return "pdf"
     for signature, reason in _SIGNATURES:
         if data.startswith(signature):
@@ -74,15 +85,16 @@ def open_pdf(data: bytes, *, max_pages: int = 2000) -> pymupdf.Document:
     refuse what the engine cannot redact reliably.
 
     Refused: not a PDF, encrypted with a user password, damaged beyond what MuPDF can repair (it
-    silently rebuilds broken cross-reference tables, which is fine for a sloppy producer but not for a
-    file cut short in transfer: pages or objects may be missing and the uploader would publish a
-    partial review), no pages, more than ``max_pages`` pages, and XFA-only forms (their content lives
-    in XML that MuPDF does not render, so it could neither be checked nor redacted).
+    rebuilds broken cross-reference tables; a repaired file whose pages all load is accepted, since
+    real producers write broken tables all the time, and the reviewer sees every page it has), no
+    pages, more than ``max_pages`` pages, and XFA-only forms (their content lives in XML that MuPDF
+    does not render, so it could neither be checked nor redacted).
 
     The caller owns the returned document and should close it.
     """
     if detect_kind(data) != "pdf":
         raise UnsupportedDocumentError("not a PDF file")
+    pymupdf.TOOLS.reset_mupdf_warnings()  # read back by _check: what repairing the file ran into
     try:
         doc = pymupdf.open(stream=data, filetype="pdf")
     except Exception:  # noqa: BLE001 - any parser failure on uploaded bytes is the uploader's problem
@@ -113,15 +125,18 @@ def _check(doc: pymupdf.Document, data: bytes, max_pages: int) -> None:
             f"the PDF has {doc.page_count} pages; at most {max_pages} pages can be processed"
         )
     # is_repaired (pdf_was_repaired): the xref was unusable and MuPDF rebuilt it by scanning the file
-    # for "N 0 obj". Many real producers write slightly wrong xref offsets, so repair alone is not an
-    # error; repair *plus* a missing %%EOF trailer is a truncated upload, and repair plus a page that
-    # will not load or render is a damaged one.
+    # for "N 0 obj". Real producers write wrong xref offsets, no xref at all, junk after %%EOF or no
+    # %%EOF: a repaired file whose pages load, with their contents whole, is read like any other (a
+    # file MuPDF opens, with pages, is not "damaged"). A page that will not load, or an object cut off
+    # in the middle (a file cut short in transfer: the uploader would publish part of a review), is.
     if doc.is_repaired:
-        if b"%%EOF" not in data[-_TRAILER_WINDOW:]:
-            raise UnsupportedDocumentError(_CORRUPT)
         for number in range(doc.page_count):
-            doc.load_page(number)
+            page = doc.load_page(number)
+            for xref in page.get_contents():
+                doc.xref_stream(xref)
         doc.load_page(0).get_pixmap(dpi=10, alpha=False)
+        if _TRUNCATED.search(pymupdf.TOOLS.mupdf_warnings()):
+            raise UnsupportedDocumentError(_CORRUPT)
     if _is_xfa_only(doc):
         raise UnsupportedDocumentError(
             "the PDF is a dynamic XFA form, which cannot be redacted; please print it to PDF first"

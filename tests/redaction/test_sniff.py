@@ -83,11 +83,31 @@ def test_when_pdf_is_good_then_it_opens_from_memory(good_pdf):
     doc.close()
 
 
-@pytest.mark.parametrize("keep", [0.5, 0.8, 0.97])
-def test_when_pdf_is_truncated_then_it_is_refused_as_damaged(keep):
-    data = _pdf(pages=6)
+@pytest.mark.parametrize("pages", [1, 6])
+def test_when_pdf_is_truncated_into_its_objects_then_it_is_refused_as_damaged(pages):
+    data = _pdf(pages=pages)
     with pytest.raises(UnsupportedDocumentError, match="damaged"):
-        open_pdf(data[: int(len(data) * keep)])
+        open_pdf(data[: len(data) // 2])
+
+
+@pytest.mark.parametrize("keep", [0.8, 0.97])
+def test_when_pdf_lacks_only_its_xref_and_trailer_then_it_is_repaired_and_every_page_is_read(keep):
+    """Producers write files without a usable xref or %%EOF all the time: when MuPDF rebuilds the file
+    and every page loads, it is not "damaged" (issue 11: no false rejections)."""
+    data = _pdf(pages=6)
+    doc = open_pdf(data[: int(len(data) * keep)])
+    assert doc.page_count == 6 and all("Child K" in page.get_text() for page in doc)
+    doc.close()
+
+
+def test_when_pdf_has_no_header_but_starts_with_an_object_then_it_is_read_as_a_pdf(good_pdf):
+    headerless = good_pdf[good_pdf.index(b"1 0 obj") :]
+    for data in (headerless, b"%\xe2\xe3\xcf\xd3\n" + headerless):  # a binary-marker comment first
+        assert detect_kind(data) == "pdf"
+        doc = open_pdf(data)
+        assert doc.page_count == 3
+        doc.close()
+    assert detect_kind(b"1 0 obj is how the notes begin, and nothing else") == "text"
 
 
 def test_when_pdf_is_cut_in_its_header_then_it_is_refused_as_damaged():
