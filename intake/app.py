@@ -108,7 +108,7 @@ def _install_hooks(app: Flask) -> None:
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"  # CSRF checks need same-origin Referer
         response.headers["Content-Security-Policy"] = (
-            "default-src 'self'; img-src 'self' data:; object-src 'none'; frame-ancestors 'none'; "
+            "default-src 'self'; img-src 'self' data: blob:; object-src 'none'; frame-ancestors 'none'; "
             "base-uri 'none'; form-action 'self'"
         )
         if app.config["SESSION_COOKIE_SECURE"]:

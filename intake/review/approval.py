@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
-from intake.models import Decision, Submission, utcnow
+from intake.models import Decision, Submission, User, utcnow
 from intake.review.proposals import chosen_proposals, count_open, decisions_by_proposal
 from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
@@ -135,8 +135,10 @@ def hold_state(services: Services, session: Session, submission: Submission) -> 
     state: dict[str, Any] = {"reason": submission.verification_hold, "overridden": None}
     if submission.hold_overridden_at is not None and submission.hold_override_enc:
         key = services.keys.fields_key(session, submission.id)
+        by = session.get(User, submission.hold_overridden_by) if submission.hold_overridden_by else None
         state["overridden"] = {
             "by": submission.hold_overridden_by,
+            "by_email": by.email if by else None,
             "at": submission.hold_overridden_at.isoformat(),
             "reason": open_json(
                 services.keys,
@@ -148,6 +150,14 @@ def hold_state(services: Services, session: Session, submission: Submission) -> 
             ),
         }
     return state
+
+
+def verification_hold(services: Services, principal: Principal, submission_id: str) -> dict[str, Any] | None:
+    """The hold for the review screen (Secretariat only), or None."""
+    with services.sessions() as session:
+        submission = load_submission(session, principal, submission_id, "proposals")
+        access.require(principal, access.Action.REVIEW, "only the Secretariat sees the verification hold")
+        return hold_state(services, session, submission)
 
 
 def _mark_approving(session: Session, submission: Submission, principal: Principal) -> None:

@@ -27,7 +27,8 @@ from intake.accounts import access
 from intake.accounts.auth import Principal
 from intake.handover import actions as handover
 from intake.http import current_principal, current_services, document_response
-from intake.review import proposals, queue
+from intake.review import approval, proposals, queue
+from intake.review.workflow import ReviewError
 from intake.states import DECIDABLE, HANDOVER_ALERT, HAS_FINAL, REASON_LABELS, WITHDRAWABLE, Status
 from intake.submissions import read
 from intake.web.session import login_required
@@ -44,6 +45,11 @@ def register(web: Blueprint) -> None:
     )
     web.add_url_rule(
         "/review/<submission_id>/withdraw", view_func=login_required(review_withdraw), methods=["GET", "POST"]
+    )
+    web.add_url_rule(
+        "/review/<submission_id>/verification-hold",
+        view_func=login_required(review_hold_override),
+        methods=["POST"],
     )
 
 
@@ -97,6 +103,7 @@ def review_screen(submission_id: str) -> str:
         "review.html",
         item=item,
         check_by_eye=proposals.check_by_eye(services, principal, submission_id),
+        hold=approval.verification_hold(services, principal, submission_id),
         reason_codes=REASON_CODES,
         can_decide=access.may(principal, access.Action.DECIDE),
         can_approve=access.may(principal, access.Action.APPROVE),
@@ -111,9 +118,23 @@ def review_screen(submission_id: str) -> str:
             "complete": f"{api}/complete",
             "approve": f"{api}/approve",
             "final": url_for("web.review_final", submission_id=item["id"]),
+            "hold_override": url_for("web.review_hold_override", submission_id=item["id"]),
             "queue": url_for("web.review_queue"),
         },
     )
+
+
+def review_hold_override(submission_id: str) -> BaseResponse:
+    """A Secretariat user overrides the verification hold with a reason (a form with the page's CSRF
+    token): audited; the reason is sealed and shown on this page."""
+    principal = _secretariat()
+    try:
+        approval.override_hold(current_services(), principal, submission_id, request.form.get("reason"))
+    except ReviewError as exc:
+        flash(f"The hold was not overridden: {exc}.", "bad")
+    else:
+        flash("Verification hold overridden; the review can now be approved.", "ok")
+    return redirect(url_for("web.review_screen", submission_id=submission_id), code=303)
 
 
 def review_final(submission_id: str) -> Response:

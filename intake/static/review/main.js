@@ -20,7 +20,7 @@
 
 import { root, url, canDecide, state } from "./state.js";
 import { failed } from "./dom.js";
-import { api } from "./api.js";
+import { api, apiReady } from "./api.js";
 import { buildPages, initPreview } from "./pages.js";
 import { markSelected, initBoxClicks } from "./selection.js";
 import { setStatus, initWorkflow } from "./workflow.js";
@@ -31,7 +31,8 @@ import { initShortcuts } from "./shortcuts.js";
 
 function load() {
   // A plain-text draft has no page images (409): its proposals are still reviewed from the list.
-  const pages = api("GET", url("pages")).then(function (data) { return data.pages || []; }, function (error) {
+  // Page sizes come from the worker's page images: 202 (polled) until it has rendered them.
+  const pages = apiReady(url("pages")).then(function (data) { return data.pages || []; }, function (error) {
     if (error.status === 409) { return error; }
     throw error;
   });

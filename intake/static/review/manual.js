@@ -3,7 +3,7 @@
 
 import { url, state } from "./state.js";
 import { say, failed } from "./dom.js";
-import { api } from "./api.js";
+import { api, task } from "./api.js";
 import { chosenReason } from "./reasons.js";
 import { refreshPreviews } from "./pages.js";
 import { updateCounts } from "./mentions.js";
@@ -11,9 +11,10 @@ import { reloadProposals } from "./proposals.js";
 import { setStatus } from "./workflow.js";
 
 // Save ``entries`` (``{page, rect, reason_code}`` or ``{text, reason_code}``), reload the proposals
-// they became, and say ``done(result)``.
+// they became, and say ``done(result)``. The worker locates them (a queued task the page polls).
 export function addManual(entries, done) {
-  return api("POST", url("decisions"), { decisions: [], manual: entries }).then(function (result) {
+  say("Locating the redaction in the draft\u2026", "info");
+  return api("POST", url("decisions"), { decisions: [], manual: entries }).then(task).then(function (result) {
     const pages = entries.map(function (e) { return e.page; }).filter(function (n) { return n !== undefined; });
     return reloadProposals().then(function () {
       refreshPreviews(pages.length ? pages : state.pages.map(function (p) { return p.number; }));

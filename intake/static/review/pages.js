@@ -1,8 +1,10 @@
 // The page images (#pages), the proposal boxes drawn over them, and the live preview (page images
-// rendered with accepted and manual redactions applied).
+// rendered with accepted and manual redactions applied). The worker renders every image (the web
+// process never parses the draft): an image not ready yet answers 202 and is polled (api.js).
 
 import { url, state, colourOf, human, stateOf } from "./state.js";
-import { el } from "./dom.js";
+import { el, failed } from "./dom.js";
+import { imageReady } from "./api.js";
 
 const pagesBox = document.getElementById("pages");
 const previewToggle = document.getElementById("preview-toggle");
@@ -17,6 +19,41 @@ function imageUrl(page) {
   return target;
 }
 
+// Load ``page``'s image (the original or the live preview): fetched, polled while the worker renders
+// it, shown as an object URL. ``data-src`` keeps the URL asked for (an older answer never wins),
+// ``data-shown`` the one on screen.
+function show(page) {
+  const target = imageUrl(page);
+  page.img.setAttribute("data-src", target);
+  return imageReady(target).then(function (objectUrl) {
+    if (page.img.getAttribute("data-src") !== target) { URL.revokeObjectURL(objectUrl); return; }
+    const previous = page.img.src;
+    page.img.src = objectUrl;
+    page.img.setAttribute("data-shown", target);
+    if (previous && previous.indexOf("blob:") === 0) { URL.revokeObjectURL(previous); }
+  }).catch(failed("Page " + (page.number + 1) + " could not be shown"));
+}
+
+// Images load when their page comes near the viewport (the first two at once).
+const visible = new Set();
+const observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
+  entries.forEach(function (entry) {
+    const page = state.pages[Number(entry.target.getAttribute("data-page"))];
+    if (!page) { return; }
+    if (entry.isIntersecting) {
+      visible.add(page.number);
+      if (page.img.getAttribute("data-src") !== imageUrl(page)) { show(page); }
+    } else {
+      visible.delete(page.number);
+    }
+  });
+}, { rootMargin: "800px 0px" }) : null;
+
+function refresh(page) {
+  if (!observer || visible.has(page.number) || page.number < 2) { show(page); }
+  else { page.img.removeAttribute("data-src"); }  // loaded when it scrolls into view
+}
+
 // One figure per page; ``onPage(page)``, if given, is called for each (to make it drawable).
 export function buildPages(sizes, onPage) {
   const total = sizes.length;
@@ -27,7 +64,6 @@ export function buildPages(sizes, onPage) {
     frame.style.aspectRatio = size.width + " / " + size.height;
     const img = el("img");
     img.alt = "Page " + (size.number + 1) + " of " + total;
-    img.loading = size.number < 2 ? "eager" : "lazy";
     img.decoding = "async";
     img.draggable = false;
     const overlay = el("div", "overlay");
@@ -41,8 +77,9 @@ export function buildPages(sizes, onPage) {
       overlay: overlay, version: 0 };
     state.pages[size.number] = page;
     if (onPage) { onPage(page); }
+    if (observer) { observer.observe(figure); }
   });
-  state.pages.forEach(function (page) { if (page) { page.img.src = imageUrl(page); } });
+  state.pages.forEach(function (page) { if (page) { refresh(page); } });
 }
 
 function boxTitle(p) {
@@ -86,13 +123,13 @@ export function refreshPreviews(pageNumbers) {
     const page = state.pages[n];
     if (!page) { return; }
     page.version += 1;
-    if (previewToggle.checked) { page.img.src = imageUrl(page); }
+    if (previewToggle.checked) { refresh(page); }
   });
 }
 
 export function initPreview() {
   previewToggle.addEventListener("change", function () {
     pagesBox.classList.toggle("previewing", previewToggle.checked);
-    state.pages.forEach(function (page) { if (page) { page.img.src = imageUrl(page); } });
+    state.pages.forEach(function (page) { if (page) { refresh(page); } });
   });
 }

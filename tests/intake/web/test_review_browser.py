@@ -299,15 +299,16 @@ def test_review_complete_approve_and_the_final_pdf_scores_without_leaks(
     page.wait_for_function("() => document.getElementById('counts').textContent.startsWith('0 open')")
     shot(page, "2-decided")
 
+    # The live preview is rendered by the worker on demand (202 until ready, polled by the page); the
+    # images are the sealed PNGs the worker made, shown as object URLs.
     page.get_by_label("Live preview (accepted and manual redactions applied)").check()
-    page.wait_for_function(
-        "() => Array.from(document.querySelectorAll('.page img')).every(i => i.src.includes('preview=1'))"
-    )
     page.locator(f'.page[data-page="{box_page}"]').scroll_into_view_if_needed()
     page.wait_for_function(
         "n => { const i = document.querySelector(`.page[data-page='${n}'] img`);"
-        " return i.src.includes('preview=1') && i.complete && i.naturalWidth > 0; }",
+        " return (i.getAttribute('data-shown') || '').includes('preview=1') && i.src.startsWith('blob:')"
+        " && i.complete && i.naturalWidth > 0; }",
         arg=box_page,
+        timeout=120_000,
     )
     shot(page, "3-preview")
 

@@ -209,3 +209,45 @@ def test_when_the_engine_could_not_check_something_then_the_screen_asks_for_a_lo
     screen = client.get(f"/review/{unchecked}").get_data(as_text=True)
     assert 'id="check-by-eye"' in screen and reason in screen
     assert 'id="check-by-eye"' not in client.get(f"/review/{checked}").get_data(as_text=True)
+
+
+def test_a_verification_hold_is_shown_and_a_secretariat_user_overrides_it_with_a_reason(
+    client, world, services, as_user
+):
+    """Fail closed: processing found a verification layer that did not run. The review screen says so
+    (no document text), offers the override form; the override is audited and shown with its reason."""
+    from intake.models import AuditEvent
+    from tests.worker.fakes import FakeEngine
+    from worker.context import WorkerContext
+    from worker.jobs import process_submission
+
+    sid = upload(client, world)
+    engine = FakeEngine(pages=1, warnings=("second parser (pypdf) timed out",))
+    assert (
+        process_submission(sid, context=WorkerContext(services=services, engine=engine), owner="t")["outcome"]
+        == "proposed"
+    )
+    as_user("reviewer")
+    html = client.get(f"/review/{sid}").get_data(as_text=True)
+    assert 'id="verification-hold"' in html and "second parser (pypdf) timed out" in html
+    assert f'action="/review/{sid}/verification-hold"' in html and "Override the hold" in html
+    token = csrf_from(html)
+    short = client.post(f"/review/{sid}/verification-hold", data={"reason": "ok", "csrf_token": token})
+    assert short.status_code == 303
+    assert "was not overridden" in client.get(f"/review/{sid}").get_data(as_text=True)
+    response = client.post(
+        f"/review/{sid}/verification-hold",
+        data={"reason": "Read the draft page by page; nothing hidden", "csrf_token": token},
+    )
+    assert response.status_code == 303 and response.headers["Location"].endswith(f"/review/{sid}")
+    html = client.get(f"/review/{sid}").get_data(as_text=True)
+    assert f"Overridden by {world.accounts['reviewer'].email}" in html
+    assert "Read the draft page by page; nothing hidden" in html and "Override the hold" not in html
+    with services.sessions() as session:
+        events = session.scalars(
+            select(AuditEvent).where(
+                AuditEvent.submission_id == sid, AuditEvent.action == "review.verification_hold_overridden"
+            )
+        ).all()
+        assert len(events) == 1 and "page by page" not in events[0].details
+    assert client.post(f"/review/{sid}/verification-hold", data={"reason": "no token here"}).status_code == 400
