@@ -8,12 +8,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from config.settings import Settings
 from intake.accounts import access
 from intake.accounts.auth import Principal
 from intake.models import Submission
@@ -53,11 +50,3 @@ def lock(session: Session, submission: Submission) -> None:
     )
     session.refresh(submission)
 
-
-def ocr_engine(settings: Settings) -> Any:
-    """The OCR engine for finding text in page images, or None when OCR is switched off."""
-    if not settings.ocr:
-        return None
-    from redaction.ocr import OcrEngine
-
-    return OcrEngine()
