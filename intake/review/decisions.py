@@ -219,6 +219,11 @@ def task_request(services: Services, task_id: str) -> tuple[ScreenTask, list[dic
         task = session.get(ScreenTask, task_id)
         if task is None or task.state != "queued":
             return None
+        submission = session.get(Submission, task.submission_id)
+        if submission is None or submission.purged_at is not None:
+            _finish(task, "failed", error="this submission has been purged", code="purged")
+            session.commit()
+            return None
         key = services.keys.fields_key(session, task.submission_id)
         request = open_json(services.keys, key, task.submission_id, "screen_task", task.request_enc, task.id)
         session.expunge(task)
@@ -236,12 +241,15 @@ def record_task(services: Services, task_id: str, located: list[list[Proposal]])
         user = session.get(User, task.actor_id)
         assert submission is not None and user is not None
         lock(session, submission)
+        if submission.purged_at is not None:
+            _finish(task, "failed", error="this submission has been purged", code="purged")
+            return {"task_id": task_id, "outcome": "failed"}
         key = services.keys.fields_key(session, submission.id)
         request = open_json(services.keys, key, submission.id, "screen_task", task.request_enc, task.id)
         parsed = [(str(p), str(a), str(r)) for p, a, r in request["decisions"]]
         items = list(request["manual"])
         try:
-            if submission.purged_at is not None or submission.revision != task.revision:
+            if submission.revision != task.revision:
                 raise ReviewStateError("the submission changed while the redaction was being located; try again")
             if not user.active or not access.may(principal_of(user), access.Action.DECIDE):
                 raise ReviewStateError("the reviewer may no longer record decisions")

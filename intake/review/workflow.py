@@ -49,4 +49,3 @@ def lock(session: Session, submission: Submission) -> None:
         .execution_options(synchronize_session=False)
     )
     session.refresh(submission)
-

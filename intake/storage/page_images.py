@@ -38,6 +38,8 @@ def store_page_images(
 ) -> list[PageImage]:
     """Seal ``(page, width, height, png)`` renderings of ``variant`` under one fresh data key and record
     them (in ``session``). Returns the rows; their blobs are the caller's to delete on rollback."""
+    if not pages:
+        return []
     key = keys.create(session, submission.id, "page_image")
     rows = []
     for page, width, height, png in pages:

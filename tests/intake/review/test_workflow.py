@@ -348,3 +348,26 @@ def test_page_images_are_rendered_by_the_worker_sealed_and_a_missing_set_is_queu
 
 def _blob(services, name):
     return services.store._path(name).read_bytes()
+
+
+def test_purge_deletes_the_page_images_and_the_sealed_task_requests(client, world, services):
+    from intake import audit
+    from intake.models import PageImage, ScreenTask
+    from intake.submissions.purge import purge
+
+    sid = proposed_submission(client, world, services)
+    assert post(client, world, "reviewer", f"/submissions/{sid}/decisions", {"manual": _TEXT}).status_code == 202
+    with services.sessions() as session:
+        names = [i.id for i in session.scalars(select(PageImage).where(PageImage.submission_id == sid))]
+    assert len(names) == 2 and all(services.store.exists(name) for name in names)
+    purge(services, sid, audit.SYSTEM)
+    assert not any(services.store.exists(name) for name in names)
+    with services.sessions() as session:
+        assert session.scalars(select(PageImage).where(PageImage.submission_id == sid)).all() == []
+        [task] = session.scalars(select(ScreenTask).where(ScreenTask.submission_id == sid)).all()
+        assert task.request_enc == b""
+    assert run_screen_jobs(services) == 1  # the queued job finds nothing to do
+    assert client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer")).status_code == 410
+
+
+_TEXT = [{"text": "Brindlecombe Primary", "reason_code": "identifies_child"}]

@@ -52,7 +52,14 @@ def page(browser):
     tab = context.new_page()
     tab.set_default_timeout(20_000)
     outside: list[str] = []
-    tab.on("request", lambda r: outside.append(r.url) if not r.url.startswith(("http://127.0.0.1", "data:")) else None)
+    tab.on(
+        "request",
+        lambda r: (
+            outside.append(r.url)
+            if not r.url.startswith(("http://127.0.0.1", "data:", "blob:http://127.0.0.1"))
+            else None
+        ),
+    )
     errors: list[str] = []
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" and "Content Security" in m.text else None)
