@@ -371,3 +371,44 @@ def test_purge_deletes_the_page_images_and_the_sealed_task_requests(client, worl
 
 
 _TEXT = [{"text": "Brindlecombe Primary", "reason_code": "identifies_child"}]
+
+
+class _DuringSearch(NamesEngine):
+    """Runs ``during()`` inside the engine's "every occurrence" search, as another request would."""
+
+    def __init__(self, during):
+        super().__init__()
+        self.during = during
+
+    def find_occurrences(self, data, text, *, category="MANUAL"):
+        self.during()
+        return super().find_occurrences(data, text, category=category)
+
+
+def test_no_lock_is_held_while_the_engine_searches_and_a_change_meanwhile_fails_the_task(client, world, services):
+    """While the worker's engine looks for the text, another reviewer's batch commits at once (no
+    submission lock, no audit-head lock, no SQLite write lock is held). The result is recorded after,
+    under the lock; but if the submission became a new revision meanwhile, nothing is recorded."""
+    sid = proposed_submission(client, world, services)
+    pid = proposals(client, world, sid)[0]["id"]
+    meanwhile = []
+
+    def decide_elsewhere():
+        body = {"decisions": [{"proposal_id": pid, "decision": "accept", "reason_code": "identifies_child"}]}
+        meanwhile.append(post(client, world, "reviewer", f"/submissions/{sid}/decisions", body).status_code)
+
+    task = post(client, world, "reviewer", f"/submissions/{sid}/decisions", {"manual": _TEXT}).get_json()
+    assert run_screen_jobs(services, _DuringSearch(decide_elsewhere)) == 1
+    assert meanwhile == [200]
+    done = client.get(task["task_url"], headers=world.headers("reviewer")).get_json()
+    assert done["state"] == "done" and len(done["manual_ids"]) == 2
+
+    def new_revision():
+        with services.sessions() as session, session.begin():
+            session.execute(update(Submission).where(Submission.id == sid).values(revision=Submission.revision + 1))
+
+    task = post(client, world, "reviewer", f"/submissions/{sid}/decisions", {"manual": _TEXT}).get_json()
+    assert run_screen_jobs(services, _DuringSearch(new_revision)) == 1
+    failed = client.get(task["task_url"], headers=world.headers("reviewer")).get_json()
+    assert failed["state"] == "failed" and failed["error"] == "conflict"
+    assert "changed" in failed["message"]
