@@ -10,8 +10,8 @@ EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
 
 .PHONY: run test eval eval-variants bench tab tab-official lint system-deps install clean
 
-# Debian packages the product needs at run time (OCR, the bubblewrap sandbox) and the tests need (pdftoppm,
-# Chromium).
+# Debian packages the product needs at run time (OCR, the bubblewrap sandbox, LibreOffice and the
+# metric-compatible fonts for Word drafts) and the tests need (pdftoppm, Chromium).
 system-deps: $(SYSTEM_STAMP)
 $(SYSTEM_STAMP):
 	@mkdir -p $(VENV)
@@ -20,6 +20,9 @@ $(SYSTEM_STAMP):
 	command -v pdftoppm >/dev/null || missing="$$missing poppler-utils"; \
 	command -v chromium >/dev/null || missing="$$missing chromium"; \
 	command -v bwrap >/dev/null || missing="$$missing bubblewrap"; \
+	command -v soffice >/dev/null || missing="$$missing libreoffice-writer-nogui"; \
+	[ -d /usr/share/fonts/truetype/crosextra ] || missing="$$missing fonts-crosextra-carlito fonts-crosextra-caladea"; \
+	[ -d /usr/share/fonts/truetype/liberation2 ] || missing="$$missing fonts-liberation2"; \
 	if [ -n "$$missing" ]; then \
 	  if [ "$$(id -u)" = 0 ]; then \
 	    echo "installing Debian packages:$$missing"; \
