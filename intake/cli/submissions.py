@@ -47,5 +47,5 @@ def cmd_recover(ns: argparse.Namespace, settings: Settings) -> int:
     redis = connect(settings)
     services = build_services(settings, redis=redis, jobs=RqJobQueue(settings, redis))
     report = recover(services.sessions, settings, services.jobs, redis)
-    print(f"requeued {len(report.requeued)}, failed {len(report.failed)}")
+    print(f"requeued {len(report.requeued)}, failed {len(report.failed)}, still running {len(report.extended)}")
     return 0
