@@ -333,6 +333,35 @@ def _layer_chars(chars: list[dict], padded: bool) -> list[tuple[str, tuple[float
     return out
 
 
+# A run of at least this many single letters, each followed by one space, may be letter-spaced text.
+LETTER_RUN = 4
+# In letter-spaced text a word gap is wider than this many letter gaps.
+WORD_GAP_FACTOR = 2.0
+
+
+def _unspace_letters(
+    chars: list[tuple[str, Loc]], glyphs: list[tuple[float, float, float, float]]
+) -> list[tuple[str, Loc]]:
+    """Letter-spaced text ("C A R L O S  G A R C I A", a title page's name) read as words: the spaces
+    between its letters are dropped, those at a gap clearly wider than the letter gaps kept. A reader
+    reads the name; detection must too (the second parser and the raw pass already do)."""
+    if len(chars) < 2 * LETTER_RUN - 1:
+        return chars
+    text = "".join(c for c, _ in chars)
+    drop: set[int] = set()
+    for run in re.finditer(r"(?:(?<=\s)|^)(?:\w )+\w(?=\s|$)", text):
+        letters = list(range(run.start(), run.end(), 2))
+        if len(letters) < LETTER_RUN:
+            continue
+        gaps = [glyphs[b][0] - glyphs[a][2] for a, b in zip(letters, letters[1:], strict=False)]
+        letter_gap = sorted(gaps)[len(gaps) // 2]
+        height = max(glyphs[letters[0]][3] - glyphs[letters[0]][1], 1.0)
+        if letter_gap <= 0.05 * height:
+            continue  # single-letter words set normally ("a I a"), not letter spacing
+        drop.update(a + 1 for a, gap in zip(letters, gaps, strict=False) if gap <= WORD_GAP_FACTOR * letter_gap)
+    return [c for i, c in enumerate(chars) if i not in drop] if drop else chars
+
+
 def _page_lines(page: pymupdf.Page) -> _PageText:
     """The page's lines sorted into main flow, header/footer zone, hidden text; invisible boxes.
 
@@ -357,6 +386,7 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
             continue
         for line in block["lines"]:
             visible_chars: list[tuple[str, Loc]] = []
+            glyph_boxes: list[tuple[float, float, float, float]] = []  # before any layer padding
             hidden_chars: list[tuple[str, Loc]] = []
             for span in line["spans"]:
                 if fills is None and min((span.get("color", 0) >> s) & 255 for s in (16, 8, 0)) >= 240:
@@ -366,16 +396,21 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
                 is_invisible = _span_is_invisible(span, fills) or not on_page
                 on_image = on_page and bool(image_boxes) and _layer_image(box, image_boxes)
                 if on_image:
-                    for ch, char_box in _layer_chars(span["chars"], padded=is_invisible):
+                    layer_chars = _layer_chars(span["chars"], padded=is_invisible)
+                    for (ch, char_box), glyph in zip(layer_chars, span["chars"], strict=True):
                         visible_chars.append((ch, (page.number, *char_box)))
+                        glyph_boxes.append(tuple(glyph["bbox"]))
                         out.layer.append(char_box)
                     continue
                 target = hidden_chars if is_invisible else visible_chars
                 for ch in span["chars"]:
                     x0, y0, x1, y1 = ch["bbox"]
                     target.append((ch["c"], (page.number, x0, y0, x1, y1)))
+                    if target is visible_chars:
+                        glyph_boxes.append((x0, y0, x1, y1))
                 if is_invisible and span["chars"]:
                     out.invisible.append((page.number, *span["bbox"]))
+            visible_chars = _unspace_letters(visible_chars, glyph_boxes)
             for chars, bucket in ((visible_chars, None), (hidden_chars, out.hidden)):
                 if not chars or not "".join(c for c, _ in chars).strip():
                     continue

@@ -36,6 +36,12 @@ OUTLINE_REPLACEMENT = "[redacted]"
 def render_pdf(doc: pymupdf.Document, proposals: Iterable[Proposal]) -> bytes:
     """Applies the proposals to an open document (modified in place) and returns the new file's bytes."""
     proposals = list(proposals)
+    if _needs_repair(doc):
+        # A file MuPDF had to repair (a broken or missing xref) is written afresh first: redacting it
+        # in place can leave the page pointing at its old content stream when the file is saved, so the
+        # "removed" text came back in the output.
+        with pymupdf.open(stream=doc.tobytes(garbage=3), filetype="pdf") as clean:
+            return render_pdf(clean, proposals)
     by_page: dict[int, list[Proposal]] = defaultdict(list)
     for proposal in proposals:
         if proposal.page is not None and proposal.rects:
@@ -58,6 +64,20 @@ def render_pdf(doc: pymupdf.Document, proposals: Iterable[Proposal]) -> bytes:
             remove_boxes(page, plain)
     _sanitise(doc, proposals)
     return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
+
+
+def _needs_repair(doc: pymupdf.Document) -> bool:
+    """Whether MuPDF has to repair the file. It repairs lazily, at the first object it cannot find
+    where the xref says; every object is looked up here so that this happens before any redaction."""
+    if not doc.is_repaired:
+        for xref in range(1, doc.xref_length()):
+            try:
+                doc.xref_get_key(xref, "Type")
+            except Exception:  # noqa: BLE001 - an object the file lacks
+                continue
+            if doc.is_repaired:
+                break
+    return bool(doc.is_repaired)
 
 
 _IMAGES = pymupdf.PDF_REDACT_IMAGE_PIXELS
@@ -138,11 +158,9 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
     # live, are gone already).
     catalog = doc.pdf_catalog()
     for key in ("AcroForm", "OpenAction", "AA", "Names/JavaScript"):
-        if doc.xref_get_key(catalog, key)[0] != "null":
-            doc.xref_set_key(catalog, key, "null")
+        _delete_key(doc, catalog, key)
     for page in doc:
-        if doc.xref_get_key(page.xref, "AA")[0] != "null":
-            doc.xref_set_key(page.xref, "AA", "null")
+        _delete_key(doc, page.xref, "AA")
     # PyMuPDF's own scrubber, for what is left: page contents cleaned, thumbnails, the Info dictionary.
     # Annotations, links and fields are already gone (its passes over them trip over the same broken
     # link lists), and its object pass (JavaScript, XMP streams) stops at the first object a repaired
@@ -192,8 +210,24 @@ def _delete_page_objects(page: pymupdf.Page) -> None:
         pass
     for xref in xrefs:
         _empty_object(doc, xref)
-    if doc.xref_get_key(page.xref, "Annots")[0] != "null":
-        doc.xref_set_key(page.xref, "Annots", "null")
+    _delete_key(doc, page.xref, "Annots")
+
+
+def _delete_key(doc: pymupdf.Document, xref: int, path: str) -> None:
+    """Removes a key (a path such as "Names/JavaScript") from an object's dictionary. Setting it to
+    null, all PyMuPDF offers, leaves "/OpenAction null" in the file."""
+    if doc.xref_get_key(xref, path)[0] == "null":
+        return
+    parent, _, key = path.rpartition("/")
+    try:
+        obj = mupdf.pdf_load_object(pymupdf._as_pdf_document(doc), xref)
+        if parent:
+            obj = mupdf.pdf_dict_getp(obj, parent)
+        if not mupdf.pdf_is_dict(obj):
+            raise ValueError("not a dictionary")
+        mupdf.pdf_dict_dels(obj, key)
+    except Exception:  # noqa: BLE001 - a strange object: null is as good as gone to a reader
+        doc.xref_set_key(xref, path, "null")
 
 
 def _empty_object(doc: pymupdf.Document, xref: int) -> None:
@@ -222,9 +256,8 @@ def _scrub_objects(doc: pymupdf.Document) -> None:
     pages = {page.xref for page in doc}
     for xref in range(1, doc.xref_length()):
         try:
-            if doc.xref_get_key(xref, "PieceInfo")[0] != "null":
-                # an application's private data (Illustrator keeps the whole editable original there)
-                doc.xref_set_key(xref, "PieceInfo", "null")
+            # an application's private data (Illustrator keeps the whole editable original there)
+            _delete_key(doc, xref, "PieceInfo")
             if doc.xref_get_key(xref, "Type")[1] == "/Page" and xref not in pages:
                 # a page that is not in the document (cut out of a longer file), still reachable from a
                 # destination or the structure tree: its unredacted contents would ride along
@@ -280,8 +313,7 @@ def _drop_named_destinations(doc: pymupdf.Document, texts: list[str]) -> None:
     toc = doc.get_toc(simple=True)
     catalog = doc.pdf_catalog()
     for key in ("Names/Dests", "Dests"):
-        if doc.xref_get_key(catalog, key)[0] != "null":
-            doc.xref_set_key(catalog, key, "null")
+        _delete_key(doc, catalog, key)
     try:
         doc.set_toc([entry if entry[2] >= 1 else [entry[0], entry[1], 1] for entry in toc])
     except Exception:  # noqa: BLE001 - PyMuPDF cannot write this outline back
