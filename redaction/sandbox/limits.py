@@ -25,13 +25,15 @@ PR_SET_DUMPABLE = 4
 ENV_ALLOW = ("PATH", "LANG", "LC_ALL", "LC_CTYPE", "TESSDATA_PREFIX", "OMP_THREAD_LIMIT")
 
 #: Read-only root, a private tmpfs /tmp, fresh /dev and /proc, every namespace unshared (no network),
-#: killed with its parent, a new session (no terminal injection).
+#: no capabilities even when the parent runs as root (bwrap keeps them for a privileged caller unless
+#: told), killed with its parent, a new session (no terminal injection).
 BWRAP_ARGS = (
     "--ro-bind", "/", "/",
     "--tmpfs", "/tmp",
     "--dev", "/dev",
     "--proc", "/proc",
     "--unshare-all",
+    "--cap-drop", "ALL",
     "--die-with-parent",
     "--new-session",
     "--chdir", "/",

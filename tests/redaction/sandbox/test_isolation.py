@@ -31,12 +31,14 @@ for path in (sys.argv[2], "/tmp/scratch"):
         results.append("wrote " + path)
     except OSError:
         results.append("refused " + path)
+status = dict(line.split(":\t", 1) for line in open("/proc/self/status").read().splitlines() if ":\t" in line)
+results.append("caps " + status["CapEff"].strip() + " nonewprivs " + status["NoNewPrivs"].strip())
 print(";".join(results))
 """
 
 
 @needs_bwrap
-def test_under_bwrap_the_child_has_no_network_and_writes_only_to_its_own_tmp(tmp_path) -> None:
+def test_under_bwrap_the_child_has_no_network_no_capabilities_and_writes_only_to_its_own_tmp(tmp_path) -> None:
     import socket
 
     with socket.socket() as server:  # a port that really is open on the host
@@ -50,7 +52,9 @@ def test_under_bwrap_the_child_has_no_network_and_writes_only_to_its_own_tmp(tmp
         control = subprocess.run(
             [sys.executable, "-I", "-c", PROBE, str(port), str(outside)], capture_output=True, text=True, check=True
         )
-    assert result.stdout.strip() == f"network denied;refused {outside};wrote /tmp/scratch"
+    assert result.stdout.strip() == (
+        f"network denied;refused {outside};wrote /tmp/scratch;caps 0000000000000000 nonewprivs 1"
+    )
     assert control.stdout.startswith("network open;wrote")
     assert SandboxedEngine(mode="bwrap").command()[: len(BWRAP_ARGS) + 1][1:] == list(BWRAP_ARGS)
 
