@@ -6,6 +6,7 @@ in a typed error the uploader can read, never in the parent running the child's 
 
 from __future__ import annotations
 
+import os
 import sys
 
 import pytest
@@ -93,3 +94,26 @@ def test_when_the_child_names_an_unknown_error_then_only_a_clean_type_name_reach
 def test_when_the_child_exits_without_answering_then_it_is_a_sandbox_error() -> None:
     with pytest.raises(SandboxError, match="ExitedWithoutAnswer"):
         ScriptedChild(READ_REQUEST + "sys.exit(0)\n").page_sizes(draft())
+
+
+def _children_with(marker: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                cmdline = open(f"/proc/{entry}/cmdline", "rb").read().split(b"\0")
+            except OSError:
+                continue
+            if marker.encode() in cmdline:
+                found.append(int(entry))
+    return found
+
+
+def test_when_the_real_child_times_out_then_nothing_it_started_is_left_running() -> None:
+    """The wall clock kills the whole tree: bwrap (or the child's process group), the extraction fork
+    and the model-loading child alike. The odd memory limit marks this test's processes."""
+    limits = Limits(memory_bytes=3 * 1024**3 + 4096)
+    engine = SandboxedEngine(mode="auto", ocr=False, limits=limits, timeout_seconds=1)
+    with pytest.raises(BudgetExceeded, match="took longer"):
+        engine.analyze(draft())  # loading the model alone takes longer than a second
+    assert _children_with(f"--memory={limits.memory_bytes}") == []
