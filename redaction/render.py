@@ -213,6 +213,12 @@ def _delete_page_objects(page: pymupdf.Page) -> None:
     _delete_key(doc, page.xref, "Annots")
 
 
+def _holds(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether ``text`` holds a redacted item as verification reads it ("_" as a space included)."""
+    text = normalise(text)
+    return bool(pattern.search(text) or ("_" in text and pattern.search(text.replace("_", " "))))
+
+
 def _delete_key(doc: pymupdf.Document, xref: int, path: str) -> None:
     """Removes a key (a path such as "Names/JavaScript") from an object's dictionary. Setting it to
     null, all PyMuPDF offers, leaves "/OpenAction null" in the file."""
@@ -307,7 +313,7 @@ def _drop_named_destinations(doc: pymupdf.Document, texts: list[str]) -> None:
     except Exception:  # noqa: BLE001 - an unreadable name tree: the verifier's raw pass still reads it
         return
     dangling = any(isinstance(d, dict) and d.get("page", 0) < 0 for d in names.values())
-    named = pattern is not None and any(pattern.search(normalise(str(name))) for name in names)
+    named = pattern is not None and any(_holds(pattern, str(name)) for name in names)
     if not (dangling or named):
         return
     toc = doc.get_toc(simple=True)
@@ -350,7 +356,8 @@ _MARKED_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*(\((?:\\.|[^\\)])*\)|<[0-9A
 
 def _rewrite_marked_content(doc: pymupdf.Document, texts: list[str]) -> None:
     """A content stream's marked-content properties (/Span <</ActualText (...)>> BDC) keep their strings
-    when the glyphs they describe are redacted: a string holding a redacted text is emptied."""
+    when the glyphs they describe are redacted: an entry whose string holds a redacted text is removed
+    (the glyphs that are left are then read as they are)."""
     pattern = combined_pattern(texts)
     if pattern is None:
         return
@@ -370,9 +377,8 @@ def _rewrite_marked_content(doc: pymupdf.Document, texts: list[str]) -> None:
         def empty(match: re.Match[bytes]) -> bytes:
             value = match.group(1)
             readings = pdf_string_texts(value)
-            if any(pattern.search(normalise(t)) for t in readings):
-                return match.group(0)[: match.start(1) - match.start(0)] + b"()"
-            return match.group(0)
+            # the key goes with its value: an empty /ActualText would make the span read as nothing
+            return b"" if any(_holds(pattern, t) for t in readings) else match.group(0)
 
         changed = _MARKED_TEXT.sub(empty, data)
         if changed != data:

@@ -1,0 +1,49 @@
+"""How text is read where producers cut it up (issue 11: false verification failures on real files):
+words joined by underscores, strings split across show operators and kerned TJ arrays, letter-spaced
+titles. The engine must read them as verification does, and verification must still find a name."""
+
+from __future__ import annotations
+
+import pymupdf
+import pytest
+
+from redaction.extract import extract_pdf
+from redaction.pdf_strings import _stream_texts
+from redaction.textmatch import combined_pattern, patterns
+
+
+def test_when_words_are_joined_by_underscores_then_each_is_a_word_to_every_pattern():
+    assert combined_pattern(["compiler"]).findall("see compiler_options and compilers") == ["compiler"]
+    assert patterns(["Morris"])[0].findall("tyler_morris@example.org") == ["morris"]
+    assert not combined_pattern(["Morris"]).findall("Morrison")
+
+
+@pytest.mark.parametrize(
+    ("stream", "found"),
+    [
+        (b"BT [(Ty) -20 (ler)] TJ ET", "Tyler"),  # kerning inside a word
+        (b"BT (Mor) Tj (ris) Tj ET", "Morris"),  # a word split between show operators
+        (b"BT [(Tyler) -300 (Morris)] TJ ET", "Tyler Morris"),  # a word gap inside a TJ array
+        (b"BT (Tyler) Tj (Morris) Tj ET", "Tyler Morris"),
+    ],
+)
+def test_when_a_content_stream_cuts_up_a_name_then_one_raw_reading_holds_it_whole(stream, found):
+    assert any(found in reading for reading in _stream_texts(stream, whole=False))
+
+
+def test_when_a_word_is_kerned_then_its_first_part_is_not_read_as_a_word_of_its_own():
+    readings = _stream_texts(b"BT [(an der Ein) 19.5 (weihung)] TJ ET", whole=False)
+    assert not any(combined_pattern(["Ein"]).search(reading) for reading in readings)
+
+
+def test_when_a_kept_phrase_is_split_across_a_tj_array_then_it_reads_whole():
+    readings = _stream_texts(b"BT [(Noridian Healthcare Solutions, ) 66.2 (LLC)] TJ ET", whole=False)
+    assert any("Noridian Healthcare Solutions, LLC" in reading for reading in readings)
+
+
+def test_when_a_title_is_letter_spaced_then_detection_reads_its_words(make_pdf):
+    pdf = make_pdf([(72, 100, "Introduction by"), (72, 200, "C A R L O S   G A R C I A", {"fontsize": 12})])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        text = extract_pdf(doc, None).text
+    assert "CARLOS" in text and "GARCIA" in text and "CARLOSGARCIA" not in text
+    assert "Introduction by" in text
