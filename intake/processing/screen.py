@@ -13,9 +13,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
 
-from intake.models import Submission
+from intake.models import PageImage, Submission
 from intake.processing.analysis import render_pages
 from intake.processing.engine import PAGE_DPI, Engine
 from intake.review import decisions
@@ -27,6 +29,9 @@ from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
 
 log = logging.getLogger("safepub.review")
+
+#: live previews kept per page (the newest); older ones are dropped and their keys shredded
+KEEP_PREVIEWS = 4
 
 
 def render_page_images(services: Services, engine: Engine, submission_id: str) -> dict[str, Any]:
@@ -81,6 +86,7 @@ def _store(
 ) -> bool:
     """Seal and record the images unless the submission moved on or a duplicate job got there first."""
     written: list[str] = []
+    stale: list[str] = []
     try:
         with services.sessions() as session, session.begin():
             submission = session.get(Submission, submission_id)
@@ -90,6 +96,7 @@ def _store(
                 return False
             rows = store_page_images(services.keys, services.store, session, submission, variant, images, PAGE_DPI)
             written = [row.id for row in rows]
+            stale = _older_previews(services, session, submission, variant, images[0][0]) if variant != ORIGINAL else []
     except IntegrityError:  # a duplicate job recorded the same image at the same moment
         for name in written:
             services.store.delete(name)
@@ -98,7 +105,32 @@ def _store(
         for name in written:
             services.store.delete(name)
         raise
+    for name in stale:  # committed: the older previews' keys are shredded, their blobs go now
+        services.store.delete(name)
     return True
+
+
+def _older_previews(services: Services, session: Session, submission: Submission, variant: str, page: int) -> list[str]:
+    """Previews of ``page`` beyond the newest KEEP_PREVIEWS, dropped with their keys shredded (in
+    ``session``); returns the blobs to delete after commit. A reviewer going back and forth between a
+    few choices finds them cached; the cache does not grow without bound."""
+    rows = session.scalars(
+        select(PageImage)
+        .where(
+            PageImage.submission_id == submission.id,
+            PageImage.revision == submission.revision,
+            PageImage.page == page,
+            PageImage.variant.not_in([ORIGINAL, variant]),
+        )
+        .order_by(PageImage.created_at.desc(), PageImage.id)
+        .offset(KEEP_PREVIEWS - 1)
+    ).all()
+    services.keys.shred(session, submission.id, data_key_ids={row.data_key_id for row in rows})
+    names = [row.id for row in rows]
+    for row in rows:
+        session.delete(row)
+    session.flush()
+    return names
 
 
 def locate_manual(services: Services, engine: Engine, task_id: str) -> dict[str, Any]:

@@ -412,3 +412,27 @@ def test_no_lock_is_held_while_the_engine_searches_and_a_change_meanwhile_fails_
     failed = client.get(task["task_url"], headers=world.headers("reviewer")).get_json()
     assert failed["state"] == "failed" and failed["error"] == "conflict"
     assert "changed" in failed["message"]
+
+
+def test_previews_are_cached_per_choice_and_only_the_newest_few_are_kept(client, world, services):
+    from intake.models import PageImage
+    from intake.processing.screen import KEEP_PREVIEWS
+
+    sid = proposed_submission(client, world, services)
+    on_first_page = [p for p in proposals(client, world, sid) if p["page"] == 0]
+    assert len(on_first_page) > KEEP_PREVIEWS
+    target = f"/api/v1/submissions/{sid}/pages/0.png?preview=1"
+    shown = []
+    for proposal in on_first_page:
+        body = {"decisions": [{"proposal_id": proposal["id"], "decision": "accept", "reason_code": "identifies_child"}]}
+        assert post(client, world, "reviewer", f"/submissions/{sid}/decisions", body).status_code == 200
+        assert client.get(target, headers=world.headers("reviewer")).status_code == 202
+        assert run_screen_jobs(services) == 1
+        shown.append(client.get(target, headers=world.headers("reviewer")).data)
+    assert len(set(shown)) == len(on_first_page)  # each choice its own rendering
+    with services.sessions() as session:
+        kept = session.scalars(
+            select(PageImage).where(PageImage.submission_id == sid, PageImage.variant != "original")
+        ).all()
+    assert len(kept) == KEEP_PREVIEWS
+    assert client.get(target, headers=world.headers("reviewer")).data == shown[-1]  # the newest, cached
