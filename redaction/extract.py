@@ -274,6 +274,49 @@ class _PageText:
     layer: list[tuple[float, float, float, float]] = field(default_factory=list)
 
 
+# Invisible text whose box is this much covered by glyph-shaped paths is the text layer of text drawn
+# as outlines (browsers and design tools print text as paths with invisible text over them).
+OUTLINE_COVER = 0.3
+
+
+class _Outlines:
+    """The page's filled paths made of curves and lines (glyph outlines, not boxes), by band."""
+
+    BAND = 20.0
+
+    def __init__(self, page: pymupdf.Page) -> None:
+        self.bands: dict[int, list[tuple[float, float, float, float]]] = {}
+        try:
+            drawings = page.get_cdrawings()
+        except Exception:  # noqa: BLE001 - unreadable vector content: nothing counts as outlines
+            drawings = []
+        for drawing in drawings:
+            ops = {item[0] for item in drawing.get("items", ())}
+            if drawing.get("type") not in ("f", "fs") or not ops & {"c", "l"}:
+                continue
+            x0, y0, x1, y1 = drawing["rect"]
+            for band in range(int(y0 // self.BAND), int(y1 // self.BAND) + 1):
+                self.bands.setdefault(band, []).append((x0, y0, x1, y1))
+
+    def cover(self, box: pymupdf.Rect) -> bool:
+        """Whether glyph-shaped paths cover enough of ``box`` to be the glyphs of its text."""
+        area = box.width * box.height
+        if area <= 0 or not self.bands:
+            return False
+        seen: set[tuple[float, float, float, float]] = set()
+        covered = 0.0
+        for band in range(int(box.y0 // self.BAND), int(box.y1 // self.BAND) + 1):
+            for rect in self.bands.get(band, ()):
+                if rect in seen:
+                    continue
+                seen.add(rect)
+                width = min(box.x1, rect[2]) - max(box.x0, rect[0])
+                height = min(box.y1, rect[3]) - max(box.y0, rect[1])
+                if width > 0 and height > 0:
+                    covered += width * height
+        return covered >= OUTLINE_COVER * area
+
+
 def _layer_image(box: pymupdf.Rect, image_boxes: list[pymupdf.Rect]) -> bool:
     """Whether the span box lies (mostly) on one raster image of the page."""
     area = box.width * box.height
@@ -380,6 +423,7 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
     image_boxes = [pymupdf.Rect(info["bbox"]) & visible_area for info in page.get_image_info()]
     image_boxes = [b for b in image_boxes if not b.is_empty]
     fills: list[tuple[pymupdf.Rect, float]] | None = None
+    outlines: _Outlines | None = None
     out = _PageText()
     for block_no, block in enumerate(data["blocks"]):
         if block.get("type") != 0:
@@ -395,6 +439,10 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
                 on_page = box.intersects(visible_area)
                 is_invisible = _span_is_invisible(span, fills) or not on_page
                 on_image = on_page and bool(image_boxes) and _layer_image(box, image_boxes)
+                if is_invisible and on_page and not on_image:
+                    if outlines is None:
+                        outlines = _Outlines(page)
+                    on_image = outlines.cover(box)
                 if on_image:
                     layer_chars = _layer_chars(span["chars"], padded=is_invisible)
                     for (ch, char_box), glyph in zip(layer_chars, span["chars"], strict=True):

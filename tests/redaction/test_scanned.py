@@ -159,3 +159,36 @@ def test_when_invisible_text_lies_on_an_image_then_it_is_that_images_text(make_p
     assert extracted.invisible == []
     body = " ".join(extracted.text[a:b] for a, b in extracted.ranges("body"))
     assert "strategy meeting" in body
+
+
+def _outlined(make_pdf, shape: str) -> bytes:
+    """Invisible text over a filled path: curves (what glyph outlines are) or a plain rectangle."""
+
+    def setup(doc: pymupdf.Document) -> None:
+        page = doc[0]
+        drawn = page.new_shape()
+        if shape == "curves":
+            for x in range(72, 260, 8):  # a row of filled letter-sized blobs
+                drawn.draw_oval(pymupdf.Rect(x, 128, x + 7, 142))
+        else:
+            drawn.draw_rect(pymupdf.Rect(60, 120, 360, 150))
+        drawn.finish(fill=(0, 0, 0), color=None)
+        drawn.commit()
+        page.insert_text((72, 140), "minutes of the strategy meeting", fontsize=11, render_mode=3)
+
+    return make_pdf([(72, 100, "Heading")], setup=setup)
+
+
+def test_when_invisible_text_lies_on_glyph_outlines_then_it_is_the_text_of_those_outlines(make_pdf):
+    """Browsers and design tools print text as paths with invisible text over them: that text is the
+    page's text, not hidden text (a printed web page was blacked out whole)."""
+    with pymupdf.open(stream=_outlined(make_pdf, "curves"), filetype="pdf") as doc:
+        extracted = extract_pdf(doc, None)
+    assert extracted.invisible == []
+    assert "strategy meeting" in " ".join(extracted.text[a:b] for a, b in extracted.ranges("body"))
+
+
+def test_when_invisible_text_lies_on_a_plain_box_then_it_is_still_hidden_text(make_pdf):
+    with pymupdf.open(stream=_outlined(make_pdf, "box"), filetype="pdf") as doc:
+        extracted = extract_pdf(doc, None)
+    assert extracted.invisible
