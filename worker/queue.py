@@ -81,17 +81,19 @@ class RqJobQueue:
         """The original's page images, for a submission processed before the worker rendered them."""
         if not self._first(f"pages:{submission_id}"):
             return None
-        return self._enqueue(PAGE_IMAGES_JOB, "pages", submission_id, None)
+        return self._enqueue(PAGE_IMAGES_JOB, "pages", submission_id, None, at_front=True)
 
     def preview(self, submission_id: str, page: int, digest: str) -> str | None:
         """A live preview of one page with the redactions whose digest is ``digest`` (ids only in Redis)."""
         if not self._first(f"preview:{submission_id}:{page}:{digest}"):
             return None
-        return self._enqueue(PREVIEW_JOB, "preview", submission_id, None, args=(page, digest))
+        return self._enqueue(PREVIEW_JOB, "preview", submission_id, None, args=(page, digest), at_front=True)
 
     def manual(self, task_id: str) -> str | None:
         """Locate a reviewer's manual redactions (intake.review.decisions, a sealed ``ScreenTask``)."""
-        return self._enqueue(MANUAL_JOB, "manual", task_id, None, description=f"manual redaction task {task_id}")
+        return self._enqueue(
+            MANUAL_JOB, "manual", task_id, None, description=f"manual redaction task {task_id}", at_front=True
+        )
 
     def _first(self, name: str) -> bool:
         """True for the first request of ``name`` in SCREEN_DEDUPE_SECONDS (SET NX with expiry)."""
@@ -111,7 +113,9 @@ class RqJobQueue:
         retry: Retry | None,
         description: str | None = None,
         args: tuple[object, ...] = (),
+        at_front: bool = False,
     ) -> str | None:
+        """``at_front``: the review screen's jobs (a reviewer is waiting) go before queued processing."""
         settings = self.settings
         try:
             job = processing_queue(settings, self.connection).enqueue(
@@ -125,6 +129,7 @@ class RqJobQueue:
                 result_ttl=3600,
                 failure_ttl=7 * 24 * 3600,
                 description=description or f"{kind} submission {submission_id}",
+                at_front=at_front,
             )
         except Exception as exc:  # noqa: BLE001 - a queue outage must not undo committed work
             log.warning(
