@@ -103,7 +103,12 @@ export function task(result) {
         polls += 1;
         return new Promise(function (resolve) { window.setTimeout(resolve, 500); }).then(attempt);
       }
-      if (status.state === "queued") { throw notReady(); }
+      if (status.state === "queued") {
+        const error = new Error("the worker is busy; the redaction will be recorded when it has been located."
+          + " Reload the page in a few minutes to see it");
+        error.status = 202;
+        throw error;
+      }
       if (status.state === "failed") {
         const error = new Error(status.message || "failed");
         error.status = status.error === "conflict" ? 409 : 400;
