@@ -137,6 +137,19 @@ def locate_manual(services: Services, engine: Engine, task_id: str) -> dict[str,
     """Locate a reviewer's manual redactions (a queued ``ScreenTask``) with the engine, then record the
     batch (intake.review.decisions.record_task, under the lock). A box outside its page, or a document
     the engine refuses, fails the task with the engine's user-facing reason."""
+    try:
+        return _locate_manual(services, engine, task_id)
+    except Exception as exc:  # noqa: BLE001 - the page must not poll a task nobody will finish
+        decisions.fail_task(services, task_id, "the redaction could not be located; try again", "internal")
+        log.error("manual redaction task failed", extra={"task_id": task_id, "error": type(exc).__name__})
+        raise ScreenJobError(type(exc).__name__) from None
+
+
+class ScreenJobError(Exception):
+    """An unexpected failure of a review-screen job; the message is only the original type (RQ stores it)."""
+
+
+def _locate_manual(services: Services, engine: Engine, task_id: str) -> dict[str, Any]:
     queued = decisions.task_request(services, task_id)
     if queued is None:
         return {"task_id": task_id, "outcome": "nothing_to_do"}

@@ -436,3 +436,22 @@ def test_previews_are_cached_per_choice_and_only_the_newest_few_are_kept(client,
         ).all()
     assert len(kept) == KEEP_PREVIEWS
     assert client.get(target, headers=world.headers("reviewer")).data == shown[-1]  # the newest, cached
+
+
+class _Broken(NamesEngine):
+    def find_occurrences(self, data, text, *, category="MANUAL"):
+        raise MemoryError("Brindlecombe Primary")  # an unexpected failure, quoting the document
+
+
+def test_an_unexpected_failure_of_the_worker_fails_the_task_without_its_text(client, world, services):
+    import pytest
+
+    from intake.processing.screen import ScreenJobError
+
+    sid = proposed_submission(client, world, services)
+    task = post(client, world, "reviewer", f"/submissions/{sid}/decisions", {"manual": _TEXT}).get_json()
+    with pytest.raises(ScreenJobError) as raised:
+        run_screen_jobs(services, _Broken())
+    assert str(raised.value) == "MemoryError"  # the type only: RQ keeps the exception in Redis
+    failed = client.get(task["task_url"], headers=world.headers("reviewer")).get_json()
+    assert failed["state"] == "failed" and failed["error"] == "internal" and "Brindlecombe" not in str(failed)
