@@ -212,16 +212,6 @@ def _replace_previous_results(services: Services, session: Session, submission: 
     )
 
 
-def render_pages(engine: Engine, data: bytes) -> list[tuple[int, float, float, bytes]]:
-    """Every page of the original as ``(page, width, height, png)``, by the engine (sandboxed in the
-    worker): the review screen serves these sealed PNGs and never parses the document itself."""
-    sizes = engine.page_sizes(data)
-    return [
-        (number, round(width, 2), round(height, 2), engine.page_image(data, number, dpi=PAGE_DPI))
-        for number, (width, height) in enumerate(sizes)
-    ]
-
-
 def _store_proposals(
     services: Services,
     session: Session,
@@ -240,3 +230,19 @@ def _store_proposals(
             payload["id"] = pid
         session.add(seal_proposal(services.keys, fields_key, submission_id, revision, ordinal, payload))
     session.flush()
+
+
+def render_pages(engine: Engine, data: bytes) -> list[tuple[int, float, float, bytes]]:
+    """Every page of the original as ``(page, width, height, png)``, by the engine (sandboxed in the
+    worker): the review screen serves these sealed PNGs and never parses the document itself. An engine
+    with a batch ``page_images(data, dpi=...)`` (one sandboxed child for every page) is used as such;
+    otherwise one ``page_image`` call per page."""
+    batch = getattr(engine, "page_images", None)
+    if callable(batch):
+        rendered = batch(data, dpi=PAGE_DPI)
+        return [(n, round(float(w), 2), round(float(h), 2), bytes(png)) for n, (w, h, png) in enumerate(rendered)]
+    sizes = engine.page_sizes(data)
+    return [
+        (number, round(width, 2), round(height, 2), engine.page_image(data, number, dpi=PAGE_DPI))
+        for number, (width, height) in enumerate(sizes)
+    ]

@@ -455,3 +455,39 @@ def test_an_unexpected_failure_of_the_worker_fails_the_task_without_its_text(cli
     assert str(raised.value) == "MemoryError"  # the type only: RQ keeps the exception in Redis
     failed = client.get(task["task_url"], headers=world.headers("reviewer")).get_json()
     assert failed["state"] == "failed" and failed["error"] == "internal" and "Brindlecombe" not in str(failed)
+
+
+class _BatchPages(NamesEngine):
+    """An engine that renders every page in one call (one sandboxed child for all of them)."""
+
+    def __init__(self):
+        super().__init__()
+        self.batches = []
+
+    def page_images(self, data, *, dpi):
+        from redaction import screen
+
+        self.batches.append(dpi)
+        return [(w, h, screen.page_image(data, n, dpi=dpi)) for n, (w, h) in enumerate(screen.page_sizes(data))]
+
+    def page_image(self, data, page, *, proposals=(), dpi=110):
+        assert proposals, "the original's pages come from the batch call"
+        return super().page_image(data, page, proposals=proposals, dpi=dpi)
+
+
+def test_an_engine_with_a_batch_page_renderer_renders_the_original_in_one_call(client, world, services):
+    from intake.processing.engine import PAGE_DPI
+    from tests.intake.reviewkit import upload_pdf
+    from worker.context import WorkerContext
+    from worker.jobs import process_submission
+
+    engine = _BatchPages()
+    sid = upload_pdf(client, world)
+    assert process_submission(sid, context=WorkerContext(services=services, engine=engine), owner="t")["outcome"] == (
+        "proposed"
+    )
+    assert engine.batches == [PAGE_DPI]
+    pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer")).get_json()["pages"]
+    assert [p["number"] for p in pages] == [0, 1] and pages[0]["width"] == 595.0
+    png = client.get(f"/api/v1/submissions/{sid}/pages/1.png", headers=world.headers("reviewer"))
+    assert png.status_code == 200 and png.data.startswith(b"\x89PNG")
