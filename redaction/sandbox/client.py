@@ -18,31 +18,19 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import os
-import signal
-import subprocess
 import sys
-import threading
 from collections.abc import Callable, Iterable
-from typing import Any, Literal
+from typing import Any
 
-from redaction.budgets import BudgetExceeded, Budgets
+from redaction.budgets import Budgets
 from redaction.sandbox import codec
-from redaction.sandbox.errors import ParserCrashed, SandboxError, SandboxUnavailable
-from redaction.sandbox.limits import Limits, bwrap_path, bwrap_usable, child_environment
-from redaction.sandbox.protocol import ProtocolError, read_frame, write_frame
+from redaction.sandbox.errors import SandboxError, SandboxUnavailable
+from redaction.sandbox.limits import BWRAP_ARGS, Limits, bwrap_path, bwrap_usable
+from redaction.sandbox.process import ChildProcess, Mode, Progress
 from redaction.types import Analysis, Proposal, Rect, Span
 from redaction.verify import VerificationReport
 
 log = logging.getLogger("safepub.sandbox")
-
-Mode = Literal["bwrap", "rlimits"]
-Progress = Callable[[int, int], None]
-
-MEMORY = "the document needs more memory than the processing limit allows"
-CPU_TIME = "the document needs more processing time than the limit allows"
-WALL_TIME = "the document took longer to process than the time limit allows"
-CRASHED = "the document crashed the PDF reader"
 
 
 def resolve_mode(mode: str) -> Mode:
@@ -183,8 +171,6 @@ class SandboxedEngine:
         """The child's command line (bwrap around the interpreter in ``bwrap`` mode)."""
         child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *self.limits.argv()]
         if self.mode == "bwrap":
-            from redaction.sandbox.limits import BWRAP_ARGS
-
             return [bwrap_path() or "bwrap", *BWRAP_ARGS, "--", *child]
         return child
 
@@ -197,7 +183,7 @@ class SandboxedEngine:
             "engine": self._engine_options,
             "budgets": dataclasses.asdict(self.budgets),
         }
-        return _Child(self.command(), self.mode, self.limits).run(request, data, progress, self.timeout_seconds)
+        return ChildProcess(self.command(), self.mode, self.limits).run(request, data, progress, self.timeout_seconds)
 
     @staticmethod
     def _decode(decode: Callable[[Any], Any], value: Any) -> Any:
@@ -205,137 +191,3 @@ class SandboxedEngine:
             return decode(value)
         except Exception:  # noqa: BLE001 - the child's answer is untrusted data of the wrong shape
             raise SandboxError("ProtocolError") from None
-
-
-class _Child:
-    """One child process, from start to exit."""
-
-    def __init__(self, command: list[str], mode: Mode, limits: Limits) -> None:
-        self.mode, self.limits = mode, limits
-        self.timed_out = False
-        self.peak_rss = 0
-        self.process = subprocess.Popen(
-            command,
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the child's tracebacks may quote the document: never logged
-            close_fds=True,
-            env=child_environment(os.environ),
-            cwd="/",
-            start_new_session=True,  # its own process group, killed whole
-        )
-
-    def run(self, request: dict[str, Any], data: bytes, progress: Progress | None, timeout: float) -> tuple[Any, bytes]:
-        timer = threading.Timer(timeout, self._time_out)
-        feeder = threading.Thread(target=self._feed, args=(request, data), daemon=True)
-        timer.start()
-        feeder.start()
-        try:
-            answer = self._read(progress)
-        except BaseException:
-            self.kill()
-            raise
-        finally:
-            timer.cancel()
-            self._reap()
-            feeder.join()
-        if answer is None:
-            raise BudgetExceeded(WALL_TIME) if self.timed_out else self._death()
-        header, payload = answer
-        if "error" in header:
-            if header["error"] == "MemoryError":
-                raise BudgetExceeded(MEMORY)
-            raise codec.error_from_dict(header)
-        return header.get("result"), payload
-
-    def _feed(self, request: dict[str, Any], data: bytes) -> None:
-        assert self.process.stdin is not None
-        try:
-            write_frame(self.process.stdin, request, data)
-            self.process.stdin.close()
-        except (OSError, ValueError):
-            pass  # the child died or stopped reading; its exit says why
-
-    def _read(self, progress: Progress | None) -> tuple[dict[str, Any], bytes] | None:
-        assert self.process.stdout is not None
-        try:
-            while True:
-                frame = read_frame(self.process.stdout)
-                if frame is None:
-                    return None
-                header, payload = frame
-                if "progress" not in header:
-                    return header, payload
-                done, total = header["progress"]
-                if progress is not None:
-                    progress(int(done), int(total))
-        except (ProtocolError, ValueError, TypeError):
-            if self.timed_out or self._has_exited():
-                return None  # cut short by its death (a limit, the timeout): the exit says why
-            self.kill()
-            raise SandboxError("ProtocolError") from None
-
-    def _has_exited(self) -> bool:
-        """Whether the child has ended by itself (without reaping it)."""
-        info = os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOHANG | os.WNOWAIT)
-        return info is not None
-
-    def _time_out(self) -> None:
-        self.timed_out = True
-        self.kill()
-
-    def kill(self) -> None:
-        if self.process.returncode is not None:
-            return  # reaped: its group id may belong to someone else by now
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
-            pass
-
-    def _reap(self) -> None:
-        """Wait for the child to exit (killed if it lingers), kill whatever it left in its process group
-        while its group id is still reserved (the exited leader is not yet reaped), then reap it with its
-        resource usage, and close the pipes."""
-        if self.process.returncode is None:
-            guard = threading.Timer(30, self.kill)
-            guard.start()
-            try:
-                os.waitid(os.P_PID, self.process.pid, os.WEXITED | os.WNOWAIT)
-            finally:
-                guard.cancel()
-            self.kill()
-            _, status, usage = os.wait4(self.process.pid, 0)
-            self.process.returncode = os.waitstatus_to_exitcode(status)
-            self.peak_rss = usage.ru_maxrss * 1024  # KiB on Linux
-        for stream in (self.process.stdin, self.process.stdout):
-            if stream is not None:
-                try:
-                    stream.close()
-                except (OSError, ValueError):
-                    pass
-
-    def _signal(self) -> int | None:
-        code = self.process.returncode
-        if code is None:
-            return None
-        if code < 0:
-            return -code
-        if self.mode == "bwrap" and code > 128:  # bwrap exits 128 + the signal that killed its child
-            return code - 128
-        return None
-
-    def _death(self) -> Exception:
-        """Why a child ended without an answer. SIGKILL is RLIMIT_CPU's hard limit or the kernel's OOM
-        killer; a segmentation fault or abort by a child that had used half its memory limit is taken as
-        the address-space limit (an allocation MuPDF or the stack could not get), anything else as a
-        crash of the parser."""
-        sig = self._signal()
-        if sig == signal.SIGXCPU:
-            return BudgetExceeded(CPU_TIME)
-        if sig == signal.SIGKILL:
-            return BudgetExceeded(MEMORY)
-        if sig in (signal.SIGSEGV, signal.SIGBUS, signal.SIGABRT) and self.peak_rss >= self.limits.memory_bytes // 2:
-            return BudgetExceeded(MEMORY)
-        if sig is not None:
-            return ParserCrashed(CRASHED)
-        return SandboxError("ExitedWithoutAnswer")

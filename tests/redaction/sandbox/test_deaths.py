@@ -117,3 +117,10 @@ def test_when_the_real_child_times_out_then_nothing_it_started_is_left_running()
     with pytest.raises(BudgetExceeded, match="took longer"):
         engine.analyze(draft())  # loading the model alone takes longer than a second
     assert _children_with(f"--memory={limits.memory_bytes}") == []
+
+
+def test_when_the_child_declares_a_huge_answer_then_the_parent_refuses_it_unread() -> None:
+    engine = ScriptedChild(READ_REQUEST + "sys.stdout.buffer.write(struct.pack('>IQ', 2, 1 << 40) + b'{}')\n")
+    with pytest.raises(SandboxError) as caught:
+        engine.page_image(draft(), 0)
+    assert caught.value.kind == "ProtocolError"
