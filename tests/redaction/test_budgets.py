@@ -60,3 +60,14 @@ def test_when_a_rendering_would_exceed_the_pixel_budget_then_the_dpi_is_lowered(
 def test_text_and_unreadable_input_are_left_to_the_engine_s_own_checks() -> None:
     check_document(b"plain text draft", Budgets(max_pages=1))
     check_document(hostile.truncated(), Budgets())
+
+
+def test_the_in_process_engine_checks_its_budgets_before_every_call() -> None:
+    """SAFEPUB_SANDBOX=off: the worker's in-process engine still refuses what exceeds the budgets."""
+    from redaction.engine import RedactionEngine
+
+    engine = RedactionEngine(ocr=False, load_model=False, budgets=Budgets(max_pages=2))
+    for call in (engine.page_sizes, lambda data: engine.page_image(data, 0), lambda data: engine.render(data, [])):
+        with pytest.raises(BudgetExceeded, match="at most 2 pages"):
+            call(ordinary())
+    assert len(RedactionEngine(ocr=False, load_model=False).page_sizes(ordinary())) == 3

@@ -87,3 +87,11 @@ def test_a_production_worker_without_a_sandbox_exits_with_what_to_set(tmp_path: 
     assert result.returncode == 2
     assert result.stderr.strip().startswith("safepub worker: refusing to start in production")
     assert "SAFEPUB_ALLOW_UNSANDBOXED" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_off_in_development_builds_the_in_process_engine_with_the_settings_budgets(tmp_path: Path) -> None:
+    from redaction.engine import RedactionEngine
+
+    engine = build_engine(settings(tmp_path, sandbox="off", max_pages=7))
+    assert isinstance(engine, RedactionEngine)
+    assert engine.budgets is not None and engine.budgets.max_pages == 7
