@@ -60,4 +60,6 @@ def _queue_item(
         "completed_by": submission.completed_by,
         "approved_by": submission.approved_by,
         "review_note": submission.review_note,
+        # a verification layer did not run and nobody has overridden it yet: approval waits
+        "verification_held": submission.verification_hold is not None and submission.hold_overridden_at is None,
     }

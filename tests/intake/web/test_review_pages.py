@@ -231,6 +231,8 @@ def test_a_verification_hold_is_shown_and_a_secretariat_user_overrides_it_with_a
     html = client.get(f"/review/{sid}").get_data(as_text=True)
     assert 'id="verification-hold"' in html and "second parser (pypdf) timed out" in html
     assert f'action="/review/{sid}/verification-hold"' in html and "Override the hold" in html
+    queue = client.get("/review").get_data(as_text=True)
+    assert "verification hold</span>" in queue
     token = csrf_from(html)
     short = client.post(f"/review/{sid}/verification-hold", data={"reason": "ok", "csrf_token": token})
     assert short.status_code == 303
@@ -243,6 +245,7 @@ def test_a_verification_hold_is_shown_and_a_secretariat_user_overrides_it_with_a
     html = client.get(f"/review/{sid}").get_data(as_text=True)
     assert f"Overridden by {world.accounts['reviewer'].email}" in html
     assert "Read the draft page by page; nothing hidden" in html and "Override the hold" not in html
+    assert "verification hold</span>" not in client.get("/review").get_data(as_text=True)
     with services.sessions() as session:
         events = session.scalars(
             select(AuditEvent).where(
