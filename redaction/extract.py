@@ -65,6 +65,10 @@ class ExtractedDocument:
     #: boxes of invisible text, removed whole whatever detection finds
     invisible: list[Loc] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+    #: offsets where a word hyphenated at a line end was joined ("multi-" + "cohort" -> "multicohort",
+    #: the second part starting here). Verification also reads the output as printed, with the hyphen,
+    #: where the second part is a word of its own.
+    hyphen_joins: list[int] = field(default_factory=list)
     _starts: list[int] | None = field(default=None, repr=False, compare=False)
 
     def ranges(self, channel: str) -> list[tuple[int, int]]:
@@ -87,6 +91,7 @@ class _Builder:
         self.chars: list[str] = []
         self.locs: list[Loc | None] = []
         self.pieces: list[Piece] = []
+        self.hyphen_joins: list[int] = []
 
     def __len__(self) -> int:
         return len(self.chars)
@@ -126,7 +131,9 @@ class _Builder:
             self.add("\n\n")
 
     def build(self, kind: str, page_count: int) -> ExtractedDocument:
-        return ExtractedDocument(kind, "".join(self.chars), self.locs, self.pieces, page_count)
+        extracted = ExtractedDocument(kind, "".join(self.chars), self.locs, self.pieces, page_count)
+        extracted.hyphen_joins = self.hyphen_joins
+        return extracted
 
 
 @dataclass
@@ -351,6 +358,7 @@ def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None, keep_
                 if builder.last() == "-" and first.isalpha() and len(builder) > 1 and builder.chars[-2].isalpha():
                     if first.islower():
                         builder.drop_last()  # "Mor-" + "ris": a word hyphenated at the line end
+                        builder.hyphen_joins.append(len(builder))
                 else:
                     builder.add(" ")
             else:

@@ -47,3 +47,13 @@ def test_when_a_title_is_letter_spaced_then_detection_reads_its_words(make_pdf):
         text = extract_pdf(doc, None).text
     assert "CARLOS" in text and "GARCIA" in text and "CARLOSGARCIA" not in text
     assert "Introduction by" in text
+
+
+def test_when_a_word_hyphenated_at_a_line_end_is_joined_then_the_join_is_recorded(make_pdf):
+    """Detection reads "multicohort"; verification also reads "multi-" / "cohort" as printed, where
+    "cohort" is a word of its own: the join offset lets the resolver search that reading too."""
+    pdf = make_pdf([(72, 100, "A large multi-"), (72, 114, "cohort analysis was done.")])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        extracted = extract_pdf(doc, None)
+    start = extracted.text.index("multicohort") + len("multi")
+    assert extracted.hyphen_joins == [start]
