@@ -26,6 +26,9 @@ OcrLine = tuple[list[tuple[str, Loc]], tuple[float, float, float, float], int]
 SCAN_SHARE = 0.5
 # Below this mean word confidence an image's text "could not be read": removed whole, and a human looks.
 MIN_CONFIDENCE = 65.0
+# An image with a text layer is "unreadable" only when our OCR finds at least this many words beyond the
+# layer, read with too little confidence.
+LAYER_STRAYS = 5
 
 
 def read_page_images(
@@ -55,15 +58,20 @@ def read_page_images(
     for index, reading in enumerate(ocr.read_images(page), start=1):
         whole = pymupdf.Rect(reading.box)
         scan = whole.width * whole.height >= SCAN_SHARE * page_area
+        fresh = [w for w in reading.words if on_layer is None or not on_layer.covers(w.box)]
         by_line: dict[tuple[int, int, int], list[OcrWord]] = {}
-        for word in reading.words:
-            if on_layer is not None and on_layer.covers(word.box):
-                continue
+        for word in fresh:
             by_line.setdefault(word.line, []).append(word)
         for key, group in by_line.items():
             boxes_of = [w.box if scan else reading.box for w in group]
             lines.append(_ocr_line(page.number, [w.text for w in group], boxes_of, hash((index, key))))
-        unreadable = reading.error is not None or (reading.words and reading.confidence < MIN_CONFIDENCE)
+        if len(fresh) < len(reading.words):
+            # The image has its own text layer, read as page text: only our words beyond it count, and
+            # a few stray low-confidence ones (specks, a smudge) are removed one by one like any other.
+            mean = sum(w.confidence for w in fresh) / len(fresh) if fresh else 100.0
+            unreadable = len(fresh) >= LAYER_STRAYS and mean < MIN_CONFIDENCE
+        else:
+            unreadable = reading.error is not None or bool(reading.words and reading.confidence < MIN_CONFIDENCE)
         if unreadable:
             why = reading.error or "its text could not be read with confidence"
             problems.append(f"page {number}: image {index}: {why}; check it by eye")

@@ -192,3 +192,45 @@ def test_when_invisible_text_lies_on_a_plain_box_then_it_is_still_hidden_text(ma
     with pymupdf.open(stream=_outlined(make_pdf, "box"), filetype="pdf") as doc:
         extracted = extract_pdf(doc, None)
     assert extracted.invisible
+
+
+class _Scripted:
+    """Tesseract's verdict on the page's one image, without Tesseract (its confidence is the point)."""
+
+    available = True
+
+    def __init__(self, words: list[tuple[str, tuple[float, float, float, float], float]]) -> None:
+        self.words = words
+
+    def read_images(self, page: pymupdf.Page) -> list[object]:
+        from redaction.ocr import ImageReading, OcrWord
+
+        return [ImageReading(tuple(page.rect), [OcrWord(t, b, c, (1, 1, 1)) for t, b, c in self.words])]
+
+
+def _scan_page() -> pymupdf.Page:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    picture = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 100, 140), False)
+    picture.clear_with(230)
+    page.insert_image(page.rect, pixmap=picture, keep_proportion=False)
+    return page
+
+
+def test_when_our_ocr_is_unsure_of_words_the_layer_already_has_then_the_scan_is_not_removed_whole():
+    from redaction.image_text import read_page_images
+
+    layer = [(60.0 + 50 * i, 80.0, 100.0 + 50 * i, 95.0) for i in range(6)]
+    words = [(f"word{i}", (62.0 + 50 * i, 82.0, 98.0 + 50 * i, 93.0), 30.0) for i in range(6)]
+    lines, problems = read_page_images(_scan_page(), _Scripted(words), has_text=True, layer=layer)
+    assert lines == [] and problems == []
+
+
+def test_when_our_ocr_finds_many_unsure_words_beyond_the_layer_then_the_picture_goes_and_a_human_looks():
+    from redaction.image_text import read_page_images
+
+    layer = [(60.0, 80.0, 100.0, 95.0)]
+    words = [("word", (62.0, 82.0, 98.0, 93.0), 90.0)]
+    words += [(f"sm{i}dge", (60.0 + 50 * i, 400.0, 100.0 + 50 * i, 415.0), 20.0) for i in range(6)]
+    lines, problems = read_page_images(_scan_page(), _Scripted(words), has_text=True, layer=layer)
+    assert problems and any("unread" in "".join(c for c, _ in chars) for chars, _, _ in lines)
