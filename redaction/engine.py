@@ -173,6 +173,12 @@ class RedactionEngine:
         budgets = self.budgets or Budgets()
         return screen.page_image(data, page, proposals=proposals, dpi=dpi, max_pixels=budgets.max_render_pixels)
 
+    def page_images(self, data: bytes, *, dpi: int = 110) -> list[tuple[float, float, bytes]]:
+        """``(width, height, png)`` of every page, from one opening of the document."""
+        self._admit(data)
+        budgets = self.budgets or Budgets()
+        return list(screen.page_images(data, dpi=dpi, max_pixels=budgets.max_render_pixels))
+
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
         self._admit(data)
         return screen.page_sizes(data)

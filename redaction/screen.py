@@ -4,7 +4,7 @@ on a page, or every occurrence of a text."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
 import pymupdf
 
@@ -48,6 +48,20 @@ def page_image(
                 images=pymupdf.PDF_REDACT_IMAGE_PIXELS, graphics=pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED
             )
         return target.get_pixmap(dpi=dpi, alpha=False).tobytes("png")
+
+
+def page_images(
+    data: bytes, *, dpi: int = 110, max_pixels: int = DEFAULT_BUDGETS.max_render_pixels
+) -> Iterator[tuple[float, float, bytes]]:
+    """``(width, height, png)`` of every page of the original, in order, from one opening of the
+    document (the review screen's images, rendered once by the worker). Each page is down-scaled like
+    :func:`page_image` when its rendering would exceed ``max_pixels``."""
+    wanted = max(MIN_DPI, min(MAX_DPI, int(dpi)))
+    with open_pdf(data) as doc:
+        for page in doc:
+            width, height = page.rect.width, page.rect.height
+            resolution = render_dpi(width, height, wanted, max_pixels)
+            yield width, height, page.get_pixmap(dpi=resolution, alpha=False).tobytes("png")
 
 
 def page_sizes(data: bytes) -> list[tuple[float, float]]:

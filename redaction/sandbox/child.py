@@ -13,7 +13,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable
 from typing import IO, Any
 
 from redaction.sandbox.limits import Limits, apply_limits
@@ -37,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     header, payload = request
     try:
-        answer, body = _run(header, payload, lambda done, total: _progress(out, done, total))
+        answer, body = _run(header, payload, _Replies(out))
     except BaseException as exc:  # noqa: BLE001 - every failure is answered; the parent decides
         from redaction.sandbox.codec import error_to_dict
 
@@ -47,13 +46,24 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _progress(out: IO[bytes], done: int, total: int) -> None:
-    from redaction.sandbox.protocol import write_frame
+class _Replies:
+    """Frames before the answer: progress, and the parts of a long answer (one page image each)."""
 
-    write_frame(out, {"progress": [int(done), int(total)]})
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out = out
+
+    def progress(self, done: int, total: int) -> None:
+        from redaction.sandbox.protocol import write_frame
+
+        write_frame(self.out, {"progress": [int(done), int(total)]})
+
+    def part(self, header: list[Any], payload: bytes) -> None:
+        from redaction.sandbox.protocol import write_frame
+
+        write_frame(self.out, {"part": header}, payload)
 
 
-def _run(header: dict[str, Any], data: bytes, progress: Callable[[int, int], None]) -> tuple[Any, bytes]:
+def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, bytes]:
     from redaction.budgets import Budgets, check_document
     from redaction.sandbox import codec
 
@@ -75,7 +85,7 @@ def _run(header: dict[str, Any], data: bytes, progress: Callable[[int, int], Non
                 data,
                 register=args.get("register"),
                 profile=args.get("profile"),
-                progress=progress,
+                progress=replies.progress,
                 extraction=extraction,
             )
             return analysis.to_dict(), b""
@@ -114,6 +124,14 @@ def _run(header: dict[str, Any], data: bytes, progress: Callable[[int, int], Non
             data, int(args["page"]), proposals=proposals, dpi=int(args["dpi"]), max_pixels=budgets.max_render_pixels
         )
         return None, png
+    if method == "page_images":
+        from redaction import screen
+
+        count = 0
+        for width, height, png in screen.page_images(data, dpi=int(args["dpi"]), max_pixels=budgets.max_render_pixels):
+            replies.part([width, height], png)
+            count += 1
+        return count, b""
     if method == "page_sizes":
         return [list(size) for size in engine.page_sizes(data)], b""
     raise ValueError("unknown method")

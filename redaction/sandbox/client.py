@@ -33,6 +33,9 @@ from redaction.verify import VerificationReport
 log = logging.getLogger("safepub.sandbox")
 
 
+_PNG = b"\x89PNG\r\n\x1a\n"
+
+
 def resolve_mode(mode: str) -> Mode:
     """``auto`` is bwrap where it works, else process limits alone (with a warning)."""
     if mode == "bwrap":
@@ -158,9 +161,17 @@ class SandboxedEngine:
     def page_image(self, data: bytes, page: int, *, proposals: Iterable[Proposal] = (), dpi: int = 110) -> bytes:
         args = {"page": page, "proposals": codec.proposals_to_json(proposals), "dpi": dpi}
         _, png = self._call("page_image", args, data)
-        if not png.startswith(b"\x89PNG\r\n\x1a\n"):
+        if not png.startswith(_PNG):
             raise SandboxError("ProtocolError")
         return png
+
+    def page_images(self, data: bytes, *, dpi: int = 110) -> list[tuple[float, float, bytes]]:
+        """``(width, height, png)`` of every page, all from one child (one frame per page)."""
+        parts: list[tuple[Any, bytes]] = []
+        count, _ = self._call("page_images", {"dpi": dpi}, data, parts=parts)
+        if count != len(parts) or not all(png.startswith(_PNG) for _, png in parts):
+            raise SandboxError("ProtocolError")
+        return self._decode(lambda items: [(float(h[0]), float(h[1]), png) for h, png in items], parts)
 
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]:
         result, _ = self._call("page_sizes", {}, data)
@@ -175,15 +186,25 @@ class SandboxedEngine:
         return child
 
     def _call(
-        self, method: str, args: dict[str, Any], data: bytes, progress: Progress | None = None
+        self,
+        method: str,
+        args: dict[str, Any],
+        data: bytes,
+        progress: Progress | None = None,
+        parts: list[tuple[Any, bytes]] | None = None,
     ) -> tuple[Any, bytes]:
+        """One call in one fresh child; ``parts`` receives the frames of a long answer."""
         request = {
             "method": method,
             "args": args,
             "engine": self._engine_options,
             "budgets": dataclasses.asdict(self.budgets),
         }
-        return ChildProcess(self.command(), self.mode, self.limits).run(request, data, progress, self.timeout_seconds)
+        child = ChildProcess(self.command(), self.mode, self.limits)
+        result = child.run(request, data, progress, self.timeout_seconds)
+        if parts is not None:
+            parts.extend(child.parts)
+        return result
 
     @staticmethod
     def _decode(decode: Callable[[Any], Any], value: Any) -> Any:

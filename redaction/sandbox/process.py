@@ -36,6 +36,8 @@ class ChildProcess:
         self.mode, self.limits = mode, limits
         self.timed_out = False
         self.peak_rss = 0
+        #: the parts of a long answer, in order, as (header, payload)
+        self.parts: list[tuple[Any, bytes]] = []
         self.process = subprocess.Popen(
             command,
             stdin=subprocess.PIPE,
@@ -86,6 +88,9 @@ class ChildProcess:
                 if frame is None:
                     return None
                 header, payload = frame
+                if "part" in header:
+                    self.parts.append((header["part"], payload))
+                    continue
                 if "progress" not in header:
                     return header, payload
                 done, total = header["progress"]

@@ -124,3 +124,17 @@ def test_when_the_child_declares_a_huge_answer_then_the_parent_refuses_it_unread
     with pytest.raises(SandboxError) as caught:
         engine.page_image(draft(), 0)
     assert caught.value.kind == "ProtocolError"
+
+
+def test_when_the_child_sends_fewer_page_images_than_it_claims_then_it_is_refused() -> None:
+    script = (
+        READ_REQUEST
+        + "import json\n"
+        + "def frame(header, payload=b''):\n"
+        + "    body = json.dumps(header).encode()\n"
+        + "    sys.stdout.buffer.write(struct.pack('>IQ', len(body), len(payload)) + body + payload)\n"
+        + "frame({'part': [10, 10]}, b'\\x89PNG\\r\\n\\x1a\\n')\n"
+        + "frame({'result': 2})\n"
+    )
+    with pytest.raises(SandboxError):
+        ScriptedChild(script).page_images(draft())

@@ -37,6 +37,17 @@ def test_page_sizes_and_page_images_match_the_in_process_engine(sandboxed: Sandb
     assert png == local.page_image(draft(), 0, dpi=72)
 
 
+def test_every_page_image_comes_from_one_child_as_the_in_process_engine_draws_it(sandboxed: SandboxedEngine) -> None:
+    doc = pymupdf.open()
+    for width in (300, 400, 500):
+        doc.new_page(width=width, height=200).insert_text((20, 50), f"page {width}", fontsize=11)
+    data = doc.tobytes()
+    local = RedactionEngine(ocr=False, load_model=False)
+    images = sandboxed.page_images(data, dpi=72)
+    assert [(w, h) for w, h, _ in images] == [(300.0, 200.0), (400.0, 200.0), (500.0, 200.0)]
+    assert [png for _, _, png in images] == [local.page_image(data, n, dpi=72) for n in range(3)]
+
+
 def test_a_manual_box_renders_and_verifies_in_the_child(sandboxed: SandboxedEngine) -> None:
     proposal = sandboxed.manual_box(draft(), 0, box()["rect"])
     assert proposal.page == 0 and proposal.category == "MANUAL_BOX"

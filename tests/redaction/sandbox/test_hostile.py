@@ -39,13 +39,18 @@ READ = [
 
 
 @pytest.mark.parametrize(("name", "build", "error", "reason"), REFUSED, ids=[case[0] for case in REFUSED])
-@pytest.mark.parametrize("method", ["analyze", "page_image"])
+@pytest.mark.parametrize("method", ["analyze", "page_image", "page_images"])
 def test_when_a_hostile_file_is_refused_then_the_reason_is_clear(
     sandboxed: SandboxedEngine, method: str, name: str, build, error: type, reason: str
 ) -> None:
     data = build()
     with pytest.raises(error, match=reason):
-        sandboxed.analyze(data) if method == "analyze" else sandboxed.page_image(data, 0)
+        if method == "analyze":
+            sandboxed.analyze(data)
+        elif method == "page_image":
+            sandboxed.page_image(data, 0)
+        else:
+            sandboxed.page_images(data)
 
 
 @pytest.mark.parametrize(("name", "build"), READ, ids=[case[0] for case in READ])
@@ -63,8 +68,10 @@ def test_when_a_hostile_file_is_readable_then_it_is_analysed_and_drawn_within_bu
 
 def test_the_largest_page_is_drawn_down_scaled_not_at_full_size(sandboxed: SandboxedEngine) -> None:
     png = sandboxed.page_image(hostile.giant_page(), 0, dpi=110)
-    with pymupdf.open(stream=png, filetype="png") as image:
-        assert image[0].rect.width < 14_400 / 72 * 110 / 5  # 22,000 pixels a side at the asked dpi
+    ((_, _, batch_png),) = sandboxed.page_images(hostile.giant_page(), dpi=110)
+    for image_bytes in (png, batch_png):
+        with pymupdf.open(stream=image_bytes, filetype="png") as image:
+            assert image[0].rect.width < 14_400 / 72 * 110 / 5  # 22,000 pixels a side at the asked dpi
 
 
 def test_javascript_does_not_survive_into_the_redacted_output(sandboxed: SandboxedEngine) -> None:
