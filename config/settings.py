@@ -70,7 +70,9 @@ class Settings:
     kek: str | None = field(default=None, repr=False)  # SAFEPUB_KEK: keyring in the environment
     storage_dir: Path | None = None
     cookie_secure: bool = True
-    session_hours: int = 8
+    session_hours: int = 8  # a session's absolute limit, however active
+    session_idle_minutes: int = 30  # ... and how long it survives without a request
+    token_days: int = 90  # lifetime of a new API token
     login_max_failures: int = 5
     lockout_minutes: int = 15
     login_attempts_per_minute: int = 10
@@ -146,6 +148,8 @@ class Settings:
             storage_dir=Path(storage_dir).expanduser().resolve() if storage_dir else data_dir / "store",
             cookie_secure=_bool(env, "SAFEPUB_COOKIE_SECURE", True),
             session_hours=_int(env, "SAFEPUB_SESSION_HOURS", 8, minimum=1),
+            session_idle_minutes=_int(env, "SAFEPUB_SESSION_IDLE_MINUTES", 30, minimum=1),
+            token_days=_int(env, "SAFEPUB_TOKEN_DAYS", 90, minimum=1),
             login_max_failures=_int(env, "SAFEPUB_LOGIN_MAX_FAILURES", 5, minimum=1),
             lockout_minutes=_int(env, "SAFEPUB_LOCKOUT_MINUTES", 15, minimum=1),
             login_attempts_per_minute=_int(env, "SAFEPUB_LOGIN_RATE_PER_MINUTE", 10, minimum=1),

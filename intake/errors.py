@@ -14,7 +14,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, RequestEntityTooLarge
 
 from intake.accounts.access import Forbidden, NotFound
-from intake.accounts.auth import AccountLocked, AuthenticationError
+from intake.accounts.auth import AuthenticationError
 from intake.accounts.conflicts import ConflictError
 from intake.audit.verify import AuditChainBroken, CheckpointInvalid
 from intake.handover.actions import HandoverStateError
@@ -41,7 +41,6 @@ ERRORS: dict[type[Exception], tuple[int, str, str | None]] = {
     RequestStateError: (409, "conflict", None),
     RequestError: (400, "invalid_request", None),
     ConflictError: (400, "invalid_declaration", None),
-    AccountLocked: (401, "unauthorized", None),
     AuthenticationError: (401, "unauthorized", "a valid bearer token is required"),
     NotFound: (404, "not_found", "no such submission"),
     Forbidden: (403, "forbidden", None),

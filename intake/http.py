@@ -4,13 +4,14 @@ current request, uploads in, JSON bodies in, documents out."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, cast
 
 from flask import Request, Response, current_app, g, request, session
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from intake.accounts import sessions
 from intake.accounts.auth import AuthenticationError, Principal, principal_of
-from intake.models import User
 from intake.review.workflow import ReviewError
 from intake.services import Services
 
@@ -21,19 +22,21 @@ def current_services() -> Services:
 
 
 def principal_from_cookie() -> Principal | None:
-    """The caller of a page (or of the API from the review screen), from the session cookie: a user who
-    is still active and whose session version has not been bumped since the cookie was issued."""
+    """The caller of a page (or of the API from the review screen), from the session cookie: an open
+    server-side session (not logged out, idle or expired, not revoked) of a user who is still active."""
     if "principal" in g:
         return cast(Principal | None, g.principal)
     principal = None
-    user_id = session.get("uid")
-    if user_id:
-        with current_services().sessions() as db:
-            user = db.get(User, user_id)
-            if user is not None and user.active and user.session_version == session.get("ver"):
+    user_id, token = session.get("uid"), session.get("sid")
+    if user_id and token:
+        services = current_services()
+        idle = timedelta(minutes=services.settings.session_idle_minutes)
+        with services.sessions() as db, db.begin():
+            user = sessions.resume(db, token, idle=idle)
+            if user is not None and user.id == user_id and user.session_version == session.get("ver"):
                 principal = principal_of(user)
-        if principal is None:
-            session.clear()
+    if principal is None and session:
+        session.clear()
     g.principal = principal
     return principal
 

@@ -82,6 +82,22 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class UserSession(Base):
+    """A signed-in browser. The cookie carries a random token; this row holds only its SHA-256, so a
+    session can be listed and revoked on the server (logout, deactivation, password reset, role change)
+    and a copied cookie stops working at once."""
+
+    __tablename__ = "user_session"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the cookie's token
+    user_id: Mapped[str] = mapped_column(ForeignKey("app_user.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)  # the absolute limit
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_reason: Mapped[str | None] = mapped_column(String(40))
+
+
 class ApiToken(Base):
     __tablename__ = "api_token"
 
@@ -93,6 +109,8 @@ class ApiToken(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # None only for tokens issued before expiry existed (migration 0007 gives them one)
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Submission(Base):

@@ -3,8 +3,9 @@
 * Passwords: argon2id (argon2-cffi defaults), re-hashed when the parameters change.
 * API tokens: 256-bit random, shown once, stored as SHA-256. A fast hash is enough for secrets of
   that entropy (no dictionary to attack), and it lets a request find its token by an index lookup.
-* Login: a generic error whatever went wrong (no user enumeration), per-account lockout after
-  ``login_max_failures`` consecutive failures, and a per-IP rate limit kept in Redis.
+* Login: a generic error whatever went wrong and one argon2 verification on every path (no user
+  enumeration, by message or by timing); a growing delay per account and address instead of a lock-out
+  (``throttle.py``), and a per-IP rate limit kept in Redis.
 """
 
 from __future__ import annotations
@@ -36,11 +37,6 @@ class AuthenticationError(Exception):
 
     def __init__(self, message: str = "invalid credentials") -> None:
         super().__init__(message)
-
-
-class AccountLocked(AuthenticationError):
-    def __init__(self) -> None:
-        super().__init__("too many failed attempts; try again later")
 
 
 class UserError(ValueError):
@@ -140,22 +136,15 @@ def find_user(session: Session, email: str) -> User | None:
 
 # -- passwords ----------------------------------------------------------------------------------------
 def authenticate(session: Session, email: str, password: str, settings: Settings, now: datetime | None = None) -> User:
-    """Check a password, applying the lockout. Commits nothing; the caller's unit of work does."""
+    """Check a password. Every path costs one argon2 verification and raises the same error, so neither
+    the answer nor its timing says whether the account exists or is active. Commits nothing."""
     now = now or utcnow()
     user = find_user(session, email)
     if user is None or not user.active or not user.password_hash:
         _verify(_DUMMY_HASH, password)
         raise AuthenticationError()
-    if user.locked_until and user.locked_until > now:
-        raise AccountLocked()
     if not _verify(user.password_hash, password):
-        user.failed_logins += 1
-        if user.failed_logins >= settings.login_max_failures:
-            user.locked_until = now + timedelta(minutes=settings.lockout_minutes)
-            user.failed_logins = 0
         raise AuthenticationError()
-    user.failed_logins = 0
-    user.locked_until = None
     user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
@@ -174,10 +163,12 @@ def token_digest(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def create_token(session: Session, user: User) -> tuple[str, ApiToken]:
-    """A new bearer token; the plaintext is returned once and never stored."""
+def create_token(session: Session, user: User, *, days: int = 90) -> tuple[str, ApiToken]:
+    """A new bearer token valid for ``days``; the plaintext is returned once and never stored."""
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    record = ApiToken(user_id=user.id, token_hash=token_digest(token), prefix=token[:10])
+    record = ApiToken(
+        user_id=user.id, token_hash=token_digest(token), prefix=token[:10], expires_at=utcnow() + timedelta(days=days)
+    )
     session.add(record)
     session.flush()
     return token, record
@@ -197,6 +188,8 @@ def principal_from_token(session: Session, token: str) -> Principal:
     digest = token_digest(token)
     record = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
     if record is None or record.revoked_at is not None or not hmac.compare_digest(record.token_hash, digest):
+        raise AuthenticationError()
+    if record.expires_at is not None and record.expires_at <= utcnow():
         raise AuthenticationError()
     user = session.get(User, record.user_id)
     if user is None or not user.active:

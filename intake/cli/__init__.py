@@ -82,8 +82,30 @@ def _parser() -> argparse.ArgumentParser:
     create.add_argument("--partnership", help="partnership name or id (partnership_uploader only)")
     create.add_argument("--password-stdin", action="store_true", help="read the password from stdin")
     create.set_defaults(handler=accounts.cmd_users_create)
+    for action, helptext in (
+        ("deactivate", "a leaver: no more sign-in; open sessions and API tokens revoked at once"),
+        ("reactivate", "allow a deactivated user to sign in again"),
+    ):
+        change = users.add_parser(action, help=helptext)
+        change.add_argument("email")
+        change.set_defaults(handler=accounts.cmd_users_change, change=action)
+    reset = users.add_parser("reset-password", help="new password (printed once); open sessions revoked")
+    reset.add_argument("email")
+    reset.add_argument("--password-stdin", action="store_true", help="read the new password from stdin")
+    reset.set_defaults(handler=accounts.cmd_users_change, change="reset-password")
+    role = users.add_parser("set-role", help="a mover: new role at once; open sessions revoked")
+    role.add_argument("email")
+    role.add_argument("--role", required=True)
+    role.add_argument("--partnership", help="partnership name or id (partnership_uploader only)")
+    role.set_defaults(handler=accounts.cmd_users_change, change="set-role")
+    users.add_parser("sessions", help="list open sessions (no tokens shown)").set_defaults(
+        handler=accounts.cmd_users_sessions
+    )
 
     tokens = sub.add_parser("tokens", help="manage API tokens").add_subparsers(dest="action", required=True)
+    tokens.add_parser("list", help="every token: id, owner, created, last used, expires, revoked").set_defaults(
+        handler=accounts.cmd_tokens_list
+    )
     create = tokens.add_parser("create", help="create an API token for a user; prints it once")
     create.add_argument("--email", required=True)
     create.set_defaults(handler=accounts.cmd_tokens_create)

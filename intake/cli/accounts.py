@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from intake.cli.database import migrated_sessions
@@ -75,12 +76,12 @@ def cmd_tokens_create(ns: argparse.Namespace, settings: Settings) -> int:
         if user is None:
             print(f"safepub: no user {ns.email}", file=sys.stderr)
             return 2
-        token, record = create_token(session, user)
+        token, record = create_token(session, user, days=settings.token_days)
         audit.append(
             session,
             "token.created",
             partnership_id=user.partnership_id,
-            details={"user": user.id, "token": record.id},
+            details={"user": user.id, "token": record.id, "days": settings.token_days},
         )
     print(token)
     print(f"(token id {record.id}; shown once, store it securely)", file=sys.stderr)
@@ -99,3 +100,75 @@ def cmd_tokens_revoke(ns: argparse.Namespace, settings: Settings) -> int:
         audit.append(session, "token.revoked", details={"token": ns.token_id})
     print("token revoked")
     return 0
+
+
+def cmd_users_change(ns: argparse.Namespace, settings: Settings) -> int:
+    """deactivate | reactivate | reset-password | set-role: effective at once, audited (ids and roles)."""
+    from intake import audit
+    from intake.accounts import lifecycle
+    from intake.accounts.auth import UserError
+
+    password = sys.stdin.readline().rstrip("\n") if getattr(ns, "password_stdin", False) else None
+    sessions = migrated_sessions(settings)
+    details: dict[str, object]
+    try:
+        with sessions() as session, session.begin():
+            if ns.change == "deactivate":
+                user, ended, tokens = lifecycle.deactivate(session, ns.email)
+                action, details = "user.deactivated", {"sessions_revoked": ended, "tokens_revoked": tokens}
+                message = f"user {user.email} deactivated ({ended} session(s), {tokens} token(s) revoked)"
+            elif ns.change == "reactivate":
+                user = lifecycle.reactivate(session, ns.email)
+                action, details, message = "user.reactivated", {}, f"user {user.email} reactivated"
+            elif ns.change == "reset-password":
+                user, password, ended = lifecycle.reset_password(session, ns.email, password)
+                action, details = "user.password_reset", {"sessions_revoked": ended}
+                message = f"password of {user.email} reset ({ended} session(s) revoked)"
+            else:
+                user, previous, ended = lifecycle.set_role(session, ns.email, ns.role, ns.partnership)
+                action = "user.role_changed"
+                details = {"from": previous, "to": user.role, "sessions_revoked": ended}
+                message = f"user {user.email} is now {user.role} ({ended} session(s) revoked)"
+            audit.append(session, action, partnership_id=user.partnership_id, details={"user": user.id, **details})
+    except UserError as exc:
+        print(f"safepub: {exc}", file=sys.stderr)
+        return 2
+    print(message)
+    if ns.change == "reset-password" and not getattr(ns, "password_stdin", False):
+        print(f"password: {password}")
+    return 0
+
+
+def cmd_users_sessions(ns: argparse.Namespace, settings: Settings) -> int:
+    from intake.accounts.sessions import open_sessions
+
+    with migrated_sessions(settings)() as session:
+        rows = open_sessions(session)
+        print(f"{'session':<14} {'user':<32} {'role':<22} {'signed in':<20} last seen")
+        for record, user in rows:
+            print(
+                f"{record.id[:12]:<14} {user.email:<32} {user.role:<22} "
+                f"{record.created_at:%Y-%m-%d %H:%M:%S}  {record.last_seen_at:%Y-%m-%d %H:%M:%S}"
+            )
+    return 0
+
+
+def cmd_tokens_list(ns: argparse.Namespace, settings: Settings) -> int:
+    from sqlalchemy import select
+
+    from intake.models import ApiToken, User
+
+    with migrated_sessions(settings)() as session:
+        query = select(ApiToken, User).join(User, User.id == ApiToken.user_id).order_by(ApiToken.created_at)
+        rows = session.execute(query)
+        print(f"{'id':<34} {'user':<32} {'created':<12} {'last used':<12} {'expires':<12} revoked")
+        for token, user in rows:
+            print(
+                f"{token.id:<34} {user.email:<32} {_day(token.created_at):<12} {_day(token.last_used_at):<12} "
+                f"{_day(token.expires_at):<12} {_day(token.revoked_at)}"
+            )
+    return 0
+
+
+def _day(value: datetime | None) -> str:
+    return value.strftime("%Y-%m-%d") if value is not None else "-"

@@ -1,12 +1,14 @@
 """Login, logout, and ``login_required`` for every page behind the session cookie.
 
-The cookie holds the user id and the user's ``session_version``; bumping the version in the database
-(password change, deactivation) invalidates every outstanding session of that user.
+The cookie holds the user id and a session token whose record lives on the server
+(``intake.accounts.sessions``): logout, deactivation, a password reset and a role change revoke it there,
+so a copied cookie stops working; sessions also end when idle and at an absolute limit.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import timedelta
 from functools import wraps
 from typing import Any, TypeVar
 
@@ -14,9 +16,11 @@ from flask import Blueprint, redirect, render_template, request, session, url_fo
 from werkzeug.wrappers import Response
 
 from intake import audit
+from intake.accounts import sessions
 from intake.accounts.access import can_upload
-from intake.accounts.auth import AccountLocked, AuthenticationError, authenticate
+from intake.accounts.auth import AuthenticationError, authenticate, normalise_email
 from intake.accounts.ratelimit import RateLimiter
+from intake.accounts.throttle import LoginThrottle
 from intake.http import current_services, principal_from_cookie
 from intake.states import Status
 
@@ -51,32 +55,56 @@ def login() -> str | Response | tuple[str, int]:
         "login-ip", request.remote_addr or "-", limit=settings.login_attempts_per_minute, window_seconds=60
     ):
         return render_template("login.html", error="Too many attempts. Wait a minute and try again."), 429
+    address = request.remote_addr or "-"
+    throttle = LoginThrottle(
+        services.redis, settings.queue_name, free_attempts=settings.login_max_failures,
+        max_delay_seconds=settings.lockout_minutes * 60,
+    )  # fmt: skip
+    wait = throttle.wait_seconds(normalise_email(email), address)
+    if wait:  # the same answer whether or not the account exists
+        message = f"Too many failed attempts. Wait {wait} seconds and try again."
+        return render_template("login.html", error=message), 429
     failure = None
     with services.sessions() as db, db.begin():
-        # The failure counter and the audit event must be committed, so nothing raises in here.
+        # The audit event must be committed, so nothing raises in here.
         try:
             user = authenticate(db, email, password, settings)
-        except AccountLocked:
-            failure = "Too many failed attempts. Try again later."
-            audit.append(db, "login.failed", details={"locked": True})
         except AuthenticationError:
             failure = "Wrong e-mail address or password."
-            audit.append(db, "login.failed", details={"locked": False})
+            audit.append(db, "login.failed", details={})
         else:
             audit.append(db, "login.succeeded", actor=audit.Actor(user.id, user.role, user.partnership_id))
             uid, version = user.id, user.session_version
+            token = sessions.start(db, user, absolute=timedelta(hours=settings.session_hours))
     if failure:
+        throttle.failed(normalise_email(email), address)
         return render_template("login.html", error=failure), 401
+    throttle.succeeded(normalise_email(email), address)
     session.clear()  # a fresh session on login: no fixation
     session.permanent = True
-    session["uid"], session["ver"] = uid, version
-    target = request.args.get("next") or ""
-    if not target.startswith("/") or target.startswith(("//", "/\\")):
-        target = url_for("web.submissions_page")
-    return redirect(target)
+    session["uid"], session["ver"], session["sid"] = uid, version, token
+    return redirect(safe_next(request.args.get("next")) or url_for("web.submissions_page"))
+
+
+def safe_next(target: str | None) -> str | None:
+    """A page of this site to return to after login, or None. Only a path on this host: it starts with
+    one "/", and holds no backslash, whitespace or control character (browsers drop a tab or a newline
+    from a URL, so "/<TAB>/evil.example" would become "//evil.example", another site)."""
+    if not target or len(target) > 2000 or not target.startswith("/"):
+        return None
+    if any(ch == "\\" or ch.isspace() or ord(ch) < 0x20 or ord(ch) == 0x7F for ch in target):
+        return None
+    if target.startswith("//"):
+        return None
+    return target
 
 
 def logout() -> Response:
+    """Ends the session on the server too: a copy of the cookie no longer works."""
+    token = session.get("sid")
+    if token:
+        with current_services().sessions() as db, db.begin():
+            sessions.revoke(db, token, "logout")
     session.clear()
     return redirect(url_for("web.login"))
 
