@@ -203,6 +203,13 @@ class Settings:
 ARCHIVE_SINKS = ("filesystem", "http", "s3")
 
 
+def _loopback(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    host = (urlsplit(url).hostname or "").lower()
+    return host == "localhost" or host == "::1" or host.startswith("127.")
+
+
 def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
     """The archive handover's variables. A sink that is switched on must be fully configured: the
     worker would otherwise find out only when the first approved review is due to be sent."""
@@ -219,7 +226,12 @@ def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
     key = env.get("SAFEPUB_ARCHIVE_HMAC_KEY") or None
     if "http" in sinks:
         if not url or not re.match(r"^https?://", url):
-            raise ConfigurationError("the http archive sink needs SAFEPUB_ARCHIVE_URL (an http:// or https:// URL)")
+            raise ConfigurationError("the http archive sink needs SAFEPUB_ARCHIVE_URL (an https:// URL)")
+        if not url.startswith("https://") and not _loopback(url):
+            raise ConfigurationError(
+                "SAFEPUB_ARCHIVE_URL must be https:// (the document and its title would cross the network in "
+                "clear); plain http:// is allowed only to this machine (localhost, 127.0.0.1, ::1)"
+            )
         if not key or len(key) < 32:
             raise ConfigurationError(
                 "the http archive sink needs SAFEPUB_ARCHIVE_HMAC_KEY: a shared secret of at least 32 characters"

@@ -57,7 +57,14 @@ class Archive:
                     if len(archive.requests) <= archive.fail_first:
                         return self._answer(archive.fail_status, {"error": "busy"})
                     try:
-                        signing.verify(KEY, headers[signing.TIMESTAMP_HEADER], body, headers[signing.SIGNATURE_HEADER])
+                        signing.verify(
+                            KEY,
+                            headers[signing.TIMESTAMP_HEADER],
+                            body,
+                            headers[signing.SIGNATURE_HEADER],
+                            idempotency_key=headers[signing.IDEMPOTENCY_HEADER],
+                            event=headers[signing.EVENT_HEADER],
+                        )
                     except signing.SignatureError:
                         return self._answer(401, {"error": "bad signature"})
                     key = headers[signing.IDEMPOTENCY_HEADER]
@@ -121,7 +128,12 @@ def test_when_the_archive_fails_twice_with_503_then_one_document_arrives_signed_
     keys = {r["headers"][signing.IDEMPOTENCY_HEADER] for r in archive.requests}
     assert len(keys) == 1, "every retry carries the same idempotency key"
     signing.verify(
-        KEY, stored["headers"][signing.TIMESTAMP_HEADER], stored["body"], stored["headers"][signing.SIGNATURE_HEADER]
+        KEY,
+        stored["headers"][signing.TIMESTAMP_HEADER],
+        stored["body"],
+        stored["headers"][signing.SIGNATURE_HEADER],
+        idempotency_key=stored["headers"][signing.IDEMPOTENCY_HEADER],
+        event=stored["headers"][signing.EVENT_HEADER],
     )
     payload = json.loads(stored["body"])
     document = base64.b64decode(payload["document"]["base64"])

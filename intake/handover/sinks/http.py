@@ -74,7 +74,9 @@ class HttpSink:
                 signing.IDEMPOTENCY_HEADER: package.idempotency_key,
                 signing.EVENT_HEADER: package.kind,
                 signing.TIMESTAMP_HEADER: str(timestamp),
-                signing.SIGNATURE_HEADER: signing.sign(self.key, timestamp, body),
+                signing.SIGNATURE_HEADER: signing.sign(
+                    self.key, timestamp, body, idempotency_key=package.idempotency_key, event=package.kind
+                ),
             },
         )
         try:

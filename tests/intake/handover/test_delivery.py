@@ -174,20 +174,43 @@ def test_backoff_doubles_and_is_capped():
     assert retry_intervals(10, 4) == [10, 20, 40] and retry_intervals(0, 3) == [0, 0]
 
 
-def test_signature_binds_body_and_timestamp():
+def test_signature_binds_body_timestamp_idempotency_key_and_event():
     body = b'{"event":"publication"}'
-    signature = signing.sign("secret", 1_700_000_000, body)
-    signing.verify("secret", "1700000000", body, signature, now=1_700_000_100)
-    for args in (
-        ("secret", "1700000001", body, signature),
-        ("secret", "1700000000", body + b" ", signature),
-        ("other", "1700000000", body, signature),
-        ("secret", "1700000000", body, ""),
+    headers = {"idempotency_key": "pub-1-abc", "event": "publication"}
+    signature = signing.sign("secret", 1_700_000_000, body, **headers)
+    signing.verify("secret", "1700000000", body, signature, now=1_700_000_100, **headers)
+    for args, bound in (
+        (("secret", "1700000001", body, signature), headers),
+        (("secret", "1700000000", body + b" ", signature), headers),
+        (("other", "1700000000", body, signature), headers),
+        (("secret", "1700000000", body, ""), headers),
+        # a replay within the window under a new key (a duplicate) or as another event
+        (("secret", "1700000000", body, signature), {**headers, "idempotency_key": "pub-1-new"}),
+        (("secret", "1700000000", body, signature), {**headers, "event": "withdrawal"}),
     ):
         with pytest.raises(signing.SignatureError):
-            signing.verify(*args, now=1_700_000_100)
+            signing.verify(*args, now=1_700_000_100, **bound)
     with pytest.raises(signing.SignatureError):
-        signing.verify("secret", "1700000000", body, signature, now=1_700_000_000 + 301)
+        signing.verify("secret", "1700000000", body, signature, now=1_700_000_000 + 301, **headers)
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("https://archive.example/api", True),
+        ("http://127.0.0.1:8080/api", True),
+        ("http://localhost/api", True),
+        ("http://archive.example/api", False),
+        ("http://10.0.0.5/api", False),
+    ],
+)
+def test_the_archive_url_must_be_https_except_to_this_machine(url, allowed, tmp_path):
+    env = {"SAFEPUB_DATA_DIR": str(tmp_path), "SAFEPUB_ARCHIVE_URL": url, "SAFEPUB_ARCHIVE_HMAC_KEY": "k" * 32}
+    if allowed:
+        assert Settings.from_env(env).archive_url == url
+    else:
+        with pytest.raises(ConfigurationError, match="must be https://"):
+            Settings.from_env(env)
 
 
 @pytest.mark.parametrize(
