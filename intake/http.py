@@ -35,7 +35,7 @@ def principal_from_cookie() -> Principal | None:
             user = sessions.resume(db, token, idle=idle)
             if user is not None and user.id == user_id and user.session_version == session.get("ver"):
                 principal = principal_of(user)
-    if principal is None and session:
+    if principal is None and (user_id or token):  # a stale login; a CSRF token alone (the login form) stays
         session.clear()
     g.principal = principal
     return principal
