@@ -65,6 +65,12 @@ class Engine(Protocol):
 
     def page_sizes(self, data: bytes) -> list[tuple[float, float]]: ...
 
+    def page_images(self, data: bytes, *, dpi: int = 110) -> list[tuple[float, float, bytes]]:
+        """Every page's ``(width, height, png)`` from one opening (one sandboxed child for all pages).
+        ``intake.processing.analysis.render_pages`` falls back to ``page_sizes`` and ``page_image`` for an
+        engine without it (a test double)."""
+        ...
+
 
 def hold_reason(report: Report) -> str | None:
     """A text-free reason when a verification layer did not run (the second parser crashed or timed out,
