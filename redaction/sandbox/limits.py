@@ -13,11 +13,13 @@ import functools
 import os
 import resource
 import shutil
+import signal
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 GIB = 1024**3
+PR_SET_PDEATHSIG = 1
 PR_SET_DUMPABLE = 4
 
 #: What the child sees of the parent's environment. Nothing else crosses: no SAFEPUB_* secrets,
@@ -55,7 +57,9 @@ class Limits:
 
 
 def apply_limits(limits: Limits) -> None:
-    """In the child, before anything else: the limits, no core files, not dumpable."""
+    """In the child, before anything else: killed with its parent (a work horse killed by RQ's job
+    timeout must not leave its child parsing), the limits, no core files, not dumpable."""
+    _prctl(PR_SET_PDEATHSIG, signal.SIGKILL)  # (under bwrap, --die-with-parent does the same for bwrap)
     resource.setrlimit(resource.RLIMIT_AS, (limits.memory_bytes, limits.memory_bytes))
     resource.setrlimit(resource.RLIMIT_CPU, (limits.cpu_seconds, limits.cpu_seconds + 5))
     resource.setrlimit(resource.RLIMIT_NOFILE, (limits.open_files, limits.open_files))

@@ -80,11 +80,13 @@ def test_the_child_limits_itself_before_reading_the_document() -> None:
         "from redaction.sandbox.limits import Limits, apply_limits\n"
         "apply_limits(Limits(memory_bytes=1 << 30, cpu_seconds=7, open_files=64))\n"
         "dumpable = ctypes.CDLL(None).prctl(3, 0, 0, 0, 0)\n"
+        "signal = ctypes.c_int(0)\n"
+        "ctypes.CDLL(None).prctl(2, ctypes.byref(signal), 0, 0, 0)\n"
         "print([resource.getrlimit(r)[0] for r in (resource.RLIMIT_AS, resource.RLIMIT_CPU,"
-        " resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)], dumpable)\n"
+        " resource.RLIMIT_NOFILE, resource.RLIMIT_CORE)], dumpable, signal.value)\n"
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, check=True)
-    assert result.stdout.strip() == f"{[1 << 30, 7, 64, 0]} 0"
+    assert result.stdout.strip() == f"{[1 << 30, 7, 64, 0]} 0 9"  # SIGKILL when the parent dies
 
 
 def test_harden_current_process_turns_off_core_dumps_and_dumpability() -> None:
@@ -127,3 +129,53 @@ def test_ocr_runs_inside_the_sandbox_with_its_limits() -> None:
     analysis = engine.analyze(picture_of_text("Call 07700 900123 today"))
     assert not analysis.needs_review, analysis.needs_review
     assert any(p.channel == "image" for p in analysis.proposals)
+
+
+PARENT = """
+import sys
+from redaction.sandbox import Limits, SandboxedEngine
+engine = SandboxedEngine(mode=sys.argv[1], ocr=False, limits=Limits(memory_bytes=int(sys.argv[2])))
+engine.analyze(sys.stdin.buffer.read())
+"""
+
+
+@pytest.mark.parametrize("mode", ["rlimits", pytest.param("bwrap", marks=needs_bwrap)])
+def test_when_the_parent_is_killed_then_its_child_dies_too(mode: str) -> None:
+    """A work horse killed by RQ's job timeout (SIGKILL) must not leave its child parsing a document."""
+    from tests.redaction.sandbox.test_deaths import _children_with
+
+    memory = 3 * 1024**3 + 8192 + (4096 if mode == "bwrap" else 0)  # marks this test's children
+    marker = f"--memory={memory}"
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT, mode, str(memory)], stdin=subprocess.PIPE, cwd=REPO, start_new_session=False
+    )
+    assert parent.stdin is not None
+    # about a minute of NER in the child: it is still working when its parent is killed
+    parent.stdin.write(("Zephyrine Quarterman met the health visitor in Leeds on 3 May.\n" * 50_000).encode())
+    parent.stdin.close()
+    try:
+        # past reading its request (a child still reading would end at EOF anyway): loading the model
+        _wait(lambda: max((_cpu_seconds(pid) for pid in _children_with(marker)), default=0) > 1.5, "the child to work")
+    finally:
+        parent.kill()
+        parent.wait()
+    _wait(lambda: not _children_with(marker), "the child to die with its parent", timeout=15)
+
+
+def _cpu_seconds(pid: int) -> float:
+    import os
+
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _wait(predicate, what: str, timeout: float = 60) -> None:  # type: ignore[no-untyped-def]
+    import time
+
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
+        time.sleep(0.05)
