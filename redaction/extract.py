@@ -356,7 +356,9 @@ def _emit_lines(builder: _Builder, lines: list[_Line], prev: _Line | None, keep_
                 builder.add("\t")  # back up and to the right: the next cell of a row with wrapped cells
             elif line.block == prev.block and not keep_lines:
                 if builder.last() == "-" and first.isalpha() and len(builder) > 1 and builder.chars[-2].isalpha():
-                    if first.islower():
+                    # "Mor-" + "ris" is one word; "HPC-" + "related" is a compound of an acronym, and
+                    # stays one (verification reads "HPC" in it as a word of its own)
+                    if first.islower() and builder.chars[-2].islower():
                         builder.drop_last()  # "Mor-" + "ris": a word hyphenated at the line end
                         builder.hyphen_joins.append(len(builder))
                 else:

@@ -105,7 +105,8 @@ def _atom_regex(atom: str) -> str:
     if atom == " ":
         # \s* rather than \s+: extractors (pypdf especially) drop the space between two words drawn
         # as separate strings, and "TylerMorris" identifies the child as well as "Tyler Morris" does.
-        return r"\s*"
+        # An underscore joins words too ("tyler_morris", ".../wiki/Linux_namespaces").
+        return r"[\s_]*"
     if atom == "-":
         return r"\s*-\s*"
     return re.escape(atom)
@@ -137,7 +138,7 @@ def match_key(text: str) -> str:
 
     Used to name which item a combined-pattern match belongs to.
     """
-    return re.sub(r"\s+", "", normalise(text)).lower()
+    return re.sub(r"[\s_]+", "", normalise(text)).lower()
 
 
 class _Trie:

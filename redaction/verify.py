@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import glob
 import os
-import re
 import urllib.parse
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -237,7 +236,7 @@ class _Matcher:
         for i in starts:
             for j in ends:
                 if j > i:
-                    key = re.sub(r"\s+", "", text[i:j]).lower()
+                    key = textmatch.match_key(text[i:j])
                     if key in self.categories:
                         keys.add(key)
         return keys

@@ -57,3 +57,14 @@ def test_when_a_word_hyphenated_at_a_line_end_is_joined_then_the_join_is_recorde
         extracted = extract_pdf(doc, None)
     start = extracted.text.index("multicohort") + len("multi")
     assert extracted.hyphen_joins == [start]
+
+
+def test_when_an_acronym_is_hyphenated_at_a_line_end_then_the_compound_keeps_its_hyphen(make_pdf):
+    pdf = make_pdf([(72, 100, "It manages HPC-"), (72, 114, "related systems.")])
+    with pymupdf.open(stream=pdf, filetype="pdf") as doc:
+        assert "HPC-related" in extract_pdf(doc, None).text
+
+
+def test_when_words_are_joined_by_an_underscore_then_a_two_word_item_matches_them():
+    pattern = combined_pattern(["Linux Namespaces"])
+    assert pattern.findall("https://en.wikipedia.org/wiki/Linux_namespaces") == ["Linux_namespaces"]
