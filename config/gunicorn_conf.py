@@ -19,3 +19,18 @@ accesslog = None
 # Uploads are held in memory (never spooled to disk) and can take a while on slow links.
 timeout = 300
 control_socket_disable = True
+
+
+def on_starting(server: object) -> None:
+    """The master and (below) every worker: no core dumps, not dumpable or traceable by other processes
+    of the same user. The web process never parses a document, but it holds uploads in memory and the
+    key-encryption key."""
+    from redaction.sandbox import harden_current_process
+
+    harden_current_process()
+
+
+def post_fork(server: object, worker: object) -> None:
+    from redaction.sandbox import harden_current_process
+
+    harden_current_process()
