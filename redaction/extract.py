@@ -319,6 +319,11 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
                         out.layer.append(char_box)
                     continue
                 target = hidden_chars if is_invisible else visible_chars
+                if target is hidden_chars and visible_chars and not visible_chars[-1][0].isspace():
+                    # the line's visible text goes on after this hidden span: not glued to it
+                    # ("dell" + hidden "'" + "impresa" is two words, not "dellimpresa")
+                    visible_chars.append((" ", (page.number, *span["bbox"])))
+                    glyph_boxes.append(tuple(span["bbox"]))
                 for ch in span["chars"]:
                     x0, y0, x1, y1 = ch["bbox"]
                     target.append((ch["c"], (page.number, x0, y0, x1, y1)))

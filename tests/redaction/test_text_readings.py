@@ -68,3 +68,25 @@ def test_when_an_acronym_is_hyphenated_at_a_line_end_then_the_compound_keeps_its
 def test_when_words_are_joined_by_an_underscore_then_a_two_word_item_matches_them():
     pattern = combined_pattern(["Linux Namespaces"])
     assert pattern.findall("https://en.wikipedia.org/wiki/Linux_namespaces") == ["Linux_namespaces"]
+
+
+def test_when_a_hidden_span_sits_between_two_words_then_they_are_not_glued_together(make_pdf):
+    """An apostrophe drawn as invisible text between visible words ("dell'impresa" in a real Italian
+    form) must not make one word of them in the detection text."""
+
+    def setup(doc: pymupdf.Document) -> None:
+        page = doc[0]
+        writer = pymupdf.TextWriter(page.rect)
+        font = pymupdf.Font("helv")
+        _, end = writer.append((72, 140), "Kelly", font=font, fontsize=11)
+        writer.write_text(page)
+        hidden = pymupdf.TextWriter(page.rect)
+        _, end = hidden.append(end, "'", font=font, fontsize=11)
+        hidden.write_text(page, render_mode=3)
+        rest = pymupdf.TextWriter(page.rect)
+        rest.append(end, "Morris", font=font, fontsize=11)
+        rest.write_text(page)
+
+    with pymupdf.open(stream=make_pdf([(72, 100, "Heading")], setup=setup), filetype="pdf") as doc:
+        text = extract_pdf(doc, None).text
+    assert "KellyMorris" not in text and "Kelly" in text and "Morris" in text
