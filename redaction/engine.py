@@ -19,16 +19,17 @@ from typing import TYPE_CHECKING, Any
 from redaction import screen
 from redaction.budgets import Budgets, check_document
 from redaction.extract import ExtractedDocument, TextSink, extract_pdf, extract_text
+from redaction.forbidden import forbidden_items
 from redaction.ner import NerStream
 from redaction.ocr import OcrEngine
 from redaction.policy import Policy, load_policy
 from redaction.prefetch import ExtractionJob
 from redaction.propose import build_proposals
-from redaction.register import parse_register, register_terms
+from redaction.register import parse_register
 from redaction.render import render_pdf, render_text
 from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
-from redaction.types import POSITIONAL, Analysis, Proposal, Span
+from redaction.types import Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
 
 if TYPE_CHECKING:
@@ -287,23 +288,6 @@ def with_verification_review(analysis: Analysis, report: VerificationReport) -> 
     if report.unread_image_pages:
         reasons.append(f"verification: {report.unread_image_pages} page(s) with images not OCR-checked")
     return dataclasses.replace(analysis, needs_review=analysis.needs_review + tuple(reasons))
-
-
-def forbidden_items(
-    proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (), register: Any = None
-) -> list[tuple[str, str]]:
-    """What must not survive anywhere in an output: the texts of the applied proposals and everything
-    in the partnership's register, minus texts a reviewer decided to keep. Used by the render's own
-    verification and again before handover (one rule, in one place)."""
-    kept_texts = {p.text.lower() for p in kept}
-    items = {(p.text, p.category) for p in proposals if p.text and p.category not in POSITIONAL}
-    # initials are left out: two capital letters are too common to require their absence everywhere
-    items |= {
-        (t.text, t.category)
-        for t in register_terms(parse_register(register))
-        if not t.case_sensitive and len(t.text) >= 2
-    }
-    return sorted((t, c) for t, c in items if t.lower() not in kept_texts)
 
 
 def _submit(stream: NerStream, offset: int, text: str) -> None:

@@ -52,7 +52,7 @@ def handover_submission(
     ctx = context or worker_context.current()
     services = ctx.fork_safe_services()
     if verifier is None:
-        from redaction.engine import forbidden_items  # a pure function: the one rule for what must go
+        from redaction.forbidden import forbidden_items  # a pure function: the one rule for what must go
 
         verifier = engine_verifier(ctx.engine, forbidden_items)
     service = HandoverService(

@@ -1,7 +1,7 @@
 """Re-verify the stored final before it leaves: the document on disk is what gets published, so it is
 checked again by the engine's independent verifier (``Engine.verify_output``: in the worker, sandboxed
 like every parse of a document), against the same forbidden texts the final render was verified against
-(``redaction.engine.forbidden_items``, passed in by the worker): the accepted and manual proposals'
+(``redaction.forbidden.forbidden_items``, passed in by the worker): the accepted and manual proposals'
 texts, every term in the partnership's register, minus the texts a reviewer rejected; the agency names
 the analysis kept are allowed. A blob altered or swapped at rest, or a verifier that has since learnt a
 new channel, stops publication here.
@@ -27,7 +27,7 @@ from intake.services import Services
 from redaction.errors import VerificationFailed
 from redaction.types import Proposal
 
-#: ``redaction.engine.forbidden_items``: the one rule for what must not survive (a pure function the
+#: ``redaction.forbidden.forbidden_items``: the one rule for what must not survive (a pure function the
 #: worker passes in, so that this package imports nothing of the engine's parsers)
 Forbidden = Callable[..., list[tuple[str, str]]]
 Verifier = Callable[[Services, Session, Submission, bytes, str, str], int]

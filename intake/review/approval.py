@@ -195,7 +195,7 @@ class PublicationSet:
     """What the final document must not contain, and what it may keep: the one rule for it.
 
     The final render (worker) and the re-verification before handover (intake.handover.verification)
-    both take their inputs from here and pass them to ``redaction.engine.forbidden_items``, so the two
+    both take their inputs from here and pass them to ``redaction.forbidden.forbidden_items``, so the two
     checks cannot drift apart. To redact: accepted and manual proposals, and undecided machine ones
     (fail closed). Kept: what a reviewer rejected. The register's every term is forbidden; the agency
     names the analysis kept (``kept_phrases``) are allowed.
