@@ -245,6 +245,9 @@ class ConflictOfInterest(Base):
     submission_id: Mapped[str | None] = mapped_column(ForeignKey("submission.id"))
     declared_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # the declarer asks; a Secretariat user (someone else) approves: only then is it withdrawn
+    withdrawal_requested_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    withdrawal_approved_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
 
 
 class NonPublicationRequest(Base):

@@ -140,19 +140,60 @@ def list_own(services: Services, principal: Principal) -> list[dict[str, Any]]:
 
 
 def withdraw(services: Services, principal: Principal, conflict_id: str) -> None:
-    """Withdraw one's own declaration (the interest has ended); audited."""
+    """Ask to withdraw one's own declaration (the interest has ended). The declaration stays in force
+    until a Secretariat user other than the declarer approves (:func:`approve_withdrawal`): a conflicted
+    member cannot regain access on their own. Audited."""
     with services.sessions() as session, session.begin():
         record = session.get(ConflictOfInterest, conflict_id)
         if record is None or record.user_id != principal.user_id or record.withdrawn_at is not None:
             raise ConflictError("no such active declaration of yours")
+        if record.withdrawal_requested_at is not None:
+            return
+        record.withdrawal_requested_at = utcnow()
+        audit.append(
+            session,
+            "conflict.withdrawal_requested",
+            actor=actor_of(principal),
+            submission_id=record.submission_id,
+            partnership_id=record.partnership_id,
+            details={"conflict": record.id},
+        )
+
+
+def pending_withdrawals(services: Services, principal: Principal) -> list[dict[str, Any]]:
+    """Withdrawals waiting for approval, for the Secretariat (never the declarer's own)."""
+    permissions.require(principal, permissions.Action.REVIEW, "only the Secretariat approves withdrawals")
+    with services.sessions() as session:
+        rows = session.scalars(
+            select(ConflictOfInterest)
+            .where(
+                ConflictOfInterest.withdrawn_at.is_(None),
+                ConflictOfInterest.withdrawal_requested_at.is_not(None),
+                ConflictOfInterest.user_id != principal.user_id,
+            )
+            .order_by(ConflictOfInterest.withdrawal_requested_at)
+        ).all()
+        return [{**_as_dict(row, created=False), "user_id": row.user_id} for row in rows]
+
+
+def approve_withdrawal(services: Services, principal: Principal, conflict_id: str) -> None:
+    """A Secretariat user, not the declarer, ends a declaration whose withdrawal was requested."""
+    permissions.require(principal, permissions.Action.REVIEW, "only the Secretariat approves withdrawals")
+    with services.sessions() as session, session.begin():
+        record = session.get(ConflictOfInterest, conflict_id)
+        if record is None or record.withdrawn_at is not None or record.withdrawal_requested_at is None:
+            raise ConflictError("no withdrawal of that declaration is waiting for approval")
+        if record.user_id == principal.user_id:
+            raise ConflictError("a withdrawal must be approved by someone other than the declarer")
         record.withdrawn_at = utcnow()
+        record.withdrawal_approved_by = principal.user_id
         audit.append(
             session,
             "conflict.withdrawn",
             actor=actor_of(principal),
             submission_id=record.submission_id,
             partnership_id=record.partnership_id,
-            details={"conflict": record.id},
+            details={"conflict": record.id, "declarer": record.user_id},
         )
 
 
@@ -162,5 +203,6 @@ def _as_dict(record: ConflictOfInterest, *, created: bool) -> dict[str, Any]:
         "partnership_id": record.partnership_id,
         "submission_id": record.submission_id,
         "declared_at": record.declared_at.strftime("%Y-%m-%dT%H:%M:%SZ") if record.declared_at else None,
+        "withdrawal_requested": record.withdrawal_requested_at is not None,
         "created": created,
     }

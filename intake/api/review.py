@@ -35,6 +35,8 @@ def register(api: Blueprint) -> None:
         ("/conflicts", post_conflict, "POST"),
         ("/conflicts", get_conflicts, "GET"),
         ("/conflicts/<conflict_id>/withdraw", withdraw_conflict, "POST"),
+        ("/conflicts/pending-withdrawals", get_pending_withdrawals, "GET"),
+        ("/conflicts/<conflict_id>/approve-withdrawal", approve_conflict_withdrawal, "POST"),
         ("/openapi.json", openapi, "GET"),
     ]
     for rule, view, method in rules:
@@ -181,8 +183,17 @@ def get_conflicts() -> Response:
     return jsonify(conflicts=conflicts.list_own(current_services(), current_principal()))
 
 
-def withdraw_conflict(conflict_id: str) -> Response:
+def withdraw_conflict(conflict_id: str) -> tuple[Response, int]:
     conflicts.withdraw(current_services(), current_principal(), conflict_id)
+    return jsonify(status="withdrawal_requested"), 202
+
+
+def get_pending_withdrawals() -> Response:
+    return jsonify(withdrawals=conflicts.pending_withdrawals(current_services(), current_principal()))
+
+
+def approve_conflict_withdrawal(conflict_id: str) -> Response:
+    conflicts.approve_withdrawal(current_services(), current_principal(), conflict_id)
     return jsonify(status="withdrawn")
 
 

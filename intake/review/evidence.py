@@ -25,11 +25,14 @@ from intake.audit import format_timestamp
 from intake.audit.checkpoint import signer_from_settings
 from intake.audit.verify import create_checkpoint, latest_checkpoint, tree_at
 from intake.models import AuditEvent, Submission, utcnow
+from intake.states import Role
 
 if TYPE_CHECKING:
     from intake.services import Services
 
 FORMATS = ("json", "csv", "pdf")
+#: events a partnership's export leaves out (each listed event keeps its own inclusion proof)
+PANEL_INTERNAL = ("conflict.",)
 DECISION_HINTS = ("decision", "review", "approv", "redaction", "non_publication", "conflict")
 CSV_COLUMNS = (
     "seq",
@@ -77,6 +80,9 @@ def export_submission(services: Services, principal: Principal, submission_id: s
                 select(AuditEvent).where(AuditEvent.submission_id == submission.id).order_by(AuditEvent.seq)
             )
         )
+        if principal.role == Role.PARTNERSHIP_UPLOADER:
+            # Panel-internal: who declared an interest in this case is not the partnership's business
+            events = [event for event in events if not event.action.startswith(PANEL_INTERNAL)]
         covering = events[-1].seq + 1 if events else 0
         checkpoint = latest_checkpoint(session, covering=covering)
         if checkpoint is None:

@@ -1,4 +1,4 @@
-"""issue 12: server-side session records; API tokens expire
+"""issue 12: server-side session records; API tokens expire; conflict withdrawals approved
 
 Revision ID: 0007
 Revises: 0006
@@ -32,11 +32,21 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.add_column(sa.Column("expires_at", sa.DateTime(), nullable=True))
+    with op.batch_alter_table("conflict_of_interest", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("withdrawal_requested_at", sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column("withdrawal_approved_by", sa.String(32), nullable=True))
+        batch_op.create_foreign_key(
+            "fk_conflict_withdrawal_approved_by", "app_user", ["withdrawal_approved_by"], ["id"]
+        )
     until = (datetime.now(UTC) + timedelta(days=LEGACY_TOKEN_DAYS)).replace(tzinfo=None)
     op.execute(sa.text("UPDATE api_token SET expires_at = :until WHERE expires_at IS NULL").bindparams(until=until))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("conflict_of_interest", schema=None) as batch_op:
+        batch_op.drop_constraint("fk_conflict_withdrawal_approved_by", type_="foreignkey")
+        batch_op.drop_column("withdrawal_approved_by")
+        batch_op.drop_column("withdrawal_requested_at")
     with op.batch_alter_table("api_token", schema=None) as batch_op:
         batch_op.drop_column("expires_at")
     op.drop_table("user_session")

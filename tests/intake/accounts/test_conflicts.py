@@ -106,14 +106,37 @@ def test_when_a_panel_member_is_conflicted_then_they_cannot_decide_a_non_publica
     assert pending == []
 
 
-def test_when_a_declaration_is_withdrawn_then_access_returns(client, world, services):
+def test_when_a_member_withdraws_a_declaration_then_access_returns_only_after_the_secretariat_approves(
+    client, world, services
+):
     sid = proposed_submission(client, world, services)
     conflict = post(client, world, "panel", "/conflicts", {"submission_id": sid}).get_json()["id"]
     assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("panel")).status_code == 404
-    assert post(client, world, "panel", f"/conflicts/{conflict}/withdraw").status_code == 200
+    requested = post(client, world, "panel", f"/conflicts/{conflict}/withdraw")
+    assert requested.status_code == 202 and requested.get_json()["status"] == "withdrawal_requested"
+    # still conflicted: the member cannot regain access on their own
+    assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("panel")).status_code == 404
+    assert post(client, world, "panel", f"/conflicts/{conflict}/approve-withdrawal").status_code == 403
+    pending = client.get("/api/v1/conflicts/pending-withdrawals", headers=world.headers("reviewer")).get_json()
+    assert [w["id"] for w in pending["withdrawals"]] == [conflict]
+    assert post(client, world, "reviewer", f"/conflicts/{conflict}/approve-withdrawal").status_code == 200
     assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("panel")).status_code == 200
     with services.sessions() as session:
-        assert session.scalars(select(ConflictOfInterest)).one().withdrawn_at is not None
+        record = session.scalars(select(ConflictOfInterest)).one()
+        assert record.withdrawn_at is not None and record.withdrawal_approved_by == world.accounts["reviewer"].user_id
+    assert [e for e in audit_events(services) if e.action == "conflict.withdrawn"][0].actor_id == (
+        world.accounts["reviewer"].user_id
+    )
+
+
+def test_a_secretariat_user_cannot_approve_the_withdrawal_of_their_own_declaration(client, world, services):
+    sid = proposed_submission(client, world, services)
+    conflict = post(client, world, "reviewer", "/conflicts", {"submission_id": sid}).get_json()["id"]
+    post(client, world, "reviewer", f"/conflicts/{conflict}/withdraw")
+    own = client.get("/api/v1/conflicts/pending-withdrawals", headers=world.headers("reviewer")).get_json()
+    assert own["withdrawals"] == []
+    assert post(client, world, "reviewer", f"/conflicts/{conflict}/approve-withdrawal").status_code == 400
+    assert client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).status_code == 404
 
 
 def test_declarations_are_validated(client, world, services):

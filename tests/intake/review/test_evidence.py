@@ -173,3 +173,13 @@ def test_a_proof_from_the_export_verifies_offline(client, world, settings, submi
     from intake.audit.checkpoint import CheckpointVerifier
 
     assert verify_proof(proof, CheckpointVerifier.from_vkey(evidence["checkpoint"]["verifier_key"]))
+
+
+def test_a_partnerships_export_leaves_out_the_panels_conflict_declarations(client, world, submission_id):
+    panel = client.post("/api/v1/conflicts", json={"submission_id": submission_id}, headers=world.headers("panel"))
+    assert panel.status_code == 201
+    partnership = _export(client, world, "uploader_a", submission_id).get_json()
+    secretariat = _export(client, world, "reviewer", submission_id).get_json()
+    assert not any(e["action"].startswith("conflict.") for e in partnership["events"])
+    assert world.accounts["panel"].user_id not in json.dumps(partnership)
+    assert any(e["action"] == "conflict.declared" for e in secretariat["events"])
