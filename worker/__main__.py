@@ -26,7 +26,7 @@ from intake.processing.engine import Engine
 from intake.services import build_services
 from worker import context as worker_context
 from worker.context import WorkerContext
-from worker.queue import RqJobQueue, connect, processing_queue
+from worker.queue import SERIALIZER, RqJobQueue, connect, processing_queue
 from worker.recovery import recover
 
 log = logging.getLogger("safepub.worker")
@@ -55,6 +55,13 @@ class SafePubWorker(Worker):
             recover(services.sessions, services.settings, services.jobs, services.redis)
         except Exception as exc:  # noqa: BLE001 - the sweep must never take the worker down
             log.error("recovery sweep failed", extra={"error": type(exc).__name__})
+
+
+def record_type_only(job: Any, exc_type: type[BaseException], exc_value: BaseException, traceback: Any) -> bool:
+    """RQ's exception handler here: the job id and the exception's type, never its message or traceback
+    (RQ's default handler logs both, and a message could quote a document). Jobs raise type names only."""
+    log.error("job failed", extra={"job": getattr(job, "id", None), "error": exc_type.__name__})
+    return False  # handled: no further handler
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -138,6 +145,9 @@ def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWor
         recovery_interval=settings.recovery_interval_seconds,
         worker_ttl=ttl,
         maintenance_interval=settings.recovery_interval_seconds,
+        serializer=SERIALIZER,
+        exception_handlers=[record_type_only],
+        disable_default_exception_handler=True,
     )
 
 

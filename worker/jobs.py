@@ -34,10 +34,18 @@ def process_submission(
     )
 
 
+class JobError(Exception):
+    """What reaches RQ when a job fails unexpectedly: the original exception's type name only (RQ keeps
+    the message and traceback in Redis and the log, and a message could quote a document)."""
+
+
 def finalise_submission(submission_id: str, *, context: WorkerContext | None = None) -> dict[str, Any]:
     """Render, verify and store the publication-ready document of an approved review."""
     ctx = context or worker_context.current()
-    return finalise.finalise(ctx.fork_safe_services(), ctx.engine, submission_id)
+    try:
+        return finalise.finalise(ctx.fork_safe_services(), ctx.engine, submission_id)
+    except Exception as exc:
+        raise JobError(type(exc).__name__) from None
 
 
 def handover_submission(
@@ -58,7 +66,10 @@ def handover_submission(
     service = HandoverService(
         services, sinks if sinks is not None else build_sinks(services.settings), verifier=verifier
     )
-    result = service.run(submission_id)
+    try:
+        result = service.run(submission_id)
+    except Exception as exc:
+        raise JobError(type(exc).__name__) from None
     if result.outcome == "retry":
         raise HandoverRetry(submission_id)
     return result.as_dict()

@@ -1,7 +1,8 @@
 """The Redis connection and ``RqJobQueue``, the RQ implementation of ``intake.services.JobQueue``.
 
-Jobs are enqueued by dotted path with the submission id only: RQ pickles arguments and results into
-Redis, so anything more (text, names, keys) would be plaintext at rest in Redis. Importing this module
+Jobs are enqueued by dotted path with the submission id only, and serialised as JSON, not pickle: anyone
+who can write to Redis could otherwise make the worker unpickle (run) arbitrary code, and anything more
+than ids (text, names, keys) would be plaintext at rest in Redis. Importing this module
 does not import worker.jobs or spaCy, so the web process never loads the model. This is the one
 enqueue path; entry points (the app factory, the CLI, the worker) build it and hand it to Services.
 """
@@ -13,6 +14,7 @@ import uuid
 
 from redis import Redis
 from rq import Queue, Retry
+from rq.serializers import JSONSerializer
 
 from config.settings import Settings
 from intake.handover.attempts import retry_intervals
@@ -25,6 +27,8 @@ HANDOVER_JOB = "worker.jobs.handover_submission"
 PAGE_IMAGES_JOB = "worker.jobs.render_page_images"
 PREVIEW_JOB = "worker.jobs.render_preview"
 MANUAL_JOB = "worker.jobs.locate_manual"
+#: every queue, worker and job fetch uses this: job data in Redis is JSON, never pickle
+SERIALIZER = JSONSerializer
 #: a page-image or preview job is queued once per this many seconds at most, however often the page asks
 SCREEN_DEDUPE_SECONDS = 60
 
@@ -43,7 +47,9 @@ def connect(settings: Settings) -> Redis:
 
 
 def processing_queue(settings: Settings, connection: Redis) -> Queue:
-    return Queue(settings.queue_name, connection=connection, default_timeout=settings.job_timeout_seconds)
+    return Queue(
+        settings.queue_name, connection=connection, default_timeout=settings.job_timeout_seconds, serializer=SERIALIZER
+    )
 
 
 class RqJobQueue:

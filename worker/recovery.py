@@ -44,6 +44,7 @@ from intake.models import HandoverDelivery, JobRecord, Submission, utcnow
 from intake.processing.lease import GAVE_UP
 from intake.services import JobQueue
 from intake.states import Status
+from worker.queue import SERIALIZER
 
 log = logging.getLogger("safepub.worker.recovery")
 
@@ -64,7 +65,7 @@ def _job_alive(redis: Redis | None, job_id: str | None) -> bool:
     if redis is None or not job_id:
         return False
     try:
-        return Job.fetch(job_id, connection=redis).get_status() in ALIVE
+        return Job.fetch(job_id, connection=redis, serializer=SERIALIZER).get_status() in ALIVE
     except NoSuchJobError:
         return False
 
@@ -100,7 +101,7 @@ def _still_running(redis: Redis | None, settings: Settings, job_id: str | None, 
     try:
         if not _worker_alive(redis, worker_name):
             return False
-        return job_id in StartedJobRegistry(settings.queue_name, connection=redis)
+        return job_id in StartedJobRegistry(settings.queue_name, connection=redis, serializer=SERIALIZER)
     except Exception as exc:  # noqa: BLE001 - Redis unreachable: nothing can be requeued anyway
         log.warning("cannot check the job's worker", extra={"error": type(exc).__name__})
         return True

@@ -90,3 +90,29 @@ def test_sandbox_and_budget_variables_are_parsed(tmp_path):
     )
     assert (settings.max_pages, settings.max_objects, settings.max_image_megapixels) == (500, 200000, 100)
     assert (settings.max_render_megapixels, settings.max_stream_mb, settings.max_inflated_mb) == (20, 64, 512)
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("redis://redis.internal:6379/0", "must be rediss://"),
+        ("rediss://redis.internal:6380/0", "needs a password"),
+    ],
+)
+def test_production_refuses_a_network_redis_without_tls_or_a_password(url, message, tmp_path):
+    env = {"SAFEPUB_DATA_DIR": str(tmp_path), "SAFEPUB_ENV": "production", "REDIS_URL": url}
+    with pytest.raises(ConfigurationError, match=message):
+        Settings.from_env(env)
+
+
+@pytest.mark.parametrize(
+    ("env_name", "url"),
+    [
+        ("production", "rediss://:secret@redis.internal:6380/0"),
+        ("production", "redis://127.0.0.1:6379/0"),  # this machine
+        ("development", "redis://redis.internal:6379/0"),
+    ],
+)
+def test_redis_urls_that_are_allowed(env_name, url, tmp_path):
+    env = {"SAFEPUB_DATA_DIR": str(tmp_path), "SAFEPUB_ENV": env_name, "REDIS_URL": url}
+    assert Settings.from_env(env).redis_url == url

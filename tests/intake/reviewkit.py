@@ -20,6 +20,7 @@ from redaction.types import Analysis, Proposal, proposal_id
 from redaction.verify import VerificationReport
 from worker.context import WorkerContext
 from worker.jobs import process_submission
+from worker.queue import SERIALIZER
 
 SCREEN_JOBS = ("worker.jobs.render_page_images", "worker.jobs.render_preview", "worker.jobs.locate_manual")
 
@@ -134,7 +135,7 @@ def run_screen_jobs(services: Any, engine: Any = None) -> int:
     RQ queue in Redis, as the worker would; returns how many ran. Processing jobs are left queued."""
     from rq import Queue
 
-    queue = Queue(services.settings.queue_name, connection=services.redis)
+    queue = Queue(services.settings.queue_name, connection=services.redis, serializer=SERIALIZER)
     context = WorkerContext(services=services, engine=engine or NamesEngine())
     ran = 0
     for job in queue.jobs:

@@ -26,7 +26,7 @@ from tests.intake.handoverkit import approved_submission, attempts, context, eve
 from tests.intake.reviewkit import pdf_text
 from worker import context as worker_context
 from worker.jobs import HandoverRetry, handover_submission
-from worker.queue import RqJobQueue, processing_queue
+from worker.queue import SERIALIZER, RqJobQueue, processing_queue
 
 KEY = "k" * 16 + "-archive-shared-secret-for-tests"
 
@@ -169,7 +169,9 @@ def test_when_run_by_a_real_rq_worker_then_rq_retries_the_job_until_the_archive_
             queue.empty()
             job_id = RqJobQueue(settings_http, redis_conn).handover(sid)
             assert job_id
-            SimpleWorker([queue], connection=redis_conn, name=f"{settings.queue_name}.handover").work(burst=True)
+            SimpleWorker(
+                [queue], connection=redis_conn, name=f"{settings.queue_name}.handover", serializer=SERIALIZER
+            ).work(burst=True)
         finally:
             worker_context._installed = previous
             ctx.services.settings = settings

@@ -24,6 +24,7 @@ from redaction.errors import RegisterError, UnsupportedDocumentError, Verificati
 from tests.worker.fakes import FakeEngine
 from worker.context import WorkerContext
 from worker.jobs import process_submission
+from worker.queue import SERIALIZER
 from worker.recovery import recover
 
 TEXT = "Draft review. Zephyrine Quillfeather and her brother Orrin Quillfeather lived in Saltmarsh.\n"
@@ -221,7 +222,7 @@ def test_recovery_requeues_an_expired_lease_with_attempts_left(client, world, se
     assert report.requeued == [sid]
     submission = status_of(services, sid)
     assert submission.status == "received"
-    queue = Queue(settings.queue_name, connection=redis_conn)
+    queue = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER)
     assert submission.queued_job_id in queue.job_ids
 
 
@@ -254,7 +255,7 @@ def test_recovery_enqueues_a_stale_received_submission_whose_job_was_lost(
     later = utcnow() + timedelta(seconds=settings.job_lease_seconds + 1)
     # While its job is still queued, nothing happens.
     assert recover(services.sessions, settings, services.jobs, redis_conn, now=later).requeued == []
-    Queue(settings.queue_name, connection=redis_conn).remove(old_job)
+    Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).remove(old_job)
     redis_conn.delete(f"rq:job:{old_job}")
     report = recover(services.sessions, settings, services.jobs, redis_conn, now=later)
     assert report.requeued == [sid]
@@ -320,7 +321,7 @@ def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_ag
     second = recover(services.sessions, settings, services.jobs, redis_conn)
     assert first.finalise_requeued == [submission_id]
     assert second.finalise_requeued == []  # the clock restarted: no flood of duplicates
-    queued = Queue(settings.queue_name, connection=redis_conn).get_job_ids()
+    queued = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).get_job_ids()
     assert sum("finalise" in job_id and submission_id in job_id for job_id in queued) == 1
     with services.sessions() as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == submission_id)).all()
@@ -354,7 +355,7 @@ def test_when_an_approved_review_lost_its_handover_job_then_the_sweep_queues_it_
     second = recover(services.sessions, settings, services.jobs, redis_conn)
     assert first.handover_requeued == [lost]  # not the held one, not the one approved a moment ago
     assert second.handover_requeued == []  # the clock restarted: no flood of duplicates
-    queued = Queue(settings.queue_name, connection=redis_conn).get_job_ids()
+    queued = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).get_job_ids()
     assert sum("handover" in job_id and lost in job_id for job_id in queued) == 1
     with services.sessions() as session:
         actions = session.scalars(select(AuditEvent.action).where(AuditEvent.submission_id == lost)).all()
@@ -393,10 +394,10 @@ def _running_in(redis_conn, settings, services, sid, *, worker_alive: bool):
     from rq.executions import Execution
     from rq.worker import Worker
 
-    queue = Queue(settings.queue_name, connection=redis_conn)
+    queue = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER)
     job = queue.enqueue("worker.jobs.process_submission", sid, job_id=f"{settings.queue_name}-process-{sid}-x")
     name = f"{settings.queue_name}.live-worker"
-    rq_worker = Worker([queue], connection=redis_conn, name=name)
+    rq_worker = Worker([queue], connection=redis_conn, name=name, serializer=SERIALIZER)
     rq_worker.register_birth()
     if not worker_alive:
         rq_worker.register_death()

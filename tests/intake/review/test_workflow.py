@@ -20,6 +20,7 @@ from tests.intake.reviewkit import (
     proposed_submission,
     run_screen_jobs,
 )
+from worker.queue import SERIALIZER
 
 
 def test_when_decisions_are_posted_in_a_batch_then_each_is_recorded_with_its_reason(client, world, services):
@@ -192,7 +193,7 @@ def test_four_eyes_the_same_person_can_never_complete_and_approve(client, world,
         submission = session.get(Submission, sid)
         assert submission.status == "approving"
         assert (submission.completed_by, submission.approved_by) == (reviewer_id, world.accounts["approver"].user_id)
-    jobs = Queue(settings.queue_name, connection=redis_conn).jobs
+    jobs = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).jobs
     finalise = [j for j in jobs if j.func_name == "worker.jobs.finalise_submission"]
     assert [j.args for j in finalise] == [(sid,)]  # IDs only
     assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 409  # already approving

@@ -37,6 +37,7 @@ from tests.intake.reviewkit import (
 )
 from worker.context import WorkerContext
 from worker.jobs import process_submission
+from worker.queue import SERIALIZER
 
 # Line 3 changes: the mentions in it (and within the context window of it) get new contexts.
 CHANGED = [*LINES[:2], "The health visitor from Oakhaven Clinic saw Tyler Quennell three times.", *LINES[3:]]
@@ -108,15 +109,15 @@ def test_when_a_new_version_is_uploaded_then_it_is_revision_2_encrypted_and_queu
 ):
     sid = proposed(client, world, services)
     decide(client, world, sid, proposals(client, world, sid))
-    Queue(settings.queue_name, connection=redis_conn).empty()
+    Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).empty()
 
     data = build_pdf(CHANGED)
     response = new_version(client, world, sid, data)
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
     assert body["id"] == sid and body["status"] == "received" and body["revision"] == 2
-    jobs = Queue(settings.queue_name, connection=redis_conn).jobs
-    assert [(j.func_name, j.args) for j in jobs] == [("worker.jobs.process_submission", (sid,))]  # IDs only
+    jobs = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).jobs
+    assert [(j.func_name, list(j.args)) for j in jobs] == [("worker.jobs.process_submission", [sid])]  # IDs only
     with services.sessions() as session:
         submission = session.get(Submission, sid)
         assert (submission.revision, submission.status, submission.attempts) == (2, "received", 0)

@@ -11,6 +11,7 @@ import pytest
 from werkzeug.test import EnvironBuilder
 
 from intake.app import InMemoryRequest
+from worker.queue import SERIALIZER
 
 DRAFT = "Review of the circumstances concerning Child K.\nZephyrine Quillfeather attended school.\n"
 REGISTER = {"people": [{"name": "Zephyrine Quillfeather", "role": "child", "aliases": []}]}
@@ -54,11 +55,11 @@ def test_when_uploaded_then_a_job_with_only_the_id_is_queued(client, world, serv
     sid = response.get_json()["id"]
     with services.sessions() as session:
         job_id = session.get(Submission, sid).queued_job_id
-    queue = Queue(settings.queue_name, connection=redis_conn)
+    queue = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER)
     assert job_id in queue.job_ids
     job = queue.fetch_job(job_id)
     assert job.func_name == "worker.jobs.process_submission"
-    assert job.args == (sid,) and job.kwargs == {}
+    assert list(job.args) == [sid] and job.kwargs == {}
 
 
 def test_when_a_pdf_is_named_txt_then_it_is_still_recognised_as_pdf(client, world):
