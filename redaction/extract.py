@@ -25,6 +25,7 @@ import pymupdf
 
 from redaction.image_text import Loc, read_page_images
 from redaction.ocr import OcrEngine
+from redaction.pdf_strings import annotation_strings
 from redaction.text_layer import Outlines, layer_chars, on_image, unspace_letters
 
 EDGE_ZONE = 0.075  # top/bottom share of a page holding running headers and footers
@@ -394,10 +395,8 @@ def _side_channels(doc: pymupdf.Document, builder: _Builder) -> None:
     for index, entry in enumerate(doc.get_toc(simple=True)):
         builder.piece("outline", entry[1], ref=f"toc:{index}")
     for page in doc:
-        for annot in page.annots() or []:
-            info = annot.info
-            for key in ("title", "subject", "content"):
-                builder.piece("annotation", info.get(key, ""), page.number, f"annot:{annot.xref}:{key}")
+        for xref, key, value in annotation_strings(page, ("T", "Subj", "Contents")):
+            builder.piece("annotation", value, page.number, f"annot:{xref}:{key}")
         for widget in page.widgets() or []:
             for value in (widget.field_name, widget.field_label, widget.field_value):
                 builder.piece("form", str(value or ""), page.number, f"widget:{widget.xref}")

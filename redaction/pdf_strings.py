@@ -345,6 +345,31 @@ def page_text(page: pymupdf.Page, extra_flags: int = 0) -> str:
     return page.get_text("text", flags=TEXT_FLAGS | extra_flags, clip=pymupdf.INFINITE_RECT())
 
 
+# An annotation's own strings: author, subject, contents, rich-text contents, name.
+ANNOTATION_KEYS = ("T", "Subj", "Contents", "RC", "NM")
+
+
+def annotation_strings(page: pymupdf.Page, keys: tuple[str, ...] = ANNOTATION_KEYS) -> list[tuple[int, str, str]]:
+    """(xref, key, text) of every annotation's strings on the page, read from the objects themselves:
+    PyMuPDF's own annotation objects fail on some real files (an annotation it cannot load), and an
+    annotation nobody can load is still in the file."""
+    doc = page.parent
+    found: list[tuple[int, str, str]] = []
+    try:
+        xrefs = [entry[0] for entry in page.annot_xrefs()]
+    except Exception:  # noqa: BLE001 - no readable /Annots: the raw pass still reads the objects
+        return found
+    for xref in xrefs:
+        for key in keys:
+            try:
+                kind, value = doc.xref_get_key(xref, key)
+            except Exception:  # noqa: BLE001 - an object the file lacks
+                break
+            if kind == "string" and value:
+                found.append((xref, key, value))
+    return found
+
+
 def bytes_text(data: bytes | None) -> str:
     """Text of an attached file: itself if textual, its page text if it is a PDF."""
     if not data:

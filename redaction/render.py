@@ -86,47 +86,23 @@ _TEXT = pymupdf.PDF_REDACT_TEXT_REMOVE
 
 
 def remove_boxes(page: pymupdf.Page, rects: list[tuple[float, float, float, float]]) -> None:
-    """Black boxes on an unrotated page, in two MuPDF redaction passes: the text under the middle of
-    each box (text_core), then the image pixels and vector graphics under the whole box.
-
-    MuPDF removes every character whose box touches a redaction box, and a character's box is the
-    font's full line height: in tightly set text the boxes of a line reach into the lines above and
-    below, so one pass with the whole box also cut the ends off neighbouring words ("empleadores" lost
-    "es" under a name on the line above, leaving another word). The middle of the box still touches
-    every character of its own line. Pixels and outlines are removed under the whole box (ascenders
-    and descenders included).
-
-    It does what ``add_redact_annot`` + ``apply_redactions`` do (the same MuPDF calls, then the same
-    black fill) without the work they spend on annotations that the redaction deletes at once (an
-    appearance stream and a unique id for each, then reading them all back): a third of the rendering
-    time of a long review. Uses two PyMuPDF internals (``_pdf_page``, ``_apply_redactions``); the
-    version is pinned and a test compares the pixels and text with the public path."""
+    """Black boxes on an unrotated page: exactly what ``add_redact_annot`` + ``apply_redactions`` do
+    (the same MuPDF calls with the same options, then the same black fill), without the work they spend
+    on annotations that the redaction deletes at once (an appearance stream and a unique id for each,
+    then reading them all back): a third of the rendering time of a long review. Uses two PyMuPDF
+    internals (``_pdf_page``, ``_apply_redactions``); the version is pinned and a test compares the
+    pixels and text with the public path."""
     pdf_page = page._pdf_page()
-    for boxes, text, images, graphics in (
-        ([text_core(r) for r in rects], _TEXT, pymupdf.PDF_REDACT_IMAGE_NONE, pymupdf.PDF_REDACT_LINE_ART_NONE),
-        (rects, pymupdf.PDF_REDACT_TEXT_NONE, _IMAGES, _GRAPHICS),
-    ):
-        for rect in boxes:
-            annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
-            mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect))
-        if not page._apply_redactions(text, images, graphics):
-            raise RuntimeError("MuPDF could not apply the redactions")
+    for rect in rects:
+        annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
+        mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect))
+    if not page._apply_redactions(_TEXT, _IMAGES, _GRAPHICS):
+        raise RuntimeError("MuPDF could not apply the redactions")
     shape = page.new_shape()
     for rect in rects:
         shape.draw_rect(pymupdf.Rect(rect))
         shape.finish(fill=(0, 0, 0), color=(0, 0, 0))
     shape.commit()
-
-
-# Share of a box's height left out at its top and at its bottom when removing the text under it.
-TEXT_CORE_MARGIN = 0.25
-
-
-def text_core(rect: tuple[float, float, float, float]) -> tuple[float, float, float, float]:
-    """The middle band of a redaction box: it touches the characters of its own line only."""
-    x0, y0, x1, y1 = rect
-    margin = TEXT_CORE_MARGIN * max(y1 - y0, 0.0)
-    return (x0, y0 + margin, x1, y1 - margin)
 
 
 def merge_rects(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:

@@ -25,7 +25,7 @@ import pymupdf
 from redaction import textmatch
 from redaction.errors import VerificationFailed
 from redaction.pdf_strings import TEXT_FLAGS as _TEXT_FLAGS
-from redaction.pdf_strings import bytes_text, page_text, raw_strings
+from redaction.pdf_strings import annotation_strings, bytes_text, page_text, raw_strings
 from redaction.second_parser import PAGE_SEPARATOR as _SEPARATOR
 from redaction.second_parser import PypdfJob
 from redaction.textmatch import SEPARATOR_CHAR
@@ -365,12 +365,15 @@ def _page_objects(
     links: list[tuple[int, str]] = []
     for page in doc:
         n = page.number
-        for annot in page.annots() or []:
-            annotations += [(n, str(v)) for v in (annot.info or {}).values() if v]
-            if annot.type[0] == pymupdf.PDF_ANNOT_FILE_ATTACHMENT:
-                info = annot.file_info or {}
-                annotations += [(n, str(info.get(k) or "")) for k in ("filename", "description", "desc")]
-                annotations.append((n, bytes_text(annot.get_file())))
+        annotations += [(n, value) for _, _, value in annotation_strings(page)]
+        try:
+            for annot in page.annots() or []:
+                if annot.type[0] == pymupdf.PDF_ANNOT_FILE_ATTACHMENT:
+                    info = annot.file_info or {}
+                    annotations += [(n, str(info.get(k) or "")) for k in ("filename", "description", "desc")]
+                    annotations.append((n, bytes_text(annot.get_file())))
+        except Exception:  # noqa: BLE001 - an annotation PyMuPDF cannot load: the raw pass reads its file
+            pass
         for widget in page.widgets() or []:
             forms += [
                 (n, str(getattr(widget, key) or ""))
