@@ -88,7 +88,8 @@ class Settings:
     # Audit checkpoints: Ed25519 seed (base64) from SAFEPUB_AUDIT_KEY, else a 0600 file in data_dir.
     audit_key: str | None = field(default=None, repr=False)
     audit_origin: str = "safepub.local/audit"
-    audit_checkpoint_every: int = 100
+    audit_verifier_key: str | None = None  # name+keyid+base64 public key: all that web and workers need
+    audit_witness_file: Path | None = None
     # Archive handover (intake.handover, issue 5). Sinks: filesystem (default), http, s3.
     archive_sinks: tuple[str, ...] = ("filesystem",)
     archive_dir: Path | None = None  # default data_dir/archive
@@ -164,7 +165,10 @@ class Settings:
             web_concurrency=_int(env, "WEB_CONCURRENCY", 2, minimum=1),
             audit_key=env.get("SAFEPUB_AUDIT_KEY") or None,
             audit_origin=env.get("SAFEPUB_AUDIT_ORIGIN") or "safepub.local/audit",
-            audit_checkpoint_every=_int(env, "SAFEPUB_AUDIT_CHECKPOINT_EVERY", 100),
+            audit_verifier_key=env.get("SAFEPUB_AUDIT_VERIFIER_KEY") or None,
+            audit_witness_file=Path(env["SAFEPUB_AUDIT_WITNESS"]).expanduser().resolve()
+            if env.get("SAFEPUB_AUDIT_WITNESS")
+            else None,
             **_archive_settings(env),
             **_sandbox_settings(env),
         )
@@ -180,8 +184,15 @@ class Settings:
 
     @property
     def audit_key_file(self) -> Path:
-        """Where the checkpoint signing key is generated (0600) when SAFEPUB_AUDIT_KEY is not set."""
-        return self.data_dir / "audit_signing_key"
+        """Where ``safepub audit sign`` generates the checkpoint signing key (0600) when SAFEPUB_AUDIT_KEY is
+        not set: beside the data directory, not in it, so a backup of the data directory (or anyone who
+        can rewrite the database's files) does not carry the key. Only the signing command reads it."""
+        return self.data_dir.parent / f"{self.data_dir.name}.audit-signing-key"
+
+    @property
+    def audit_witness(self) -> Path:
+        """SAFEPUB_AUDIT_WITNESS: the append-only file every signed checkpoint is also published to."""
+        return self.audit_witness_file or self.data_dir.parent / f"{self.data_dir.name}.audit-witness.jsonl"
 
     @property
     def embedded_redis_path(self) -> Path:

@@ -221,7 +221,6 @@ def recover(
         log.info("recovery sweep", extra={"requeued": len(report.requeued), "failed": len(report.failed)})
     _requeue_stuck_approvals(sessions, settings, jobs, now, report)
     _requeue_stuck_handovers(sessions, settings, jobs, now, report)
-    _checkpoint(sessions, settings)
     return report
 
 
@@ -296,19 +295,6 @@ def _requeue_stuck_handovers(
         report.handover_requeued.append(submission_id)
     if report.handover_requeued:
         log.warning("stuck handovers queued again", extra={"count": len(report.handover_requeued)})
-
-
-def _checkpoint(sessions: sessionmaker[Session], settings: Settings) -> None:
-    """Every sweep signs a checkpoint of the audit log once enough entries have been added since the last
-    one (``SAFEPUB_AUDIT_CHECKPOINT_EVERY``): tampering is then provable against a signed root."""
-    from intake.audit.checkpoint import signer_from_settings
-    from intake.audit.verify import AuditChainBroken, checkpoint_if_due
-
-    try:
-        with sessions() as session, session.begin():
-            checkpoint_if_due(session, signer_from_settings(settings), settings.audit_checkpoint_every)
-    except AuditChainBroken:
-        log.error("audit log failed verification: no checkpoint signed; run `safepub audit verify`")
 
 
 def _requeue(sessions: sessionmaker[Session], jobs: JobQueue, submission_id: str) -> None:

@@ -162,7 +162,8 @@ def new_seed() -> str:
 
 
 def signer_from_settings(settings: Settings, *, create: bool = True) -> CheckpointSigner:
-    """SAFEPUB_AUDIT_KEY if set; otherwise the key file in the data dir, generated with 0600 on first use.
+    """SAFEPUB_AUDIT_KEY if set; otherwise the key file beside the data dir, generated with 0600 on first
+    use (and its public half written to ``<key file>.pub``). Only ``safepub audit sign`` calls this.
 
     Why 0600 and outside the database: the whole point of a signature is that someone who can rewrite the
     audit table cannot also re-sign; production should pass the key in from a secret store.
@@ -184,4 +185,22 @@ def signer_from_settings(settings: Settings, *, create: bool = True) -> Checkpoi
             pass
         finally:
             temporary.unlink()
-    return CheckpointSigner.from_seed(settings.audit_origin, path.read_text(encoding="ascii"))
+    signer = CheckpointSigner.from_seed(settings.audit_origin, path.read_text(encoding="ascii"))
+    public = path.with_name(path.name + ".pub")
+    if not public.exists() or public.read_text(encoding="ascii").strip() != signer.verifier.vkey:
+        public.write_text(signer.verifier.vkey + "\n", encoding="ascii")
+    return signer
+
+
+def verifier_from_settings(settings: Settings) -> CheckpointVerifier | None:
+    """The public key only, for every process that checks but never signs (web, workers, exports):
+    SAFEPUB_AUDIT_VERIFIER_KEY, else the ``.pub`` file the signing command writes beside its key, else
+    (a key given in the environment) the key's public half. None when no key exists yet."""
+    if settings.audit_verifier_key:
+        return CheckpointVerifier.from_vkey(settings.audit_verifier_key)
+    public = settings.audit_key_file.with_name(settings.audit_key_file.name + ".pub")
+    if public.exists():
+        return CheckpointVerifier.from_vkey(public.read_text(encoding="ascii"))
+    if settings.audit_key:
+        return CheckpointSigner.from_seed(settings.audit_origin, settings.audit_key).verifier
+    return None

@@ -143,3 +143,54 @@ def verify_inclusion(index: int, size: int, leaf: bytes, proof: Sequence[bytes],
     """True when ``leaf`` sits at ``index`` in the tree of ``size`` leaves whose root is ``expected_root``."""
     computed = root_from_inclusion_proof(index, size, leaf, proof)
     return computed is not None and computed == expected_root
+
+
+def consistency_proof(old_size: int, tree: MerkleTree) -> list[bytes]:
+    """PROOF(m, D[n]) from RFC 6962 section 2.1.2: the nodes that show the tree of the first ``old_size``
+    leaves is a prefix of ``tree`` (nothing below ``old_size`` was rewritten or removed)."""
+    if not 0 < old_size <= tree.size:
+        raise ValueError("the old size must be between 1 and the tree's size")
+    return _subproof(old_size, 0, tree.size, True, tree)
+
+
+def _subproof(m: int, lo: int, hi: int, complete: bool, tree: MerkleTree) -> list[bytes]:
+    n = hi - lo
+    if m == n:
+        return [] if complete else [tree._hash(lo, hi)]
+    k = _split(n)
+    if m <= k:
+        return _subproof(m, lo, lo + k, complete, tree) + [tree._hash(lo + k, hi)]
+    return _subproof(m - k, lo + k, hi, False, tree) + [tree._hash(lo, lo + k)]
+
+
+def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:
+    """RFC 9162 section 2.1.4.2: True when the tree of ``new_size`` leaves with root ``new_root`` extends the
+    tree of ``old_size`` leaves with root ``old_root``."""
+    if old_size == new_size:
+        return old_root == new_root and not proof
+    if not 0 < old_size < new_size:
+        return False
+    path = list(proof)
+    if old_size & (old_size - 1) == 0:  # a power of two: the old root is itself a node of the new tree
+        path.insert(0, old_root)
+    if not path:
+        return False
+    fn, sn = old_size - 1, new_size - 1
+    while fn & 1:
+        fn >>= 1
+        sn >>= 1
+    fr = sr = path[0]
+    for node in path[1:]:
+        if sn == 0:
+            return False
+        if fn & 1 or fn == sn:
+            fr = node_hash(node, fr)
+            sr = node_hash(node, sr)
+            while fn and not fn & 1:
+                fn >>= 1
+                sn >>= 1
+        else:
+            sr = node_hash(sr, node)
+        fn >>= 1
+        sn >>= 1
+    return sn == 0 and fr == old_root and sr == new_root

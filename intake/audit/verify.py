@@ -196,8 +196,9 @@ def latest_checkpoint(session: Session, *, covering: int = 0) -> AuditCheckpoint
     ).first()
 
 
-def create_checkpoint(session: Session, signer: CheckpointSigner) -> AuditCheckpoint:
-    """Verify the whole log, then sign and store its current size and root.
+def create_checkpoint(session: Session, signer: CheckpointSigner, witness: Any = None) -> AuditCheckpoint:
+    """Verify the whole log, then sign and store its current size and root, and publish the note to the
+    ``witness`` (``intake.audit.witness``) when one is given.
 
     Verifying first matters: signing a tampered log would make the tampering look legitimate. Runs in the
     caller's transaction under the append lock, so the signed size is exactly the committed log's.
@@ -213,10 +214,14 @@ def create_checkpoint(session: Session, signer: CheckpointSigner) -> AuditCheckp
     )
     session.add(row)
     session.flush()
+    if witness is not None:
+        witness.publish(row.note)
     return row
 
 
-def checkpoint_if_due(session: Session, signer: CheckpointSigner, every: int) -> AuditCheckpoint | None:
+def checkpoint_if_due(
+    session: Session, signer: CheckpointSigner, every: int, witness: Any = None
+) -> AuditCheckpoint | None:
     """A periodic checkpoint once ``every`` entries have been appended since the last one (0 = never)."""
     if every <= 0:
         return None
@@ -224,7 +229,7 @@ def checkpoint_if_due(session: Session, signer: CheckpointSigner, every: int) ->
     latest = latest_checkpoint(session)
     if size - (latest.tree_size if latest else 0) < every:
         return None
-    return create_checkpoint(session, signer)
+    return create_checkpoint(session, signer, witness)
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,10 @@
-"""``safepub audit verify | checkpoint | proof``: the operator's side of the tamper-evident audit log.
+"""``safepub audit verify | sign | proof``: the operator's side of the tamper-evident audit log.
+
+``sign`` is the only place that holds the signing key: run it as its own process (the Procfile's
+``audit``: ``safepub audit sign --every 300``) or from a scheduler; web and workers hold only the public
+key. Every checkpoint it signs is also published to the witness (``intake.audit.witness``), and
+``verify`` checks the log against every witnessed note and every ``--trusted`` note with consistency
+proofs, so a cut tail or a rewritten log is caught even when the database's own checkpoints were deleted.
 
 Exit codes: 0 verified / done, 1 the log or a checkpoint is broken (the message names the first broken
 entry by sequence number), 2 usage or configuration problems. No Flask import.
@@ -19,12 +25,23 @@ if TYPE_CHECKING:
 
 def add_commands(sub: Any) -> None:
     audit = sub.add_parser("audit", help="tamper-evident audit log").add_subparsers(dest="action", required=True)
-    verify = audit.add_parser("verify", help="recompute every leaf and root; check every signed checkpoint")
-    verify.add_argument("--key", help="verifier key (name+keyid+base64); default: the configured signing key")
+    verify = audit.add_parser(
+        "verify", help="recompute every leaf and root; check stored, witnessed and trusted checkpoints"
+    )
+    verify.add_argument("--key", help="verifier key (name+keyid+base64); default: the configured public key")
+    verify.add_argument(
+        "--trusted",
+        metavar="NOTE",
+        action="append",
+        default=[],
+        help="a signed checkpoint kept outside SafePub (a file; repeatable): the log must extend it",
+    )
     verify.set_defaults(handler=cmd_verify)
-    checkpoint = audit.add_parser("checkpoint", help="verify, then sign and print a checkpoint of the log")
-    checkpoint.add_argument("--vkey", action="store_true", help="print the verifier key instead")
-    checkpoint.set_defaults(handler=cmd_checkpoint)
+    for name in ("sign", "checkpoint"):
+        sign = audit.add_parser(name, help="verify, then sign, store, witness and print a checkpoint of the log")
+        sign.add_argument("--vkey", action="store_true", help="print the verifier key instead")
+        sign.add_argument("--every", type=int, metavar="SECONDS", help="keep running: sign every SECONDS")
+        sign.set_defaults(handler=cmd_checkpoint)
     proof = audit.add_parser("proof", help="inclusion proof of one entry (JSON); --check FILE verifies one")
     proof.add_argument("seq", type=int, nargs="?", help="the entry's sequence number")
     proof.add_argument("--check", metavar="FILE", help="verify a proof printed earlier ('-' for stdin)")
@@ -33,61 +50,86 @@ def add_commands(sub: Any) -> None:
 
 
 def _verifier(settings: Settings, key: str | None) -> Any:
-    from intake.audit.checkpoint import CheckpointVerifier, signer_from_settings
+    from intake.audit.checkpoint import CheckpointVerifier, verifier_from_settings
 
     if key:
         return CheckpointVerifier.from_vkey(key)
-    if settings.audit_key or settings.audit_key_file.exists():
-        return signer_from_settings(settings, create=False).verifier
-    return None
+    return verifier_from_settings(settings)
 
 
 def cmd_verify(ns: argparse.Namespace, settings: Settings) -> int:
     from intake.audit.checkpoint import CheckpointError
+    from intake.audit.consistency import NotConsistent, verify_trusted
     from intake.audit.verify import AuditChainBroken, CheckpointInvalid, verify
+    from intake.audit.witness import FileWitness
 
+    try:
+        trusted = [open(path, encoding="utf-8").read() for path in ns.trusted]  # noqa: SIM115
+    except OSError as exc:
+        print(f"safepub: cannot read a trusted checkpoint: {type(exc).__name__}", file=sys.stderr)
+        return 2
+    witnessed = FileWitness(settings.audit_witness).notes()
     sessions = migrated_sessions(settings)
     try:
         verifier = _verifier(settings, ns.key)
         with sessions() as session, session.begin():
-            result = verify(session, verifier)
+            if trusted or witnessed:
+                if verifier is None:
+                    raise CheckpointError("no audit verifier key to check the checkpoints with")
+                result = verify_trusted(session, verifier, witnessed + trusted)
+            else:
+                result = verify(session, verifier)
     except AuditChainBroken as exc:
         print(f"audit log BROKEN: first bad entry is seq {exc.seq}: {exc.reason}", file=sys.stderr)
         return 1
-    except (CheckpointInvalid, CheckpointError) as exc:
+    except (CheckpointInvalid, CheckpointError, NotConsistent) as exc:
         print(f"audit log BROKEN: {exc}", file=sys.stderr)
         return 1
-    print(f"audit log verified: {result.size} entries, root {result.root.hex()}, {result.checkpoints} checkpoints")
+    print(
+        f"audit log verified: {result.size} entries, root {result.root.hex()}, {result.checkpoints} checkpoints"
+        f" stored, {len(witnessed)} witnessed, {len(trusted)} trusted"
+    )
     return 0
 
 
 def cmd_checkpoint(ns: argparse.Namespace, settings: Settings) -> int:
+    import time
+
     from intake.audit.checkpoint import signer_from_settings
-    from intake.audit.verify import AuditChainBroken, CheckpointInvalid, create_checkpoint
+    from intake.audit.verify import AuditChainBroken, CheckpointInvalid, checkpoint_if_due, create_checkpoint
+    from intake.audit.witness import FileWitness
 
     signer = signer_from_settings(settings)
     if ns.vkey:
         print(signer.verifier.vkey)
         return 0
     sessions = migrated_sessions(settings)
-    try:
-        with sessions() as session, session.begin():
-            row = create_checkpoint(session, signer)
-            note = row.note
-    except (AuditChainBroken, CheckpointInvalid) as exc:
-        print(f"refusing to sign: audit log BROKEN: {exc}", file=sys.stderr)
-        return 1
-    sys.stdout.write(note)
-    return 0
+    witness = FileWitness(settings.audit_witness)
+    while True:
+        try:
+            with sessions() as session, session.begin():
+                if ns.every:  # a running signer: only when entries were added since the last checkpoint
+                    row = checkpoint_if_due(session, signer, 1, witness)
+                else:
+                    row = create_checkpoint(session, signer, witness)
+                note = row.note if row is not None else None
+        except (AuditChainBroken, CheckpointInvalid) as exc:
+            print(f"refusing to sign: audit log BROKEN: {exc}", file=sys.stderr)
+            return 1
+        if note:
+            sys.stdout.write(note)
+            sys.stdout.flush()
+        if not ns.every:
+            return 0
+        time.sleep(ns.every)
 
 
 def cmd_proof(ns: argparse.Namespace, settings: Settings) -> int:
-    from intake.audit.checkpoint import CheckpointError, signer_from_settings
+    from intake.audit.checkpoint import CheckpointError
     from intake.audit.verify import (
         AuditChainBroken,
         InclusionProof,
         NoCheckpoint,
-        create_checkpoint,
         latest_checkpoint,
         prove,
         verify_proof,
@@ -113,7 +155,7 @@ def cmd_proof(ns: argparse.Namespace, settings: Settings) -> int:
     try:
         with sessions() as session, session.begin():
             if latest_checkpoint(session, covering=ns.seq + 1) is None:
-                create_checkpoint(session, signer_from_settings(settings))
+                raise NoCheckpoint(f"no signed checkpoint covers entry {ns.seq} yet: run `safepub audit sign`")
             result = prove(session, ns.seq)
     except NoCheckpoint as exc:
         print(f"safepub: {exc}", file=sys.stderr)

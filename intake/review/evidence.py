@@ -22,8 +22,8 @@ from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal
 from intake.audit import format_timestamp
-from intake.audit.checkpoint import signer_from_settings
-from intake.audit.verify import create_checkpoint, latest_checkpoint, tree_at
+from intake.audit.checkpoint import verifier_from_settings
+from intake.audit.verify import latest_checkpoint, tree_at
 from intake.models import AuditEvent, Submission, utcnow
 from intake.states import Role
 
@@ -67,8 +67,10 @@ def _is_decision(action: str, details: dict[str, Any]) -> bool:
 def export_submission(services: Services, principal: Principal, submission_id: str, fmt: str) -> dict[str, Any]:
     """Build the evidence for ``submission_id`` (access-checked) and audit the export itself.
 
-    The checkpoint is the newest one that includes every listed event; if none does yet, one is signed
-    now (after a full verification of the log, so a tampered log is never vouched for).
+    The checkpoint is the newest signed one (signed by ``safepub audit sign``, never inside a request:
+    this process holds only the public key). Events it covers come with inclusion proofs; events newer
+    than it are listed with ``"pending_checkpoint": true`` and no proof (export again after the next
+    signing to have them proved).
     """
     if fmt not in FORMATS:
         raise ValueError(fmt)
@@ -83,19 +85,17 @@ def export_submission(services: Services, principal: Principal, submission_id: s
         if principal.role == Role.PARTNERSHIP_UPLOADER:
             # Panel-internal: who declared an interest in this case is not the partnership's business
             events = [event for event in events if not event.action.startswith(PANEL_INTERNAL)]
-        covering = events[-1].seq + 1 if events else 0
-        checkpoint = latest_checkpoint(session, covering=covering)
-        if checkpoint is None:
-            checkpoint = create_checkpoint(session, signer_from_settings(services.settings))
-        tree = tree_at(session, checkpoint.tree_size)
-        listed = [_event(event, tree.proof(event.seq)) for event in events]
+        checkpoint = latest_checkpoint(session)
+        size = checkpoint.tree_size if checkpoint is not None else 0
+        tree = tree_at(session, size)
+        listed = [_event(event, tree.proof(event.seq) if event.seq < size else None) for event in events]
         exported = audit.append(
             session,
             "audit.exported",
             actor=audit.Actor(principal.user_id, principal.role, principal.partnership_id),
             submission_id=submission.id,
             partnership_id=submission.partnership_id,
-            details={"format": fmt, "events": len(listed), "checkpoint_size": checkpoint.tree_size},
+            details={"format": fmt, "events": len(listed), "checkpoint_size": size},
         )
         by_action: Counter[str] = Counter()
         by_category: Counter[str] = Counter()
@@ -126,19 +126,21 @@ def export_submission(services: Services, principal: Principal, submission_id: s
             },
             "decisions": [item for item in listed if _is_decision(item["action"], item["details"])],
             "events": listed,
-            "checkpoint": {
+            "checkpoint": None
+            if checkpoint is None
+            else {
                 "tree_size": checkpoint.tree_size,
                 "root_hash": checkpoint.root_hash,
                 "origin": checkpoint.origin,
                 "key_id": checkpoint.key_id,
                 "created_at": format_timestamp(checkpoint.created_at),
                 "note": checkpoint.note,
-                "verifier_key": signer_from_settings(services.settings).verifier.vkey,
+                "verifier_key": vkey.vkey if (vkey := verifier_from_settings(services.settings)) else None,
             },
         }
 
 
-def _event(event: AuditEvent, proof: list[bytes]) -> dict[str, Any]:
+def _event(event: AuditEvent, proof: list[bytes] | None) -> dict[str, Any]:
     details = json.loads(event.details)
     return {
         "seq": event.seq,
@@ -152,7 +154,8 @@ def _event(event: AuditEvent, proof: list[bytes]) -> dict[str, Any]:
         "details": details,
         "entry": event.entry,
         "leaf_hash": event.leaf_hash,
-        "inclusion_proof": [node.hex() for node in proof],
+        "inclusion_proof": None if proof is None else [node.hex() for node in proof],
+        "pending_checkpoint": proof is None,
     }
 
 
@@ -177,7 +180,7 @@ def to_csv(evidence: dict[str, Any]) -> bytes:
                 item["category"] or "",
                 audit.canonical(item["details"]),
                 item["leaf_hash"],
-                " ".join(item["inclusion_proof"]),
+                " ".join(item["inclusion_proof"] or ()),  # empty: newer than the latest checkpoint
             ]
         )
     return buffer.getvalue().encode("utf-8")
@@ -264,15 +267,21 @@ def to_pdf(evidence: dict[str, Any]) -> bytes:
             ],
         )
     )
-    parts += [
-        "<h2>Signed checkpoint</h2>",
-        f"<p>Every event above is included in the log of {cp['tree_size']} entries whose RFC 6962 Merkle root is"
-        f" {_escape(cp['root_hash'])}, signed with Ed25519 by {_escape(cp['origin'])} (key id {_escape(cp['key_id'])}"
-        f") at {_escape(cp['created_at'])}. The JSON export carries each event's inclusion proof; `safepub audit"
-        " verify` rechecks the whole log.</p>",
-        "<pre>" + _escape(cp["note"]) + "</pre>",
-        "<p>Verifier key:</p><pre>" + _escape(cp["verifier_key"]) + "</pre>",
-    ]
+    pending = sum(1 for e in evidence["events"] if e.get("pending_checkpoint"))
+    parts.append("<h2>Signed checkpoint</h2>")
+    if cp is None:
+        parts.append("<p>No signed checkpoint exists yet: export again after the next `safepub audit sign`.</p>")
+    else:
+        covered = "Every event above is" if not pending else f"All but the {pending} newest event(s) above are"
+        parts += [
+            f"<p>{covered} included in the log of {cp['tree_size']} entries whose RFC 6962 Merkle root is"
+            f" {_escape(cp['root_hash'])}, signed with Ed25519 by {_escape(cp['origin'])} (key id"
+            f" {_escape(cp['key_id'])}) at {_escape(cp['created_at'])}. The JSON export carries each event's"
+            " inclusion proof; keep this checkpoint: `safepub audit verify --trusted` later proves the log still"
+            " extends it (nothing deleted or rewritten).</p>",
+            "<pre>" + _escape(cp["note"]) + "</pre>",
+            "<p>Verifier key:</p><pre>" + _escape(cp["verifier_key"] or "") + "</pre>",
+        ]
     story = pymupdf.Story(html="".join(parts), user_css=_CSS)
     buffer = io.BytesIO()
     writer = pymupdf.DocumentWriter(buffer)

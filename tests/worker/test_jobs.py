@@ -287,23 +287,18 @@ def test_when_many_attempts_claim_at_once_then_exactly_one_wins(client, world, s
     assert status_of(services, sid).attempts == 1
 
 
-def test_when_enough_audit_entries_accumulate_then_the_recovery_sweep_signs_a_checkpoint(
-    services, settings, redis_conn
-):
-    import dataclasses
-
+def test_the_recovery_sweep_never_signs_a_checkpoint_and_never_creates_a_signing_key(services, settings, redis_conn):
+    """Signing happens in one place (`safepub audit sign`); a worker holds no signing key."""
     from intake import audit
-    from intake.audit.checkpoint import signer_from_settings
-    from intake.audit.verify import verify
     from intake.models import AuditCheckpoint
 
-    eager = dataclasses.replace(settings, audit_checkpoint_every=1)
     with services.sessions() as session, session.begin():
-        audit.append(session, "test.event", details={"n": 1})
-    recover(services.sessions, eager, services.jobs, redis_conn)
+        for n in range(150):
+            audit.append(session, "test.event", details={"n": n})
+    recover(services.sessions, settings, services.jobs, redis_conn)
     with services.sessions() as session:
-        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) >= 1
-        verify(session, signer_from_settings(eager).verifier)  # the new checkpoint's signature verifies
+        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) == 0
+    assert not settings.audit_key_file.exists()
 
 
 def test_when_an_approval_never_got_its_final_render_then_the_sweep_queues_it_again_once(

@@ -279,7 +279,10 @@ def test_safepub_audit_proof_prints_a_proof_that_checks(log, settings, monkeypat
     from intake.cli import main
 
     _cli_env(monkeypatch, settings)
-    assert main(["audit", "proof", "4"]) == 0  # signs a checkpoint first when none covers the entry
+    assert main(["audit", "proof", "4"]) == 2  # no checkpoint covers it yet: the proof command never signs
+    assert main(["audit", "sign"]) == 0
+    capsys.readouterr()
+    assert main(["audit", "proof", "4"]) == 0
     printed = capsys.readouterr().out
     proof_file = tmp_path / "proof.json"
     proof_file.write_text(printed)

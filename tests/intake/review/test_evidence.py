@@ -26,7 +26,7 @@ DECISIONS = [
 
 
 @pytest.fixture
-def submission_id(client, world, services):
+def submission_id(client, world, services, settings):
     body = {"file": (io.BytesIO(TEXT.encode()), "d.txt")}
     response = client.post("/api/v1/submissions", data=body, headers=world.headers("uploader_a"))
     sid = response.get_json()["id"]
@@ -44,7 +44,15 @@ def submission_id(client, world, services):
             )
         audit.append(session, "review.approved", actor=audit.Actor(approver.user_id, approver.role), submission_id=sid)
         audit.append(session, "login.succeeded", actor=audit.Actor(reviewer.user_id, reviewer.role))  # unrelated
+    _sign(services, settings)  # what the `safepub audit sign` process does on its schedule
     return sid
+
+
+def _sign(services, settings):
+    from intake.audit.verify import create_checkpoint
+
+    with services.sessions() as session, session.begin():
+        create_checkpoint(session, signer_from_settings(settings))
 
 
 def _export(client, world, who, sid, fmt="json"):
@@ -80,6 +88,7 @@ def test_the_json_export_matches_the_audit_log(client, world, services, settings
     signer = signer_from_settings(settings)
     checkpoint = signer.verifier.open(evidence["checkpoint"]["note"])
     assert checkpoint.size == evidence["checkpoint"]["tree_size"] > evidence["events"][-1]["seq"]
+    assert not any(event["pending_checkpoint"] for event in evidence["events"])
     for event in evidence["events"]:
         path = [bytes.fromhex(node) for node in event["inclusion_proof"]]
         leaf = leaf_hash(event["entry"].encode())
@@ -183,3 +192,23 @@ def test_a_partnerships_export_leaves_out_the_panels_conflict_declarations(clien
     assert not any(e["action"].startswith("conflict.") for e in partnership["events"])
     assert world.accounts["panel"].user_id not in json.dumps(partnership)
     assert any(e["action"] == "conflict.declared" for e in secretariat["events"])
+
+
+def test_an_export_never_signs_and_lists_events_newer_than_the_checkpoint_without_proof(
+    client, world, services, settings, submission_id
+):
+    from sqlalchemy import func
+
+    from intake.models import AuditCheckpoint
+
+    with services.sessions() as session:
+        before = session.scalar(select(func.count()).select_from(AuditCheckpoint))
+    first = _export(client, world, "reviewer", submission_id).get_json()
+    second = _export(client, world, "reviewer", submission_id).get_json()
+    with services.sessions() as session:
+        assert session.scalar(select(func.count()).select_from(AuditCheckpoint)) == before  # nothing signed
+    exported = [e for e in second["events"] if e["seq"] == first["export_event_seq"]][0]
+    assert exported["pending_checkpoint"] and exported["inclusion_proof"] is None
+    _sign(services, settings)
+    third = _export(client, world, "reviewer", submission_id).get_json()
+    assert not [e for e in third["events"] if e["seq"] == first["export_event_seq"]][0]["pending_checkpoint"]
