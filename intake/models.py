@@ -231,6 +231,9 @@ class Decision(Base):
     reason_code: Mapped[str | None] = mapped_column(String(60))
     payload_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # HMAC of (submission, revision, proposal, action) under a key derived from the fields key
+    # (intake.storage.fields.decision_mac): a decision changed outside SafePub no longer matches
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class ConflictOfInterest(Base):

@@ -48,6 +48,9 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         revision, document_kind = submission.revision, submission.document_kind
         data = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
+    if chosen.tampered:  # a decision was changed outside SafePub: never publish on it
+        del data, chosen
+        return _back_to_review(services, submission_id, token, DecisionsTampered())
     redact, kept = chosen.redact, chosen.kept
     log.info("finalising", extra={"submission_id": submission_id, "redact": len(redact), "kept": len(kept)})
     try:
@@ -109,8 +112,19 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
     return {"submission_id": submission_id, "outcome": "approved", "final": version.id}
 
 
+class DecisionsTampered(Exception):
+    """A decision row does not carry its authentication code (intake.storage.fields.decision_mac)."""
+
+
 def _back_to_review(services: Services, submission_id: str, token: Any, exc: Exception) -> dict[str, Any]:
-    if isinstance(exc, VerificationFailed):
+    if isinstance(exc, DecisionsTampered):
+        note = (
+            "The final PDF was not made: at least one review decision does not match its authentication code,"
+            " so it was changed outside SafePub. Nothing was published. Check the decisions (every changed one"
+            " now counts as undecided), tell the service owner, and complete the review again."
+        )
+        reason = "decisions_tampered"
+    elif isinstance(exc, VerificationFailed):
         where = survivors_text(exc)
         note = (
             "The final PDF could not be verified: redacted text survived"

@@ -18,7 +18,7 @@ from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
 from intake.models import Decision, Submission, User, utcnow
-from intake.review.proposals import chosen_proposals, count_open, decisions_by_proposal
+from intake.review.proposals import chosen_proposals, count_open, decisions_by_proposal, tampered_decisions
 from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
 from intake.states import DECIDABLE, Status
@@ -206,10 +206,13 @@ class PublicationSet:
     undecided: int
     register: bytes | None
     kept_phrases: list[str]
+    #: decisions whose authentication code does not match (changed outside SafePub): finalise refuses
+    tampered: int = 0
 
 
 def publication_set(services: Services, session: Session, submission: Submission) -> PublicationSet:
     redact, kept, undecided = chosen_proposals(services, session, submission)
+    tampered = tampered_decisions(services, session, submission)
     key = services.keys.fields_key(session, submission.id)
     notes = open_notes(services.keys, key, submission)
     return PublicationSet(
@@ -218,4 +221,5 @@ def publication_set(services: Services, session: Session, submission: Submission
         undecided=undecided,
         register=open_register(services.keys, key, submission),
         kept_phrases=list(notes.get("kept_phrases") or ()),
+        tampered=tampered,
     )

@@ -36,7 +36,7 @@ from intake.models import Decision, ProposalRecord, Submission
 from intake.review.proposals import count_open
 from intake.services import Services
 from intake.storage.crypto import DataKey
-from intake.storage.fields import open_payload, seal_proposal
+from intake.storage.fields import decision_mac, open_payload, seal_proposal
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
 
@@ -200,6 +200,7 @@ def apply(
             session.add(row)
         row.action, row.reason_code = action, prior.reason_code
         row.actor_id, row.created_at = prior.actor_id, prior.decided_at
+        row.mac = decision_mac(key, submission.id, revision, proposal_id, action)
 
     for ordinal, prior in planned.decisions.items():
         decide(ids[ordinal], prior.action, prior)

@@ -30,7 +30,8 @@ from intake.review.proposals import count_open, decisions_by_proposal, proposal_
 from intake.review.workflow import ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
 from intake.states import DECIDABLE, ReasonCode, Status
-from intake.storage.fields import open_json, seal_json, seal_proposal
+from intake.storage.crypto import DataKey
+from intake.storage.fields import decision_mac, open_json, seal_json, seal_proposal
 from redaction.types import Proposal
 
 log = logging.getLogger("safepub.review")
@@ -158,8 +159,9 @@ def _record(
     rows = _check(session, submission, parsed)
     current = decisions_by_proposal(session, submission)
     actor = actor_of(principal)
+    fields_key = services.keys.fields_key(session, submission.id)
     for pid, action, reason in parsed:
-        _decide(session, submission, current, pid, action, reason, principal.user_id)
+        _decide(session, submission, current, pid, action, reason, principal.user_id, fields_key)
         audit.append(
             session,
             "review.decision",
@@ -311,6 +313,7 @@ def _decide(
     action: str,
     reason: str,
     user_id: str,
+    key: DataKey,
 ) -> None:
     row = current.get(proposal_id)
     if row is None:
@@ -318,6 +321,7 @@ def _decide(
         session.add(row)
         current[proposal_id] = row
     row.action, row.reason_code, row.actor_id, row.created_at = action, reason, user_id, utcnow()
+    row.mac = decision_mac(key, submission.id, submission.revision, proposal_id, action)
 
 
 def _add_manual(
@@ -351,7 +355,7 @@ def _add_manual(
                 )
                 session.add(record)
                 rows[proposal.id] = record
-            _decide(session, submission, current, proposal.id, "accept", item["reason"], principal.user_id)
+            _decide(session, submission, current, proposal.id, "accept", item["reason"], principal.user_id, key)
             added.append(proposal.id)
         session.flush()
         audit.append(

@@ -17,7 +17,7 @@ from intake.accounts.auth import Principal, actor_of
 from intake.models import Decision, ProposalRecord, Submission
 from intake.services import Services
 from intake.states import HAS_PROPOSALS
-from intake.storage.fields import open_notes, open_payload
+from intake.storage.fields import decision_authentic, open_notes, open_payload
 from intake.submissions.read import NotReady, Purged
 from redaction.types import Proposal
 
@@ -69,7 +69,9 @@ def chosen_proposals(
     fail closed rather than publish it. The live preview shows only what a human chose.
     """
     key = services.keys.fields_key(session, submission.id)
-    decisions = decisions_by_proposal(session, submission)
+    # a decision that does not carry its authentication code was changed outside SafePub: it counts as no
+    # decision (so its proposal is redacted); publication_set reports it and the final render refuses
+    decisions = {pid: d for pid, d in decisions_by_proposal(session, submission).items() if decision_authentic(key, d)}
     redact: list[Proposal] = []
     kept: list[Proposal] = []
     undecided = 0
@@ -133,3 +135,9 @@ def check_by_eye(services: Services, principal: Principal, submission_id: str) -
             return []
         key = services.keys.fields_key(session, submission.id)
         return [str(reason) for reason in open_notes(services.keys, key, submission).get("needs_review") or ()]
+
+
+def tampered_decisions(services: Services, session: Session, submission: Submission) -> int:
+    """How many of the current revision's decisions do not carry their authentication code."""
+    key = services.keys.fields_key(session, submission.id)
+    return sum(1 for d in decisions_by_proposal(session, submission).values() if not decision_authentic(key, d))

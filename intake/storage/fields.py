@@ -8,9 +8,13 @@ score and source are clear columns, for counts and sorting.
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 import json
 from typing import Any
 
+from cryptography.hazmat.primitives import hashes
+from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.orm import Session
 
 from intake.models import ProposalRecord, Submission
@@ -87,3 +91,18 @@ def seal_json(keys: KeyService, key: DataKey, submission_id: str, name: str, val
 
 def open_json(keys: KeyService, key: DataKey, submission_id: str, name: str, blob: bytes, object_id: str = "") -> Any:
     return json.loads(keys.open_field(key, submission_id, name, blob, object_id))
+
+
+def decision_mac(key: DataKey, submission_id: str, revision: int, proposal_id: str, action: str) -> str:
+    """An authentication code for one human decision, under a key derived from the submission's fields
+    key. The database holds that key only wrapped by the key-encryption key, so someone who can write to
+    the database cannot flip an ``accept`` to a ``reject`` (and publish the name) without it showing."""
+    mac_key = HKDF(algorithm=hashes.SHA256(), length=32, salt=None, info=b"safepub decision mac v1").derive(key.key)
+    message = json.dumps([submission_id, revision, proposal_id, action], separators=(",", ":")).encode("utf-8")
+    return hmac.new(mac_key, message, hashlib.sha256).hexdigest()
+
+
+def decision_authentic(key: DataKey, row: Any) -> bool:
+    """``row`` (a ``Decision``) carries the code its fields say it should."""
+    expected = decision_mac(key, row.submission_id, row.revision, row.proposal_id or "", row.action)
+    return row.mac is not None and hmac.compare_digest(expected, row.mac)

@@ -216,3 +216,40 @@ def test_when_a_verification_layer_did_not_run_then_the_final_is_held_until_a_se
     assert result["outcome"] == "approved"
     [finalised] = audit_events(services, sid, "review.finalised")
     assert json.loads(finalised.details)["verification_incomplete_overridden"] is True
+
+
+def test_when_a_decision_is_flipped_in_the_database_then_nothing_is_published(
+    client, world, services, settings, engine
+):
+    """A database writer turns an accepted redaction into a rejected one (the name would be published):
+    the decision no longer carries its authentication code, so finalise refuses and the review reopens."""
+    from intake.models import Decision
+
+    sid = _approved(client, world, services)
+    with services.sessions() as session, session.begin():
+        accepted = session.scalars(
+            select(Decision).where(Decision.submission_id == sid, Decision.action == "accept")
+        ).first()
+        accepted.action = "reject"
+    result = finalise_submission(sid, context=WorkerContext(services=services, engine=engine))
+    assert result["outcome"] == "returned_to_review" and result["reason"] == "decisions_tampered"
+    with services.sessions() as session:
+        submission = session.get(Submission, sid)
+        assert submission.status == "in_review" and "authentication code" in submission.review_note
+        finals = session.scalar(
+            select(func.count())
+            .select_from(DocumentVersion)
+            .where(DocumentVersion.submission_id == sid, DocumentVersion.role == "final")
+        )
+        assert finals == 0
+
+
+def test_every_recorded_decision_carries_a_valid_authentication_code(client, world, services):
+    from intake.models import Decision
+    from intake.storage.fields import decision_authentic
+
+    sid = _approved(client, world, services)
+    with services.sessions() as session:
+        key = services.keys.fields_key(session, sid)
+        rows = session.scalars(select(Decision).where(Decision.submission_id == sid)).all()
+        assert rows and all(decision_authentic(key, row) for row in rows)

@@ -1,4 +1,4 @@
-"""issue 12: server-side session records; API tokens expire; conflict withdrawals approved
+"""issue 12: server-side session records; API tokens expire; conflict withdrawals approved; decision MACs
 
 Revision ID: 0007
 Revises: 0006
@@ -38,11 +38,15 @@ def upgrade() -> None:
         batch_op.create_foreign_key(
             "fk_conflict_withdrawal_approved_by", "app_user", ["withdrawal_approved_by"], ["id"]
         )
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("mac", sa.String(64), nullable=True))
     until = (datetime.now(UTC) + timedelta(days=LEGACY_TOKEN_DAYS)).replace(tzinfo=None)
     op.execute(sa.text("UPDATE api_token SET expires_at = :until WHERE expires_at IS NULL").bindparams(until=until))
 
 
 def downgrade() -> None:
+    with op.batch_alter_table("decision", schema=None) as batch_op:
+        batch_op.drop_column("mac")
     with op.batch_alter_table("conflict_of_interest", schema=None) as batch_op:
         batch_op.drop_constraint("fk_conflict_withdrawal_approved_by", type_="foreignkey")
         batch_op.drop_column("withdrawal_approved_by")

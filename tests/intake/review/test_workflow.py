@@ -195,7 +195,7 @@ def test_four_eyes_the_same_person_can_never_complete_and_approve(client, world,
         assert (submission.completed_by, submission.approved_by) == (reviewer_id, world.accounts["approver"].user_id)
     jobs = Queue(settings.queue_name, connection=redis_conn, serializer=SERIALIZER).jobs
     finalise = [j for j in jobs if j.func_name == "worker.jobs.finalise_submission"]
-    assert [j.args for j in finalise] == [(sid,)]  # IDs only
+    assert [list(j.args) for j in finalise] == [[sid]]  # IDs only
     assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 409  # already approving
     actions = [e.action for e in audit_events(services, sid) if e.action.startswith("review.")]
     assert actions[-3:] == ["review.completed", "review.four_eyes_refused", "review.approved"]
