@@ -8,7 +8,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 CORPUS ?= ../shared/corpus/dev
 EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
 
-.PHONY: run test eval eval-variants bench tab tab-official lint system-deps install clean
+.PHONY: run test eval eval-variants bench realworld tab tab-official lint system-deps install clean
 
 # Debian packages the product needs at run time (OCR, the bubblewrap sandbox, LibreOffice and the
 # metric-compatible fonts for Word drafts) and the tests need (pdftoppm, Chromium).
@@ -64,6 +64,12 @@ tab-official: install
 
 bench: install system-deps
 	$(PY) benchmarks/bench_redact.py
+
+# SafePub over real-world PDFs nobody here wrote: exit code, seconds, peak memory and text kept per file.
+# REALWORLD=DIR points it at a larger fetched set (e.g. pdf.js test/pdfs, PyMuPDF tests/resources).
+REALWORLD ?= tests/fixtures/realworld
+realworld: install system-deps
+	$(PY) benchmarks/realworld.py $(REALWORLD) --timeout 300
 
 # Style, formatting, the layering contracts in pyproject.toml ([tool.importlinter]) and types.
 lint: install

@@ -99,7 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             if extraction is not None:
                 extraction.close()
     except VerificationFailed as exc:
-        print(f"safepub: verification failed: {exc}", file=sys.stderr)
+        where = exc.describe() if hasattr(exc, "describe") else ""
+        print(f"safepub: verification failed: {exc}" + (f" ({where})" if where else ""), file=sys.stderr)
         return EXIT_VERIFICATION
     except (UnsupportedDocumentError, RegisterError) as exc:
         print(f"safepub: {exc}", file=sys.stderr)
