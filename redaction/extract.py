@@ -66,6 +66,8 @@ class ExtractedDocument:
     #: boxes of invisible text, removed whole whatever detection finds
     invisible: list[Loc] = field(default_factory=list)
     needs_review: list[str] = field(default_factory=list)
+    #: boxes of pictures whose text maps to the whole picture (removed whole, labelled "image removed")
+    pictures: set[Loc] = field(default_factory=set)
     #: offsets where a word hyphenated at a line end was joined ("multi-" + "cohort" -> "multicohort",
     #: the second part starting here). Verification also reads the output as printed, with the hyphen,
     #: where the second part is a word of its own.
@@ -195,6 +197,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
     flusher = _Flusher(builder, sink)
     invisible: list[Loc] = []
     needs_review: list[str] = []
+    pictures: list[Loc] = []
     furniture: list[tuple[int, list[_Line]]] = []
     hidden: list[tuple[int, list[_Line]]] = []
     images: list[tuple[int, list[_Line]]] = []
@@ -217,7 +220,9 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
         prev = _emit_lines(builder, main, prev=None) or prev
         if len(builder) > page_start:
             builder.pieces.append(Piece(page_start, len(builder), "body", page.number))
-        ocr_lines, problems = read_page_images(page, ocr, has_text=bool(main or edge), layer=text.layer)
+        ocr_lines, problems = read_page_images(
+            page, ocr, has_text=bool(main or edge), layer=text.layer, pictures=pictures
+        )
         if ocr_lines:
             images.append((page.number, [_Line(chars, bbox, key) for chars, bbox, key in ocr_lines]))
         needs_review.extend(problems)
@@ -235,6 +240,7 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
     extracted = builder.build("pdf", doc.page_count)
     extracted.invisible = invisible
     extracted.needs_review = needs_review
+    extracted.pictures = set(pictures)
     return extracted
 
 

@@ -32,7 +32,11 @@ LAYER_STRAYS = 5
 
 
 def read_page_images(
-    page: pymupdf.Page, ocr: OcrEngine | None, has_text: bool, layer: Sequence[Box] = ()
+    page: pymupdf.Page,
+    ocr: OcrEngine | None,
+    has_text: bool,
+    layer: Sequence[Box] = (),
+    pictures: list[Loc] | None = None,
 ) -> tuple[list[OcrLine], list[str]]:
     """OCR text of the raster images on a page, as lines, and the reasons a human must look.
 
@@ -43,7 +47,8 @@ def read_page_images(
 
     Every character of a small image's text maps to the WHOLE image, so any finding in it removes the
     picture; a page-sized scan's characters map to their word. An image that could not be read with
-    confidence gets a marker line (it holds a digit, so it is always proposed) and a reason.
+    confidence gets a marker line (it holds a digit, so it is always proposed) and a reason. The boxes of
+    pictures removed whole are added to ``pictures`` (the render labels them "image removed").
     """
     boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
     if not any(b.width >= MIN_IMAGE_WIDTH and b.height >= MIN_IMAGE_HEIGHT for b in boxes):
@@ -65,6 +70,8 @@ def read_page_images(
         for key, group in by_line.items():
             boxes_of = [w.box if scan else reading.box for w in group]
             lines.append(_ocr_line(page.number, [w.text for w in group], boxes_of, hash((index, key))))
+        if pictures is not None and not scan:
+            pictures.append((page.number, *reading.box))
         if len(fresh) < len(reading.words):
             # The image has its own text layer, read as page text: only our words beyond it count, and
             # a few stray low-confidence ones (specks, a smudge) are removed one by one like any other.

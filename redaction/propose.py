@@ -26,6 +26,9 @@ def build_proposals(
         entity = _entity(span)
         label = labels.label(span.category, entity)
         rule = policy.rule(span.category)
+        action = rule.action
+        if channel == "image" and _whole_picture(doc, span):
+            label, action = PICTURE_LABEL, "label"  # the reader sees a picture was there, and why it is gone
         context = _context(doc.text, span.start, span.end)
         pages = _rects_by_page(doc.locs[span.start : span.end], padding=1.0 if channel == "image" else 0.0)
         if not pages:  # side channel (metadata, outline...) or plain text: no rectangles
@@ -44,7 +47,7 @@ def build_proposals(
                     context=context,
                     entity=entity,
                     label=label,
-                    action=rule.action,
+                    action=action,
                     start=span.start,
                     end=span.end,
                 )
@@ -65,7 +68,7 @@ def build_proposals(
                     context=context,
                     entity=entity,
                     label=label,
-                    action=rule.action,
+                    action=action,
                     start=span.start,
                     end=span.end,
                 )
@@ -109,6 +112,15 @@ def _context(text: str, start: int, end: int) -> str:
     before = text[max(0, start - CONTEXT_CHARS) : start].replace("\n", " ")
     after = text[end : end + CONTEXT_CHARS].replace("\n", " ")
     return f"{before}[{text[start:end]}]{after}"
+
+
+#: drawn on a picture removed whole (a photographed form, a screenshot): the reviewer can restore it
+PICTURE_LABEL = "image removed"
+
+
+def _whole_picture(doc: ExtractedDocument, span: Span) -> bool:
+    locs = [loc for loc in doc.locs[span.start : span.end] if loc is not None]
+    return bool(locs) and all(loc in doc.pictures for loc in locs)
 
 
 def _rects_by_page(locs: list[Loc | None], padding: float) -> dict[int, list[Rect]]:
