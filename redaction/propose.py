@@ -28,7 +28,9 @@ def build_proposals(
         rule = policy.rule(span.category)
         action = rule.action
         if channel == "image" and _whole_picture(doc, span):
-            label, action = PICTURE_LABEL, "label"  # the reader sees a picture was there, and why it is gone
+            # named for the reviewer; the published box stays plain black: text drawn inside a removed
+            # picture's box would make it look like the picture's content survived
+            label = PICTURE_LABEL
         context = _context(doc.text, span.start, span.end)
         pages = _rects_by_page(doc.locs[span.start : span.end], padding=1.0 if channel == "image" else 0.0)
         if not pages:  # side channel (metadata, outline...) or plain text: no rectangles
@@ -114,7 +116,8 @@ def _context(text: str, start: int, end: int) -> str:
     return f"{before}[{text[start:end]}]{after}"
 
 
-#: drawn on a picture removed whole (a photographed form, a screenshot): the reviewer can restore it
+#: the review screen's name for a picture removed whole (a photographed form, a screenshot); the reviewer
+#: can restore it
 PICTURE_LABEL = "image removed"
 
 

@@ -226,11 +226,11 @@ def test_when_a_name_is_in_a_picture_set_into_the_text_then_the_whole_picture_is
     image_rects = [pymupdf.Rect(r) for p in analysis.proposals if p.channel == "image" for r in p.rects]
     assert image_rects and all(rect.contains(box) for rect in image_rects)  # the picture, not the word
     pictures = [p for p in analysis.proposals if p.channel == "image"]
-    assert all(p.label == "image removed" and p.action == "label" for p in pictures)
+    assert all(p.label == "image removed" for p in pictures)  # what the reviewer sees in the list
     inner = pymupdf.Rect(box.x0 + 2, box.y0 + 2, box.x1 - 2, box.y1 - 2)
+    assert _region_uniform(out, inner)  # a plain box: nothing drawn where the picture was
     assert _image_pixels_uniform(out, inner)  # the image's own pixels, "Dear" included, are gone
     assert "received this letter." in page_texts(out)
-    assert "image removed" in page_texts(out)  # the reader sees a picture was taken out
 
 
 @NEEDS_TESSERACT
