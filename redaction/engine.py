@@ -139,7 +139,7 @@ class RedactionEngine:
 
         if progress:
             progress(0, extracted.page_count)
-        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
+        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"), extracted.hyphen_joins)
         proposals = build_proposals(extracted, spans, policy)
         kept = sorted({extracted.text[a:b] for a, b in agency_ranges(extracted.text, policy)})
         if progress:
@@ -194,7 +194,7 @@ class RedactionEngine:
         extracted, raw = self._extract_and_detect(data, extraction)
         from redaction.resolve import resolve
 
-        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"))
+        spans = resolve(extracted.text, raw, reg, policy, extracted.ranges("image"), extracted.hyphen_joins)
         return extracted.text, spans
 
     def render(

@@ -33,7 +33,12 @@ SOURCE_RANK = {"register": 0, "manual": 0, "pattern": 1, "propagation": 2, "ner"
 
 
 def resolve(
-    text: str, spans: Iterable[Span], register: Register, policy: Policy, image_ranges: Iterable[tuple[int, int]] = ()
+    text: str,
+    spans: Iterable[Span],
+    register: Register,
+    policy: Policy,
+    image_ranges: Iterable[tuple[int, int]] = (),
+    hyphen_joins: Iterable[int] = (),
 ) -> list[Span]:
     spans = list(spans) + list(find_register_spans(text, register))
     if policy.redacts("IMAGE_TEXT"):
@@ -60,7 +65,8 @@ def resolve(
     people = [s for s in people + propagated if s.source == "register" or not _in_agency(text, s, agencies)]
     dates = list(table_dates_of_birth(text, people))
     chosen = remove_overlaps([s for s in people + others + dates if policy.redacts(s.category)])
-    return remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
+    chosen = remove_overlaps(chosen + list(every_occurrence(text, chosen, agency_names)))
+    return remove_overlaps(chosen + list(hyphenated_halves(text, chosen, hyphen_joins)))
 
 
 _OF_AFTER = re.compile(r"[ \u00a0]+(?:of|from)[ \u00a0]+")
@@ -360,6 +366,25 @@ def every_occurrence(text: str, spans: list[Span], kept: list[tuple[int, int]]) 
             source = sources.get(textmatch.match_key(match.group()))
             if source is not None:
                 yield Span(start, end, source.category, 0.9, "propagation", source.recognizer, match.group())
+
+
+def hyphenated_halves(text: str, spans: list[Span], joins: Iterable[int]) -> Iterable[Span]:
+    """A word hyphenated at a line end is one word in the detection text ("multi-" + "cohort" ->
+    "multicohort"), but the output still prints two, and verification reads each half as a word: a half
+    that is a redacted text is redacted too."""
+    sources = {textmatch.match_key(s.text): s for s in spans if s.category not in POSITIONAL}
+    redacted = Ranges((s.start, s.end) for s in spans)
+    for join in joins:
+        start = join
+        while start > 0 and text[start - 1].isalnum():
+            start -= 1
+        end = join
+        while end < len(text) and text[end].isalnum():
+            end += 1
+        for a, b in ((start, join), (join, end)):
+            source = sources.get(textmatch.match_key(text[a:b])) if b - a >= 2 else None
+            if source is not None and not redacted.contain(a, b):
+                yield Span(a, b, source.category, 0.9, "propagation", source.recognizer, text[a:b])
 
 
 def _blanked(text: str, spans: list[Span]) -> str:

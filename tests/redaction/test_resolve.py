@@ -497,3 +497,16 @@ def test_when_a_name_is_introduced_with_initials_in_any_form_then_every_later_us
     result = run(text, [ner(text, name, source="pattern")])
     assert proposed(result, text, initials, nth=1)
     assert untouched(result, text, "told the nurse")
+
+
+def test_when_a_redacted_word_is_half_of_a_word_hyphenated_at_a_line_end_then_that_half_goes_too() -> None:
+    """ "multi-" + "cohort" is one word in the detection text but two printed words; verification reads
+    "cohort" on its own, so where "Cohort" is a redacted name the half is redacted as well."""
+    text = "Ms Cohort visited. The multicohort study followed."
+    join = text.index("cohort study")
+    spans = [ner(text, "Cohort", "PERSON")]
+    result = resolve(text, spans, parse_register(None), PUBLICATION, (), [join])
+    assert any((s.start, s.end) == (join, join + len("cohort")) for s in result)
+    assert untouched(result, text, "multi")
+    alone = resolve(text, spans, parse_register(None), PUBLICATION)
+    assert not any(s.start == join for s in alone)  # without the join, the whole word is not a name
