@@ -144,7 +144,7 @@ class Settings:
             queue_name=queue_name,
             port=_int(env, "PORT", 8000, minimum=1),
             max_upload_bytes=max_upload_mb * MB,
-            key_file=Path(key_file).expanduser().resolve() if key_file else data_dir / "keyring.json",
+            key_file=Path(key_file).expanduser().resolve() if key_file else default_key_file(data_dir),
             kek=env.get("SAFEPUB_KEK") or None,
             storage_dir=Path(storage_dir).expanduser().resolve() if storage_dir else data_dir / "store",
             cookie_secure=_bool(env, "SAFEPUB_COOKIE_SECURE", True),
@@ -176,7 +176,7 @@ class Settings:
     def __post_init__(self) -> None:
         # Derived paths default from data_dir so a Settings built in a test needs only two fields.
         if self.key_file is None:
-            object.__setattr__(self, "key_file", self.data_dir / "keyring.json")
+            object.__setattr__(self, "key_file", default_key_file(self.data_dir))
         if self.storage_dir is None:
             object.__setattr__(self, "storage_dir", self.data_dir / "store")
         if self.archive_dir is None:
@@ -264,6 +264,15 @@ def _archive_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "handover_max_attempts": _int(env, "SAFEPUB_HANDOVER_MAX_ATTEMPTS", 5, minimum=1),
         "handover_backoff_seconds": _int(env, "SAFEPUB_HANDOVER_BACKOFF_SECONDS", 30),
     }
+
+
+def default_key_file(data_dir: Path) -> Path:
+    """The keyring's default place: beside the data directory, not in it, so a backup of the data
+    directory (database, store) does not carry the keys that decrypt it. A keyring left inside the data
+    directory by an earlier version is still used (``safepub keys status`` says where it is; move it)."""
+    legacy = data_dir / "keyring.json"
+    beside = data_dir.parent / f"{data_dir.name}.keyring.json"
+    return legacy if legacy.exists() and not beside.exists() else beside
 
 
 def _redis_url(env: Mapping[str, str]) -> str | None:

@@ -10,7 +10,7 @@ from config.settings import ConfigurationError, Settings
 def test_defaults_come_from_the_data_dir(tmp_path):
     settings = Settings.from_env({"SAFEPUB_DATA_DIR": str(tmp_path)})
     assert settings.database_url == f"sqlite:///{tmp_path / 'safepub.sqlite3'}"
-    assert settings.key_file == tmp_path / "keyring.json"
+    assert settings.key_file == tmp_path.parent / f"{tmp_path.name}.keyring.json"  # beside, not inside
     assert settings.storage_dir == tmp_path / "store"
     assert settings.port == 8000 and settings.max_upload_bytes == 50 * 1024 * 1024
     assert settings.redis_url is None and settings.cookie_secure is True
@@ -116,3 +116,11 @@ def test_production_refuses_a_network_redis_without_tls_or_a_password(url, messa
 def test_redis_urls_that_are_allowed(env_name, url, tmp_path):
     env = {"SAFEPUB_DATA_DIR": str(tmp_path), "SAFEPUB_ENV": env_name, "REDIS_URL": url}
     assert Settings.from_env(env).redis_url == url
+
+
+def test_the_keyring_defaults_to_beside_the_data_directory_but_an_old_one_inside_is_still_used(tmp_path):
+    data_dir = tmp_path / "instance"
+    data_dir.mkdir()
+    assert Settings.from_env({"SAFEPUB_DATA_DIR": str(data_dir)}).key_file == tmp_path / "instance.keyring.json"
+    (data_dir / "keyring.json").write_text("{}")  # left there by an earlier version
+    assert Settings.from_env({"SAFEPUB_DATA_DIR": str(data_dir)}).key_file == data_dir / "keyring.json"

@@ -86,7 +86,8 @@ def test_make_run_brings_up_a_working_instance(instance):
     assert set(credentials) == {f"{r}@demo.safepub.test" for r in ("uploader", "reviewer", "approver")}
     assert f"http://localhost:{port}/" in log_path.read_text()
     data_dir = Path(env["SAFEPUB_DATA_DIR"])
-    assert oct((data_dir / "keyring.json").stat().st_mode & 0o777) == "0o600"
+    keyring = data_dir.parent / f"{data_dir.name}.keyring.json"  # beside the data directory, not in it
+    assert oct(keyring.stat().st_mode & 0o777) == "0o600" and not (data_dir / "keyring.json").exists()
 
     base = f"http://127.0.0.1:{port}"
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
