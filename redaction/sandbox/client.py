@@ -25,7 +25,7 @@ from typing import Any
 from redaction.budgets import Budgets
 from redaction.sandbox import codec
 from redaction.sandbox.errors import SandboxError, SandboxUnavailable
-from redaction.sandbox.limits import BWRAP_ARGS, Limits, bwrap_path, bwrap_usable
+from redaction.sandbox.limits import Limits, bwrap_args, bwrap_path, bwrap_usable
 from redaction.sandbox.process import ChildProcess, Mode, Progress
 from redaction.types import Analysis, Proposal, Rect, Span
 from redaction.verify import VerificationReport
@@ -182,7 +182,7 @@ class SandboxedEngine:
         """The child's command line (bwrap around the interpreter in ``bwrap`` mode)."""
         child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *self.limits.argv()]
         if self.mode == "bwrap":
-            return [bwrap_path() or "bwrap", *BWRAP_ARGS, "--", *child]
+            return [bwrap_path() or "bwrap", *bwrap_args(), "--", *child]
         return child
 
     def _call(

@@ -17,6 +17,7 @@ import signal
 import subprocess
 from collections.abc import Mapping
 from dataclasses import dataclass
+from pathlib import Path
 
 GIB = 1024**3
 PR_SET_PDEATHSIG = 1
@@ -40,6 +41,25 @@ BWRAP_ARGS = (
     "--new-session",
     "--chdir", "/",
 )  # fmt: skip
+
+
+def bwrap_args() -> list[str]:
+    """BWRAP_ARGS, plus read-only binds of the interpreter, the code and the OCR data where they live
+    under /tmp (a CI checkout, a virtualenv in a temporary folder): the private tmpfs would hide them."""
+    import sys
+
+    import redaction
+
+    tmp = Path("/tmp")
+    wanted = [Path(sys.prefix), Path(sys.base_prefix), Path(redaction.__file__).resolve().parents[1]]
+    if os.environ.get("TESSDATA_PREFIX"):
+        wanted.append(Path(os.environ["TESSDATA_PREFIX"]))
+    binds: list[str] = []
+    for path in dict.fromkeys(p.resolve() for p in wanted):
+        if path != tmp and path.is_relative_to(tmp) and path.exists():
+            binds += ["--ro-bind", str(path), str(path)]
+    at = BWRAP_ARGS.index("--tmpfs") + 2  # after the tmpfs, so the binds show through it
+    return [*BWRAP_ARGS[:at], *binds, *BWRAP_ARGS[at:]]
 
 
 @dataclass(frozen=True)
@@ -95,7 +115,7 @@ def bwrap_usable() -> bool:
         return False
     try:
         result = subprocess.run(
-            [path, *BWRAP_ARGS, "--", "/bin/true"],
+            [path, *bwrap_args(), "--", "/bin/true"],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

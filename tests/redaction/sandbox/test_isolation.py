@@ -11,7 +11,7 @@ import pymupdf
 import pytest
 
 from redaction.sandbox import Limits, SandboxedEngine, harden_current_process
-from redaction.sandbox.limits import BWRAP_ARGS
+from redaction.sandbox.limits import BWRAP_ARGS, bwrap_args
 from tests.redaction.conftest import REPO
 from tests.redaction.sandbox.conftest import needs_bwrap
 from tests.redaction.sandbox.test_deaths import ScriptedChild
@@ -46,7 +46,7 @@ def test_under_bwrap_the_child_has_no_network_no_capabilities_and_writes_only_to
         server.listen()
         port = server.getsockname()[1]
         outside = tmp_path / "escaped"
-        command = ["bwrap", *BWRAP_ARGS, "--", sys.executable, "-I", "-c", PROBE, str(port), str(outside)]
+        command = ["bwrap", *bwrap_args(), "--", sys.executable, "-I", "-c", PROBE, str(port), str(outside)]
         result = subprocess.run(command, capture_output=True, text=True, timeout=60, check=True)
         # the same probe outside the sandbox reaches the port and writes the file: the probe can tell
         control = subprocess.run(
@@ -56,7 +56,19 @@ def test_under_bwrap_the_child_has_no_network_no_capabilities_and_writes_only_to
         f"network denied;refused {outside};wrote /tmp/scratch;caps 0000000000000000 nonewprivs 1"
     )
     assert control.stdout.startswith("network open;wrote")
-    assert SandboxedEngine(mode="bwrap").command()[: len(BWRAP_ARGS) + 1][1:] == list(BWRAP_ARGS)
+    assert SandboxedEngine(mode="bwrap").command()[1 : len(bwrap_args()) + 1] == bwrap_args()
+
+
+def test_an_interpreter_or_checkout_under_tmp_is_bound_into_the_sandbox(monkeypatch, tmp_path) -> None:
+    """The sandbox's private /tmp would hide a virtualenv or a CI checkout that lives under /tmp."""
+    venv = tmp_path / "venv"
+    venv.mkdir()
+    monkeypatch.setattr(sys, "prefix", str(venv))
+    args = bwrap_args()
+    at = args.index("--tmpfs")
+    bind = ["--ro-bind", str(venv.resolve()), str(venv.resolve())]
+    assert args[at + 2 : at + 5] == bind  # after the tmpfs, so it shows through
+    assert args[: at + 2] + args[at + 5 :] == list(BWRAP_ARGS)  # the fixed arguments are unchanged
 
 
 def test_the_child_environment_holds_no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
