@@ -66,9 +66,12 @@ def test_an_interpreter_or_checkout_under_tmp_is_bound_into_the_sandbox(monkeypa
     monkeypatch.setattr(sys, "prefix", str(venv))
     args = bwrap_args()
     at = args.index("--tmpfs")
-    bind = ["--ro-bind", str(venv.resolve()), str(venv.resolve())]
-    assert args[at + 2 : at + 5] == bind  # after the tmpfs, so it shows through
-    assert args[: at + 2] + args[at + 5 :] == list(BWRAP_ARGS)  # the fixed arguments are unchanged
+    fixed_end = at + 2 + (len(args) - len(BWRAP_ARGS))
+    binds = args[at + 2 : fixed_end]  # right after the tmpfs, so they show through it
+    triples = [binds[i : i + 3] for i in range(0, len(binds), 3)]
+    assert ["--ro-bind", str(venv.resolve()), str(venv.resolve())] in triples
+    assert all(t[0] == "--ro-bind" and t[1] == t[2] and t[1].startswith("/tmp/") for t in triples)
+    assert args[: at + 2] + args[fixed_end:] == list(BWRAP_ARGS)  # the fixed arguments are unchanged
 
 
 def test_the_child_environment_holds_no_secrets(monkeypatch: pytest.MonkeyPatch) -> None:
