@@ -128,6 +128,11 @@ def _parser() -> argparse.ArgumentParser:
     purge = submissions.add_parser("purge", help="crypto-shred a submission (irreversible)")
     purge.add_argument("submission_id")
     purge.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    purge.add_argument(
+        "--no-rotate",
+        action="store_true",
+        help="skip the KEK rotation that makes backups taken before the purge unable to recover it",
+    )
     purge.set_defaults(handler=submission_commands.cmd_submissions_purge)
 
     sub.add_parser("recover", help="run the stuck-job recovery sweep once").set_defaults(

@@ -35,6 +35,19 @@ def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
         return 2
     destroyed, deleted = result["data_keys_destroyed"], result["blobs_deleted"]
     print(f"purged: {destroyed} data keys destroyed, {deleted} blobs deleted")
+    # A backup taken before the purge still holds the submission's data keys, wrapped by the current KEK.
+    # Rotating the KEK (every live key re-wrapped, the old KEK erased) leaves that backup's copies wrapped
+    # by a key that no longer exists: the purge then holds against backups too.
+    if ns.no_rotate:
+        print("KEK not rotated: a backup taken before this purge can still recover the submission")
+    elif services.keys.keyring.file_backed:
+        report = services.keys.rotate(services.sessions)
+        print(f"KEK rotated ({report.rewrapped} data keys re-wrapped; the old KEK is erased from the key file)")
+    else:
+        print(
+            "SAFEPUB_KEK is set in the environment: rotate it now (put a new key first, run `safepub keys"
+            " rotate`, remove the old one) or a backup taken before this purge can still recover the submission"
+        )
     return 0
 
 
