@@ -3,7 +3,7 @@ CSRF."""
 
 from flask import Blueprint
 
-from intake.web import pages, review, session
+from intake.web import admin, pages, review, session
 
 
 def make_blueprint() -> Blueprint:
@@ -11,6 +11,6 @@ def make_blueprint() -> Blueprint:
     web = Blueprint(
         "web", __name__, template_folder="../templates", static_folder="../static", static_url_path="/static"
     )
-    for routes in (session, pages, review):
+    for routes in (session, pages, review, admin):
         routes.register(web)
     return web
