@@ -16,6 +16,7 @@ import os
 import socket
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from rq import Worker
@@ -64,6 +65,15 @@ def record_type_only(job: Any, exc_type: type[BaseException], exc_value: BaseExc
     return False  # handled: no further handler
 
 
+def _secret_paths(settings: Settings) -> list[Path]:
+    """What a parse must never read: the keyring, the audit key, the data directory (database file,
+    sealed store, archive, embedded Redis) and the witness. Hidden inside the bwrap sandbox."""
+    key = settings.audit_key_file
+    paths = [settings.data_dir, key, key.with_name(key.name + ".pub"), settings.audit_witness]
+    paths += [p for p in (settings.key_file, settings.storage_dir, settings.archive_dir) if p is not None]
+    return paths
+
+
 def build_engine(settings: Settings) -> Engine:
     """The engine the jobs use, from the settings. Raises ConfigurationError when the sandbox asked for
     cannot run, or when a production worker would parse documents without bwrap and that was not
@@ -90,6 +100,7 @@ def build_engine(settings: Settings) -> Engine:
             mode=settings.sandbox,
             limits=limits,
             budgets=budgets,
+            hidden=_secret_paths(settings),
             **timeout,  # type: ignore[arg-type]
         )
     except SandboxUnavailable:

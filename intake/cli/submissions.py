@@ -38,7 +38,7 @@ def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
     # A backup taken before the purge still holds the submission's data keys, wrapped by the current KEK.
     # Rotating the KEK (every live key re-wrapped, the old KEK erased) leaves that backup's copies wrapped
     # by a key that no longer exists: the purge then holds against backups too.
-    if ns.no_rotate:
+    if getattr(ns, "no_rotate", False):
         print("KEK not rotated: a backup taken before this purge can still recover the submission")
     elif services.keys.keyring.file_backed:
         report = services.keys.rotate(services.sessions)

@@ -19,7 +19,8 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 from typing import Any
 
 from redaction.budgets import Budgets
@@ -68,7 +69,10 @@ class SandboxedEngine:
         limits: Limits | None = None,
         timeout_seconds: float = 900.0,
         budgets: Budgets | None = None,
+        hidden: Sequence[str | Path] = (),
     ) -> None:
+        """``hidden``: paths the child must not see under bwrap (keys, the data directory)."""
+        self.hidden = tuple(hidden)
         self.default_profile = profile
         self.mode: Mode = resolve_mode(mode)
         self.limits = limits or Limits()
@@ -182,7 +186,7 @@ class SandboxedEngine:
         """The child's command line (bwrap around the interpreter in ``bwrap`` mode)."""
         child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *self.limits.argv()]
         if self.mode == "bwrap":
-            return [bwrap_path() or "bwrap", *bwrap_args(), "--", *child]
+            return [bwrap_path() or "bwrap", *bwrap_args(self.hidden), "--", *child]
         return child
 
     def _call(

@@ -15,7 +15,7 @@ import resource
 import shutil
 import signal
 import subprocess
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -43,9 +43,13 @@ BWRAP_ARGS = (
 )  # fmt: skip
 
 
-def bwrap_args() -> list[str]:
+def bwrap_args(hidden: Sequence[Path | str] = ()) -> list[str]:
     """BWRAP_ARGS, plus read-only binds of the interpreter, the code and the OCR data where they live
-    under /tmp (a CI checkout, a virtualenv in a temporary folder): the private tmpfs would hide them."""
+    under /tmp (a CI checkout, a virtualenv in a temporary folder): the private tmpfs would hide them.
+
+    ``hidden`` are the paths the child must not read although the root is bound read-only: the keyring,
+    the audit signing key, the data directory (database, sealed store, archive). A directory is covered
+    by an empty tmpfs, a file by /dev/null (which the child cannot even open: binds are nodev)."""
     import sys
 
     import redaction
@@ -59,7 +63,16 @@ def bwrap_args() -> list[str]:
         if path != tmp and path.is_relative_to(tmp) and path.exists():
             binds += ["--ro-bind", str(path), str(path)]
     at = BWRAP_ARGS.index("--tmpfs") + 2  # after the tmpfs, so the binds show through it
-    return [*BWRAP_ARGS[:at], *binds, *BWRAP_ARGS[at:]]
+    masks: list[str] = []
+    for raw in hidden:
+        path = Path(raw).resolve()
+        if path.is_dir():
+            masks += ["--tmpfs", str(path)]
+        elif path.exists():
+            masks += ["--ro-bind", "/dev/null", str(path)]
+    # the masks come after the fresh /dev: a /dev/null bound before it cannot be read
+    after_proc = BWRAP_ARGS.index("--proc") + 2
+    return [*BWRAP_ARGS[:at], *binds, *BWRAP_ARGS[at:after_proc], *masks, *BWRAP_ARGS[after_proc:]]
 
 
 @dataclass(frozen=True)

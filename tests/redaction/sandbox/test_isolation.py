@@ -194,3 +194,57 @@ def _wait(predicate, what: str, timeout: float = 60) -> None:  # type: ignore[no
     while not predicate():
         assert time.monotonic() < deadline, f"timed out waiting for {what}"
         time.sleep(0.05)
+
+
+@needs_bwrap
+def test_under_bwrap_the_child_cannot_read_the_keys_or_the_data_directory() -> None:
+    """The root is bound read-only, so without hiding, a parse could read the keyring beside the data
+    directory; the worker passes its secret paths and the child finds an empty folder and a file it
+    cannot read (bound over by /dev/null on a nodev mount)."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    base = Path(tempfile.mkdtemp(dir="/var/tmp"))  # not under /tmp: the sandbox's own tmpfs hides that
+    try:
+        data_dir = base / "instance"
+        data_dir.mkdir()
+        (data_dir / "safepub.sqlite3").write_text("database")
+        keyring = base / "instance.keyring.json"
+        keyring.write_text("the-kek")
+        probe = (
+            "import os,sys\n"
+            "try: k = repr(open(sys.argv[1]).read())\n"
+            "except OSError as e: k = type(e).__name__\n"
+            "print(k, os.listdir(sys.argv[2]))"
+        )
+
+        def run(hidden):
+            command = [
+                "bwrap",
+                *bwrap_args(hidden),
+                "--",
+                sys.executable,
+                "-I",
+                "-c",
+                probe,
+                str(keyring),
+                str(data_dir),
+            ]
+            return subprocess.run(command, capture_output=True, text=True, timeout=60, check=True).stdout.strip()
+
+        assert run([]) == "'the-kek' ['safepub.sqlite3']"  # the probe can tell
+        hidden = run([data_dir, keyring])
+        assert hidden in ("'' []", "PermissionError []"), hidden  # an empty or unreadable file, an empty folder
+    finally:
+        shutil.rmtree(base)
+
+
+def test_the_worker_hides_its_keys_and_data_from_the_sandbox(tmp_path) -> None:
+    from config.settings import Settings
+    from worker.__main__ import _secret_paths
+
+    settings = Settings(data_dir=tmp_path / "instance", database_url="sqlite://")
+    hidden = _secret_paths(settings)
+    for path in (settings.data_dir, settings.key_file, settings.audit_key_file, settings.audit_witness):
+        assert path in hidden
