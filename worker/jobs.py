@@ -79,7 +79,10 @@ def render_page_images(submission_id: str, *, context: WorkerContext | None = No
     """The original's page images for the review screen (a submission processed before they were
     rendered at processing time)."""
     ctx = context or worker_context.current()
-    return screen.render_page_images(ctx.fork_safe_services(), ctx.engine, submission_id)
+    try:
+        return screen.render_page_images(ctx.fork_safe_services(), ctx.engine, submission_id)
+    except Exception as exc:
+        raise JobError(type(exc).__name__) from None
 
 
 def render_preview(
@@ -87,7 +90,10 @@ def render_preview(
 ) -> dict[str, Any]:
     """A live preview of one page (the digest names the chosen redactions; ids only in Redis)."""
     ctx = context or worker_context.current()
-    return screen.render_preview(ctx.fork_safe_services(), ctx.engine, submission_id, page, digest)
+    try:
+        return screen.render_preview(ctx.fork_safe_services(), ctx.engine, submission_id, page, digest)
+    except Exception as exc:
+        raise JobError(type(exc).__name__) from None
 
 
 def locate_manual(task_id: str, *, context: WorkerContext | None = None) -> dict[str, Any]:

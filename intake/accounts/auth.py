@@ -189,7 +189,7 @@ def principal_from_token(session: Session, token: str) -> Principal:
     record = session.scalars(select(ApiToken).where(ApiToken.token_hash == digest)).first()
     if record is None or record.revoked_at is not None or not hmac.compare_digest(record.token_hash, digest):
         raise AuthenticationError()
-    if record.expires_at is not None and record.expires_at <= utcnow():
+    if record.expires_at is None or record.expires_at <= utcnow():  # every token has an expiry (0007)
         raise AuthenticationError()
     user = session.get(User, record.user_id)
     if user is None or not user.active:

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from sqlalchemy.orm import Session
 
 from intake.audit.checkpoint import Checkpoint, CheckpointError, CheckpointVerifier
-from intake.audit.merkle import MerkleTree, consistency_proof, verify_consistency
+from intake.audit.merkle import EMPTY_ROOT, MerkleTree, consistency_proof, verify_consistency
 from intake.audit.verify import AuditChainBroken, Verified, tree_at, verify
 
 
@@ -40,8 +40,10 @@ def prove(tree: MerkleTree, trusted: Checkpoint) -> ConsistencyProof:
             f"the log has {tree.size} entries but a trusted checkpoint vouches for {trusted.size}: "
             "entries were deleted from the end"
         )
-    if trusted.size == 0:
-        return ConsistencyProof(0, tree.size, trusted.root, tree.root(), [])
+    if trusted.size == 0:  # every log extends the empty one, if the note really is of the empty tree
+        if trusted.root != EMPTY_ROOT:
+            raise NotConsistent("a trusted checkpoint of 0 entries has a root that is not the empty tree's")
+        return ConsistencyProof(tree.size, tree.size, tree.root(), tree.root(), [])
     path = consistency_proof(trusted.size, tree) if trusted.size < tree.size else []
     return ConsistencyProof(trusted.size, tree.size, trusted.root, tree.root(), path)
 

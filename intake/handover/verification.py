@@ -63,7 +63,8 @@ def reverify(
     forbidden, allowed = forbidden_and_allowed(services, session, submission, forbid)
     report = engine.verify_output(data, forbidden, allowed=allowed)
     hold = hold_reason(report)
-    if hold is not None and submission.hold_overridden_at is None:
+    overridden = submission.hold_overridden_at is not None and hold == submission.verification_hold
+    if hold is not None and not overridden:  # an override covers its own hold, not a new one
         raise VerificationFailed(hold, survivors=[(INCOMPLETE, "-")])
     return 0 if kind == "text" else int(report.pages)
 

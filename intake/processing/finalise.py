@@ -44,7 +44,8 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         if submission.status != Status.APPROVING:
             return {"submission_id": submission_id, "outcome": "not_approving", "status": submission.status}
         token = submission.approved_at
-        overridden = submission.hold_overridden_at is not None
+        # an override covers the hold it was given for, not another layer failing later
+        overridden_hold = submission.verification_hold if submission.hold_overridden_at is not None else None
         revision, document_kind = submission.revision, submission.document_kind
         data = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
@@ -64,7 +65,7 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
     # Fail closed: a verification layer that did not run holds the final unless a Secretariat user has
     # already overridden this revision's hold with a reason (audited, intake.review.approval.override_hold).
     hold = hold_reason(report)
-    if hold is not None and not overridden:
+    if hold is not None and hold != overridden_hold:
         return _held(services, submission_id, token, hold)
 
     with services.sessions() as session, session.begin():
@@ -153,6 +154,8 @@ def _held(services: Services, submission_id: str, token: Any, hold: str) -> dict
         if submission is None or submission.status != Status.APPROVING or submission.approved_at != token:
             return {"submission_id": submission_id, "outcome": "superseded"}
         submission.verification_hold = hold
+        # a new hold needs its own override
+        submission.hold_overridden_at = submission.hold_overridden_by = submission.hold_override_enc = None
         reopen(
             session,
             submission,

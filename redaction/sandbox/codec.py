@@ -58,14 +58,15 @@ def report_to_dict(report: VerificationReport) -> dict[str, Any]:
 
 def report_from_dict(data: dict[str, Any]) -> VerificationReport:
     return VerificationReport(
-        channels_checked=tuple(str(c) for c in data["channels_checked"]),
+        channels_checked=tuple(_clean(c) for c in list(data["channels_checked"])[:MAX_WARNINGS]),
         items_checked=int(data["items_checked"]),
         ocr_available=bool(data["ocr_available"]),
         pages=int(data["pages"]),
         items_skipped=int(data.get("items_skipped", 0)),
         ocr_pages=int(data.get("ocr_pages", 0)),
         unread_image_pages=int(data.get("unread_image_pages", 0)),
-        warnings=tuple(str(w) for w in data.get("warnings", ())),
+        # shown to reviewers and stored in a clear column: short printable lines, a few at most
+        warnings=tuple(_clean(w) for w in list(data.get("warnings", ()))[:MAX_WARNINGS]),
     )
 
 
@@ -124,6 +125,10 @@ def _items(value: Any) -> list[Any]:
 
 def _is_pair(value: Any) -> bool:
     return isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)
+
+
+#: how many verification warnings from a child are kept (a compromised child could send thousands)
+MAX_WARNINGS = 20
 
 
 def _clean(value: Any) -> str:

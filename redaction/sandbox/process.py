@@ -26,7 +26,9 @@ WALL_TIME = "the document took longer to process than the time limit allows"
 CRASHED = "the document crashed the PDF reader"
 #: The largest payload the parent accepts from a child (a rendered PDF or a PNG): a compromised child
 #: must not make the key-holding parent allocate without bound.
-MAX_ANSWER_BYTES = 512 * 1024 * 1024
+MAX_ANSWER_BYTES = 512 * 1024 * 1024  # also the total over every frame of one answer
+#: The largest JSON header of one frame (the proposals of a 2,000-page draft fit easily)
+MAX_HEADER_BYTES = 128 * 1024 * 1024
 
 
 class ChildProcess:
@@ -82,12 +84,16 @@ class ChildProcess:
 
     def _read(self, progress: Progress | None) -> tuple[dict[str, Any], bytes] | None:
         assert self.process.stdout is not None
+        received = 0  # across every frame: a compromised child must not grow the parent without bound
         try:
             while True:
-                frame = read_frame(self.process.stdout, max_payload=MAX_ANSWER_BYTES)
+                frame = read_frame(self.process.stdout, max_header=MAX_HEADER_BYTES, max_payload=MAX_ANSWER_BYTES)
                 if frame is None:
                     return None
                 header, payload = frame
+                received += len(payload) + len(str(header))
+                if received > MAX_ANSWER_BYTES:
+                    raise ProtocolError("answer too large")
                 if "part" in header:
                     self.parts.append((header["part"], payload))
                     continue

@@ -167,14 +167,15 @@ def test_when_the_panel_asks_for_more_redaction_after_approval_then_the_final_is
 
 class _IncompleteEngine:
     """The real engine, whose verification reports a layer that did not run (the second parser timed
-    out): everything else is real."""
+    out, or another ``warning``): everything else is real."""
 
-    def __init__(self, inner: RedactionEngine) -> None:
+    def __init__(self, inner: RedactionEngine, warning: str = "second parser (pypdf) timed out") -> None:
         self.inner = inner
+        self.warning = warning
 
     def render_with_report(self, data: bytes, proposals: Any, **options: Any) -> Any:
         output, _complete = self.inner.render_with_report(data, proposals, **options)
-        return output, report(pages=2, warnings=("second parser (pypdf) timed out",))
+        return output, report(pages=2, warnings=(self.warning,))
 
 
 def test_when_a_verification_layer_did_not_run_then_the_final_is_held_until_a_secretariat_override(
@@ -216,6 +217,23 @@ def test_when_a_verification_layer_did_not_run_then_the_final_is_held_until_a_se
     assert result["outcome"] == "approved"
     [finalised] = audit_events(services, sid, "review.finalised")
     assert json.loads(finalised.details)["verification_incomplete_overridden"] is True
+
+
+def test_an_override_covers_its_own_hold_not_another_layer_failing_later(client, world, services, engine):
+    sid = _approved(client, world, services)
+    assert (
+        finalise_submission(sid, context=WorkerContext(services=services, engine=_IncompleteEngine(engine)))["outcome"]
+        == "held"
+    )
+    assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
+    path = f"/submissions/{sid}/verification-hold/override"
+    assert post(client, world, "approver", path, {"reason": "Checked every page by eye; nothing"}).status_code == 200
+    assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
+    other = _IncompleteEngine(engine, warning="OCR failed on page 2")  # a different layer, not checked by anyone
+    result = finalise_submission(sid, context=WorkerContext(services=services, engine=other))
+    assert result["outcome"] == "held"
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()
+    assert "OCR failed" in detail["verification_hold"] and not detail["verification_hold_overridden"]
 
 
 def test_when_a_decision_is_flipped_in_the_database_then_nothing_is_published(

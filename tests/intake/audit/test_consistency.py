@@ -113,3 +113,13 @@ def test_a_kept_checkpoint_signed_by_another_key_is_refused(signed, services, ca
     forged.write_text(stranger.sign(Checkpoint("safepub.local/audit", 3, b"\x00" * 32)))
     assert main(["audit", "verify", "--trusted", str(forged)]) == 1
     assert "not signed by" in capsys.readouterr().err
+
+
+def test_a_checkpoint_of_the_empty_log_is_extended_by_any_later_log(services, settings, monkeypatch, capsys):
+    from intake.cli import main
+
+    _cli_env(monkeypatch, settings)
+    assert main(["audit", "sign"]) == 0  # a fresh install: the witness gets a note of 0 entries
+    capsys.readouterr()
+    _append_events(services, 3)
+    assert main(["audit", "verify"]) == 0, capsys.readouterr().err

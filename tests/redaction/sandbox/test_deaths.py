@@ -138,3 +138,23 @@ def test_when_the_child_sends_fewer_page_images_than_it_claims_then_it_is_refuse
     )
     with pytest.raises(SandboxError):
         ScriptedChild(script).page_images(draft())
+
+
+def test_when_the_child_sends_many_frames_then_their_total_is_capped(monkeypatch) -> None:
+    """Each frame under the cap, but their sum over it: the parent stops reading (a compromised child
+    must not grow the key-holding parent's memory with endless parts)."""
+    from redaction.sandbox import process
+
+    monkeypatch.setattr(process, "MAX_ANSWER_BYTES", 64 * 1024)
+    script = (
+        READ_REQUEST
+        + "import json\n"
+        + "for n in range(100):\n"
+        + "    body = json.dumps({'part': [1, 1]}).encode()\n"
+        + "    sys.stdout.buffer.write(struct.pack('>IQ', len(body), 4096) + body + b'x' * 4096)\n"
+        + "body = json.dumps({'result': 100}).encode()\n"
+        + "sys.stdout.buffer.write(struct.pack('>IQ', len(body), 0) + body)\n"
+    )
+    with pytest.raises(SandboxError) as caught:
+        ScriptedChild(script).page_images(draft())
+    assert caught.value.kind == "ProtocolError"
