@@ -9,13 +9,13 @@ cookie and calls :func:`resume` on each request.
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from intake.accounts.auth import token_digest
 from intake.models import User, UserSession, utcnow
 
 #: how often ``last_seen_at`` is written: often enough for the idle limit, not on every request
@@ -23,7 +23,8 @@ TOUCH_EVERY = timedelta(seconds=60)
 
 
 def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+    """The stored id of a session: the SHA-256 of its token, as for API tokens."""
+    return token_digest(token)
 
 
 def start(db: Session, user: User, *, absolute: timedelta, now: datetime | None = None) -> str:
@@ -57,11 +58,7 @@ def resume(db: Session, token: str, *, idle: timedelta, now: datetime | None = N
 
 
 def revoke(db: Session, token: str, reason: str = "logout", *, now: datetime | None = None) -> bool:
-    record = db.get(UserSession, digest(token)) if token else None
-    if record is None or record.revoked_at is not None:
-        return False
-    record.revoked_at, record.revoked_reason = now or utcnow(), reason
-    return True
+    return bool(token) and revoke_by_id(db, digest(token), reason, now=now)
 
 
 def revoke_by_id(db: Session, session_id: str, reason: str, *, now: datetime | None = None) -> bool:

@@ -15,6 +15,9 @@ import time
 
 from redis import Redis
 
+#: the account alone (whatever the address) may fail this many times the free attempts before it slows
+ACCOUNT_FACTOR = 4
+
 
 class LoginThrottle:
     def __init__(
@@ -26,34 +29,43 @@ class LoginThrottle:
         self.max_delay_seconds = max_delay_seconds
 
     def wait_seconds(self, email: str, address: str, *, now: float | None = None) -> int:
-        """How long this pair must still wait before its next try (0: it may try now)."""
+        """How long this pair must still wait before its next try (0: it may try now). The account alone
+        is also counted, with ACCOUNT_FACTOR times the free attempts: an attacker with many addresses
+        still slows down on one account, while its owner is only slowed by a sustained attack."""
         if self.redis is None:
             return 0
-        count, last = self.redis.hmget(self._key(email, address), "count", "last")
-        if count is None or last is None:
-            return 0
-        delay = self.delay_after(int(count))
-        remaining = float(last) + delay - (time.time() if now is None else now)
-        return max(0, int(remaining + 0.999))
+        moment = time.time() if now is None else now
+        pair = self._remaining(self._key(email, address), self.free_attempts, moment)
+        account = self._remaining(self._key(email, "*"), self.free_attempts * ACCOUNT_FACTOR, moment)
+        return max(pair, account)
 
-    def delay_after(self, failures: int) -> int:
-        if failures < self.free_attempts:
+    def delay_after(self, failures: int, free: int | None = None) -> int:
+        free = self.free_attempts if free is None else free
+        if failures < free:
             return 0
-        return int(min(2 ** (failures - self.free_attempts + 1), self.max_delay_seconds))
+        return int(min(2 ** (failures - free + 1), self.max_delay_seconds))
 
     def failed(self, email: str, address: str, *, now: float | None = None) -> None:
         if self.redis is None:
             return
-        key = self._key(email, address)
         with self.redis.pipeline() as pipe:
-            pipe.hincrby(key, "count", 1)
-            pipe.hset(key, "last", repr(time.time() if now is None else now))
-            pipe.expire(key, self.max_delay_seconds * 2)
+            for key in (self._key(email, address), self._key(email, "*")):
+                pipe.hincrby(key, "count", 1)
+                pipe.hset(key, "last", repr(time.time() if now is None else now))
+                pipe.expire(key, self.max_delay_seconds * 2)
             pipe.execute()
 
     def succeeded(self, email: str, address: str) -> None:
         if self.redis is not None:
-            self.redis.delete(self._key(email, address))
+            self.redis.delete(self._key(email, address), self._key(email, "*"))
+
+    def _remaining(self, key: str, free: int, now: float) -> int:
+        assert self.redis is not None
+        count, last = self.redis.hmget(key, "count", "last")
+        if count is None or last is None:
+            return 0
+        remaining = float(last) + self.delay_after(int(count), free) - now
+        return max(0, int(remaining + 0.999))
 
     def _key(self, email: str, address: str) -> str:
         digest = hashlib.sha256(f"{email.strip().lower()}\n{address}".encode()).hexdigest()[:32]

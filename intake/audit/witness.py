@@ -36,7 +36,7 @@ class FileWitness:
         if not self.path.exists():
             return []
         notes = []
-        for line in self.path.read_text(encoding="ascii").splitlines():
+        for line in self.path.read_text(encoding="ascii", errors="replace").splitlines():
             try:
                 value = json.loads(line)
             except ValueError:

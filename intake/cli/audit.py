@@ -116,6 +116,11 @@ def cmd_checkpoint(ns: argparse.Namespace, settings: Settings) -> int:
         except (AuditChainBroken, CheckpointInvalid) as exc:
             print(f"refusing to sign: audit log BROKEN: {exc}", file=sys.stderr)
             return 1
+        except Exception as exc:  # noqa: BLE001 - a database restart or a witness write error
+            if not ns.every:
+                raise
+            print(f"safepub: signing failed ({type(exc).__name__}); trying again in {ns.every} s", file=sys.stderr)
+            note = None
         if note:
             sys.stdout.write(note)
             sys.stdout.flush()

@@ -39,3 +39,11 @@ def test_a_success_clears_the_count_and_keys_hold_no_address_or_email(redis_conn
     assert keys and not any("b@x.test" in k or "10.0.0.2" in k for k in keys)
     t.succeeded("b@x.test", "10.0.0.2")
     assert t.wait_seconds("b@x.test", "10.0.0.2", now=1000.0) == 0
+
+
+def test_an_attacker_with_many_addresses_still_slows_down_on_one_account(redis_conn, settings) -> None:
+    t = throttle(redis_conn, settings)
+    for n in range(3 * 4):  # free attempts x ACCOUNT_FACTOR, each from a fresh address
+        assert t.wait_seconds("c@x.test", f"198.51.100.{n}", now=1000.0) == 0
+        t.failed("c@x.test", f"198.51.100.{n}", now=1000.0)
+    assert t.wait_seconds("c@x.test", "198.51.100.200", now=1000.0) == 2  # a new address waits too
