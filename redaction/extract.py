@@ -25,7 +25,7 @@ import pymupdf
 
 from redaction.image_text import Loc, read_page_images
 from redaction.ocr import OcrEngine
-from redaction.pdf_strings import annotation_strings
+from redaction.pdf_strings import annotation_strings, structure_strings
 from redaction.text_layer import Outlines, layer_chars, on_image, unspace_letters
 
 EDGE_ZONE = 0.075  # top/bottom share of a page holding running headers and footers
@@ -422,23 +422,8 @@ def _side_channels(doc: pymupdf.Document, builder: _Builder) -> None:
         builder.piece("metadata", str(label.get("prefix") or ""), ref=f"pagelabel:{index}")
 
 
-# Strings a tagged PDF's structure tree carries for assistive technology (see render.STRUCTURE_TEXT_KEYS).
-_STRUCTURE_KEYS = ("Alt", "ActualText", "E", "T")
-
-
 def _structure_text(doc: pymupdf.Document, builder: _Builder) -> None:
     """A figure's alternative text ("Photograph of ..."), a span's replacement text, an abbreviation's
     expansion, an element's title: read aloud by screen readers, so read by detection too."""
-    try:
-        if doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null":
-            return
-    except Exception:  # noqa: BLE001 - no catalog to speak of
-        return
-    for xref in range(1, doc.xref_length()):
-        for key in _STRUCTURE_KEYS:
-            try:
-                kind, value = doc.xref_get_key(xref, key)
-            except Exception:  # noqa: BLE001 - an object the file lacks
-                break
-            if kind == "string" and value:
-                builder.piece("metadata", value, ref=f"struct:{xref}:{key}")
+    for xref, key, value in structure_strings(doc):
+        builder.piece("metadata", value, ref=f"struct:{xref}:{key}")

@@ -11,6 +11,7 @@ import codecs
 import hashlib
 import re
 import zlib
+from collections.abc import Iterator
 
 import pymupdf
 
@@ -71,6 +72,29 @@ _NON_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 # decodes as "\x00T\x00y..." and must still read "Ty..."), the others become spaces.
 _CONTROL_TABLE = {0: None, **{c: " " for c in (*range(1, 9), 11, *range(14, 32), 127)}}
 _PRINTABLE = bytes(range(32, 127)) + b"\t\n\r"
+
+
+#: Strings a tagged PDF's structure tree carries for assistive technology: alternative text, replacement
+#: text, an abbreviation's expansion, an element's title. Extraction reads them and the render rewrites
+#: them: one list, so the two never disagree.
+STRUCTURE_TEXT_KEYS = ("Alt", "ActualText", "E", "T")
+
+
+def structure_strings(doc: pymupdf.Document) -> Iterator[tuple[int, str, str]]:
+    """(xref, key, text) of every non-empty structure-tree string; nothing for an untagged PDF."""
+    try:
+        if doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null":
+            return
+    except Exception:  # noqa: BLE001 - no catalog to speak of
+        return
+    for xref in range(1, doc.xref_length()):
+        for key in STRUCTURE_TEXT_KEYS:
+            try:
+                kind, value = doc.xref_get_key(xref, key)
+            except Exception:  # noqa: BLE001 - an object the file lacks
+                break
+            if kind == "string" and value:
+                yield xref, key, value
 
 
 def raw_strings(doc: pymupdf.Document, pdf: bytes) -> tuple[list[str], bool]:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 import pymupdf
 from pymupdf import mupdf
 
-from redaction.pdf_strings import pdf_string_texts
+from redaction.pdf_strings import pdf_string_texts, structure_strings
 from redaction.textmatch import combined_pattern, normalise, variant_pattern
 from redaction.types import Proposal
 
@@ -326,29 +326,15 @@ def _drop_named_destinations(doc: pymupdf.Document, texts: list[str]) -> None:
         doc.xref_set_key(catalog, "Outlines", "null")
 
 
-# Text a tagged PDF's structure tree carries for assistive technology: a figure's alternative text, the
-# replacement text of a span, an abbreviation's expansion, an element's title.
-STRUCTURE_TEXT_KEYS = ("Alt", "ActualText", "E", "T")
-
-
 def _rewrite_structure_text(doc: pymupdf.Document, texts: list[str]) -> None:
     """Redacted texts replaced in the structure tree's strings (alt text stays, minus the names)."""
-    if not texts or doc.xref_get_key(doc.pdf_catalog(), "StructTreeRoot")[0] == "null":
-        return
-    pattern = combined_pattern(texts)
+    pattern = combined_pattern(texts) if texts else None
     if pattern is None:
         return
-    for xref in range(1, doc.xref_length()):
-        for key in STRUCTURE_TEXT_KEYS:
-            try:
-                kind, value = doc.xref_get_key(xref, key)
-            except Exception:  # noqa: BLE001 - an object the file lacks
-                break
-            if kind != "string" or not value:
-                continue
-            changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(value))
-            if changed != normalise(value):
-                doc.xref_set_key(xref, key, pymupdf.get_pdf_str(changed))
+    for xref, key, value in list(structure_strings(doc)):
+        changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(value))
+        if changed != normalise(value):
+            doc.xref_set_key(xref, key, pymupdf.get_pdf_str(changed))
 
 
 _MARKED_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", re.DOTALL)
