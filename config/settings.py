@@ -118,6 +118,17 @@ class Settings:
     max_render_megapixels: int | None = None
     max_stream_mb: int | None = None
     max_inflated_mb: int | None = None
+    # Encrypted document store (intake.storage, issue 14): local (a directory, the default) or s3 (any
+    # S3-compatible object store). Only ciphertext ever leaves the process either way.
+    store_backend: str = "local"
+    store_s3_endpoint: str | None = None
+    store_s3_bucket: str | None = None
+    store_s3_prefix: str = ""
+    store_s3_region: str = "us-east-1"
+    store_s3_sse: str | None = None  # optional server-side encryption on top: AES256 or aws:kms
+    # Prometheus metrics (issue 14): off unless a port is given; bound to localhost unless told otherwise.
+    metrics_port: int | None = None
+    metrics_bind: str = "127.0.0.1"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -171,6 +182,8 @@ class Settings:
             else None,
             **_archive_settings(env),
             **_sandbox_settings(env),
+            **_store_settings(env),
+            **_metrics_settings(env),
         )
 
     def __post_init__(self) -> None:
@@ -323,6 +336,38 @@ def _sandbox_settings(env: Mapping[str, str]) -> dict[str, Any]:
         "max_stream_mb": optional("SAFEPUB_MAX_STREAM_MB", 1),
         "max_inflated_mb": optional("SAFEPUB_MAX_INFLATED_MB", 1),
     }
+
+
+STORE_BACKENDS = ("local", "s3")
+S3_SSE_MODES = ("AES256", "aws:kms")
+
+
+def _store_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    """SAFEPUB_STORE and its S3 variables. An s3 store without a bucket fails at start, not at the first
+    upload."""
+    backend = (env.get("SAFEPUB_STORE") or "local").strip().lower()
+    if backend not in STORE_BACKENDS:
+        raise ConfigurationError(f"SAFEPUB_STORE must be one of {', '.join(STORE_BACKENDS)} (got {backend!r})")
+    bucket = env.get("SAFEPUB_STORE_S3_BUCKET") or None
+    if backend == "s3" and not bucket:
+        raise ConfigurationError("SAFEPUB_STORE=s3 needs SAFEPUB_STORE_S3_BUCKET")
+    sse = env.get("SAFEPUB_STORE_S3_SSE") or None
+    if sse is not None and sse not in S3_SSE_MODES:
+        raise ConfigurationError(f"SAFEPUB_STORE_S3_SSE must be one of {', '.join(S3_SSE_MODES)} (got {sse!r})")
+    return {
+        "store_backend": backend,
+        "store_s3_endpoint": env.get("SAFEPUB_STORE_S3_ENDPOINT") or None,
+        "store_s3_bucket": bucket,
+        "store_s3_prefix": env.get("SAFEPUB_STORE_S3_PREFIX") or "",
+        "store_s3_region": env.get("SAFEPUB_STORE_S3_REGION") or "us-east-1",
+        "store_s3_sse": sse,
+    }
+
+
+def _metrics_settings(env: Mapping[str, str]) -> dict[str, Any]:
+    raw = env.get("SAFEPUB_METRICS_PORT")
+    port = None if raw is None or raw.strip() == "" else _int(env, "SAFEPUB_METRICS_PORT", 0, minimum=1)
+    return {"metrics_port": port, "metrics_bind": env.get("SAFEPUB_METRICS_BIND") or "127.0.0.1"}
 
 
 def _read_secret_file(path: Path) -> str | None:
