@@ -18,6 +18,7 @@ from intake.api import make_blueprint as make_api_blueprint
 from intake.errors import register_error_handlers
 from intake.services import Services, build_services
 from intake.web import make_blueprint as make_web_blueprint
+from intake.web.health import make_blueprint as make_health_blueprint
 
 log = logging.getLogger("safepub.http")
 MB = 1024 * 1024
@@ -87,6 +88,7 @@ def create_app(settings: Settings | None = None, *, services: Services | None = 
     csrf.exempt(api)  # bearer tokens, not cookies: CSRF does not apply
     app.register_blueprint(api)
     app.register_blueprint(make_web_blueprint())
+    app.register_blueprint(make_health_blueprint())  # /healthz, /readyz: no login, no session
     register_error_handlers(app, settings.max_upload_bytes)
     _install_hooks(app)
     return app
@@ -113,7 +115,8 @@ def _install_hooks(app: Flask) -> None:
         )
         if app.config["SESSION_COOKIE_SECURE"]:
             response.headers["Strict-Transport-Security"] = "max-age=31536000"
-        _log_request(response)
+        if not g.get("quiet"):  # health probes (intake.web.health)
+            _log_request(response)
         return response
 
 
