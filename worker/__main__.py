@@ -165,7 +165,16 @@ def build_worker(settings: Settings, engine: Engine | None = None) -> SafePubWor
 def main(argv: list[str] | None = None, settings: Settings | None = None) -> int:
     parser = argparse.ArgumentParser(prog="safepub worker", description="process uploaded drafts")
     parser.add_argument("--burst", action="store_true", help="exit when the queue is empty")
+    parser.add_argument("--check", action="store_true", help="check the dependencies a worker needs, then exit")
     args = parser.parse_args(argv)
+    if args.check:  # worker.check: one line per failing dependency, exit 1; 0 when all are usable
+        from worker.check import run_check
+
+        try:
+            return run_check(settings or Settings.from_env(), build_engine)
+        except ConfigurationError as exc:
+            print(f"safepub worker: {exc}", file=sys.stderr)
+            return 2
     from redaction.sandbox import harden_current_process
 
     harden_current_process()  # no core dumps of a process holding keys, no ptrace by the same user
