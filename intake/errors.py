@@ -21,6 +21,7 @@ from intake.handover.actions import HandoverStateError
 from intake.review.nonpublication import RequestError, RequestStateError
 from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError
 from intake.storage.keys import DataKeyDestroyed
+from intake.storage.store import StoreUnavailable
 from intake.submissions.read import NotReady, Purged
 from intake.submissions.revisions import RevisionConflict
 from intake.submissions.upload import InvalidRegister, UnsupportedType, UploadError
@@ -47,6 +48,8 @@ ERRORS: dict[type[Exception], tuple[int, str, str | None]] = {
     NotReady: (409, "not_ready", None),
     Purged: (410, "purged", "this submission has been purged"),
     DataKeyDestroyed: (410, "purged", "this submission has been purged"),
+    # Ours, but transient and not a bug: the operator's reason is logged where it was raised.
+    StoreUnavailable: (503, "store_unavailable", "the document store is unavailable; nothing was saved, try again"),
 }
 # Our problem, not the client's: logged loudly (type only), answered without internals.
 INTEGRITY_ERRORS = (AuditChainBroken, CheckpointInvalid)

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from config.settings import Settings
 from intake.db import make_engine, make_session_factory
+from intake.storage.blobs import BlobBackend, LocalBlobs
 from intake.storage.crypto import StreamCipher
 from intake.storage.keys import KeyringSource, KeyService
 from intake.storage.store import EncryptedStore
@@ -87,11 +88,21 @@ def keyring_source(settings: Settings) -> KeyringSource:
     return KeyringSource(path=settings.key_file)
 
 
+def blob_backend(settings: Settings) -> BlobBackend:
+    """Where the sealed blobs go: SAFEPUB_STORE=local (a directory, the embedded default) or s3 (a bucket
+    every web and worker machine shares). boto3 is imported only for s3."""
+    if settings.store_backend == "s3":
+        from intake.storage.blobs.s3 import S3Blobs
+
+        return S3Blobs.from_settings(settings)
+    assert settings.storage_dir is not None
+    return LocalBlobs(settings.storage_dir)
+
+
 def build_services(settings: Settings, *, redis: Redis | None = None, jobs: JobQueue | None = None) -> Services:
     """Database, keyring, encrypted store; fails fast if the keyring cannot be loaded."""
     engine = make_engine(settings)
     keys = KeyService(keyring_source(settings), StreamCipher())
     keys.keyring.current()  # fail fast: a service that cannot decrypt should not start
-    assert settings.storage_dir is not None
-    store = EncryptedStore(settings.storage_dir, keys.cipher)
+    store = EncryptedStore(blob_backend(settings), keys.cipher)
     return Services(settings, engine, make_session_factory(engine), keys, store, redis, jobs or NoJobs())

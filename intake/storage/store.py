@@ -1,76 +1,72 @@
-"""EncryptedStore: ciphertext blobs on a filesystem (or a mounted object-storage path).
+"""EncryptedStore: seals documents in memory and hands only the ciphertext to a blob backend.
 
-It only ever receives plaintext in memory and writes the sealed bytes, through a temporary file in the
-same directory that is renamed into place, so a crash leaves either the whole ciphertext or nothing.
-Object names are checked against a strict pattern and the resolved path must stay under the root, so
-no caller-supplied string can address a file elsewhere.
+The backend (``intake.storage.blobs``: a local directory, or an S3-compatible bucket shared by every
+machine) stores opaque bytes and never sees plaintext; the envelope format is the cipher's and does not
+depend on where the bytes go. Object names are checked against a strict pattern here, before any
+backend turns them into a path or a key, so no caller-supplied string can address anything else.
 """
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 
+from intake.storage.blobs import (
+    BlobBackend,
+    BlobNotFound,
+    LocalBlobs,
+    StoreAccessDenied,
+    StoreBucketMissing,
+    StoreError,
+    StoreUnavailable,
+    StoreUnreachable,
+)
 from intake.storage.crypto import DataKey, StreamCipher
+
+__all__ = [
+    "BlobNotFound",
+    "EncryptedStore",
+    "StoreAccessDenied",
+    "StoreBucketMissing",
+    "StoreError",
+    "StoreUnavailable",
+    "StoreUnreachable",
+]
 
 _NAME = re.compile(r"^[0-9a-f]{32}$")
 
 
-class StoreError(Exception):
-    """A blob is missing or a name is invalid."""
-
-
-class BlobNotFound(StoreError):
-    pass
-
-
 class EncryptedStore:
-    def __init__(self, root: Path, cipher: StreamCipher) -> None:
-        self.root = Path(root).resolve()
+    def __init__(self, blobs: BlobBackend | Path, cipher: StreamCipher) -> None:
+        """``blobs`` is a backend, or a directory for the local one (as every caller before issue 14)."""
+        self.blobs: BlobBackend = LocalBlobs(blobs) if isinstance(blobs, Path) else blobs
         self.cipher = cipher
 
-    def _path(self, name: str) -> Path:
+    @staticmethod
+    def _checked(name: str) -> str:
         if not _NAME.match(name):
             raise StoreError("invalid object name")
-        path = (self.root / name[:2] / name[2:4] / name).resolve()
-        if self.root not in path.parents:
-            raise StoreError("object path escapes the store root")
-        return path
+        return name
 
     def put(self, name: str, plaintext: bytes, *, key: DataKey, aad: bytes) -> int:
-        """Seal and store; returns the ciphertext size."""
+        """Seal and store; returns the ciphertext size. Raises a StoreError when the backend could not
+        store the whole object (then nothing under ``name`` changed)."""
+        name = self._checked(name)
         sealed = self.cipher.seal(key, plaintext, aad)
-        path = self._path(name)
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-")
-        try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(sealed)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, path)
-        except BaseException:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
-            raise
+        self.blobs.put_bytes(name, sealed)
         return len(sealed)
 
     def get(self, name: str, *, key: DataKey, aad: bytes) -> bytes:
-        try:
-            sealed = self._path(name).read_bytes()
-        except FileNotFoundError:
-            raise BlobNotFound("stored object is missing") from None
+        sealed = self.blobs.get_bytes(self._checked(name))
         return self.cipher.open(key, sealed, aad)
 
     def exists(self, name: str) -> bool:
-        return self._path(name).exists()
+        return self.blobs.exists(self._checked(name))
 
     def delete(self, name: str) -> bool:
-        """Remove a blob (best effort; crypto-shredding of its key is what makes it unreadable)."""
-        try:
-            self._path(name).unlink()
-            return True
-        except FileNotFoundError:
-            return False
+        """Remove a blob, every version of it (crypto-shredding of its key is what makes it unreadable)."""
+        return self.blobs.delete(self._checked(name))
+
+    def check(self) -> None:
+        """Readiness: raises a StoreUnavailable saying what is wrong, or returns."""
+        self.blobs.check()

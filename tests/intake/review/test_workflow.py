@@ -348,7 +348,7 @@ def test_page_images_are_rendered_by_the_worker_sealed_and_a_missing_set_is_queu
 
 
 def _blob(services, name):
-    return services.store._path(name).read_bytes()
+    return services.store.blobs.get_bytes(name)
 
 
 def test_purge_deletes_the_page_images_and_the_sealed_task_requests(client, world, services):

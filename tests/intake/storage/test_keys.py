@@ -97,7 +97,7 @@ def test_purge_makes_the_submission_unrecoverable(client, world, services, setti
     with services.sessions() as session:
         versions = session.scalars(select(DocumentVersion).where(DocumentVersion.submission_id == sid)).all()
     # An attacker's backup of the ciphertext, taken before the purge:
-    backup = {v.id: services.store._path(v.id).read_bytes() for v in versions}
+    backup = {v.id: services.store.blobs.get_bytes(v.id) for v in versions}
     assert len(backup) == 2
 
     assert cmd_submissions_purge(argparse.Namespace(submission_id=sid, yes=True), settings) == 0
