@@ -2,7 +2,8 @@
 
 Register items are certain by definition, so their findings have score 1.0 and are never dropped by a
 threshold. Every written form is searched: full name, each name part, initials, aliases, dates of birth in
-every common format, and addresses with or without postcode, across line breaks.
+every common format, addresses with or without postcode, and other identifying details (schools, GP
+practices, workplaces, phone numbers, vehicle registrations, e-mail addresses...), across line breaks.
 """
 
 from __future__ import annotations
@@ -45,11 +46,61 @@ class Person:
         return [p for p in re.split(r"\s+", self.name.strip()) if p]
 
 
+#: The relationships a person in the register may have, as the register form and template offer them
+#: (code -> label). The engine does not read a person's role: every registered person is redacted the
+#: same way. The JSON register accepts any role text, so registers written before this list stay valid.
+ROLES: dict[str, str] = {
+    "child": "The child",
+    "sibling": "Brother or sister",
+    "mother": "Mother",
+    "father": "Father",
+    "step_parent": "Step-parent",
+    "partner": "Parent's partner",
+    "grandparent": "Grandparent",
+    "relative": "Other relative",
+    "carer": "Carer or foster carer",
+    "friend": "Friend or neighbour",
+    "practitioner": "Practitioner",
+    "other": "Other",
+}
+
+#: The kinds of "other identifying detail" (code -> (label, category)). The category is the policy
+#: category the detail is redacted and verified as: one the built-in policies redact, because
+#: ``resolve`` keeps only findings whose category the policy redacts. A workplace or an "other" detail
+#: is a place or a thing that points at the family: it is removed as an ADDRESS is.
+DETAIL_TYPES: dict[str, tuple[str, str]] = {
+    "school": ("School", "SCHOOL"),
+    "nursery": ("Nursery, pre-school or childminder", "SCHOOL"),
+    "gp_practice": ("GP practice", "HEALTH_FACILITY"),
+    "hospital": ("Hospital, clinic or ward", "HEALTH_FACILITY"),
+    "workplace": ("Workplace", "ADDRESS"),
+    "vehicle_registration": ("Vehicle registration", "VEHICLE_REG"),
+    "phone": ("Phone number", "PHONE"),
+    "email": ("E-mail address", "EMAIL"),
+    "social_media": ("Social media name", "SOCIAL_HANDLE"),
+    "nhs_number": ("NHS number", "NHS_NUMBER"),
+    "reference": ("Reference number (case, crime, court...)", "CASE_REFERENCE"),
+    "other": ("Other", "ADDRESS"),
+}
+#: Details written with any spacing or punctuation between their characters ("07700 900123",
+#: "+44 7700 900 123", "AB12CDE" / "AB12 CDE", "485 777 3456"): matched character by character.
+_LOOSE_TYPES = frozenset({"phone", "vehicle_registration", "nhs_number", "reference"})
+
+
+@dataclass(frozen=True)
+class Detail:
+    """Another identifying detail: a school, a GP practice, a phone number, a vehicle registration..."""
+
+    type: str
+    value: str
+
+
 @dataclass(frozen=True)
 class Register:
     people: tuple[Person, ...] = ()
     addresses: tuple[str, ...] = ()
     public_names: tuple[str, ...] = ()
+    details: tuple[Detail, ...] = ()
 
 
 def parse_register(raw: bytes | str | dict[str, Any] | Register | None) -> Register:
@@ -69,15 +120,21 @@ def parse_register(raw: bytes | str | dict[str, Any] | Register | None) -> Regis
             ) from exc
     if not isinstance(raw, dict):
         raise RegisterError(
-            "the register must be a JSON object with optional keys 'people', 'addresses', 'public_names'"
+            "the register must be a JSON object with optional keys 'people', 'addresses', 'public_names', 'details'"
         )
-    unknown = set(raw) - {"people", "addresses", "public_names"}
+    unknown = set(raw) - {"people", "addresses", "public_names", "details"}
     if unknown:
         raise RegisterError(f"the register has unknown keys: {', '.join(sorted(unknown))}")
     people = tuple(_person(i, p) for i, p in enumerate(_list(raw, "people")))
     addresses = tuple(_string(raw, "addresses", i, a) for i, a in enumerate(_list(raw, "addresses")))
     public = tuple(_string(raw, "public_names", i, a) for i, a in enumerate(_list(raw, "public_names")))
-    return Register(people, tuple(a for a in addresses if a.strip()), tuple(p for p in public if p.strip()))
+    details = tuple(_detail(i, d) for i, d in enumerate(_list(raw, "details")))
+    return Register(
+        people,
+        tuple(a for a in addresses if a.strip()),
+        tuple(p for p in public if p.strip()),
+        tuple(d for d in details if d is not None),
+    )
 
 
 def _list(raw: dict[str, Any], key: str) -> list[Any]:
@@ -120,6 +177,52 @@ def _person(index: int, value: Any) -> Person:
         if date is None:
             raise RegisterError(f"{where} 'date_of_birth' must be a date like 2017-11-03")
     return Person(name.strip(), role.strip(), tuple(a.strip() for a in aliases if a.strip()), date)
+
+
+def _detail(index: int, value: Any) -> Detail | None:
+    """One detail, checked for its type; ``None`` for a blank value (a blank row of the form)."""
+    where = f"register 'details[{index}]'"
+    if not isinstance(value, dict):
+        raise RegisterError(f"{where} must be an object with a 'type' and a 'value'")
+    unknown = set(value) - {"type", "value"}
+    if unknown:
+        raise RegisterError(f"{where} has unknown keys: {', '.join(sorted(unknown))} (allowed: type, value)")
+    kind, text = value.get("type"), value.get("value")
+    if not isinstance(kind, str) or kind not in DETAIL_TYPES:
+        raise RegisterError(f"{where} 'type' must be one of: {', '.join(DETAIL_TYPES)}")
+    if not isinstance(text, str):
+        raise RegisterError(f"{where} 'value' must be a string")
+    text = " ".join(text.split())
+    if not text:
+        return None
+    problem = detail_problem(kind, text)
+    if problem:
+        raise RegisterError(f"{where} 'value' {problem}")
+    return Detail(kind, text)
+
+
+def detail_problem(kind: str, value: str) -> str | None:
+    """Why ``value`` cannot be a detail of type ``kind`` (a phrase that never quotes the value), or None.
+
+    Light checks only: enough to catch a value typed in the wrong column (a name where the phone number
+    goes), never so strict that a real detail written oddly is refused."""
+    alnum = _alnum(value)
+    if kind == "phone":
+        digits = re.sub(r"\D", "", value)
+        if re.search(r"[^\d\s+().\-/]", value) or not 7 <= len(digits) <= 15:
+            return "must be a phone number: 7 to 15 digits, with spaces, +, brackets or dashes if you like"
+    elif kind == "email":
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+\.[^@\s]+", value):
+            return "must be an e-mail address like name@example.org"
+    elif kind == "vehicle_registration":
+        if not 2 <= len(alnum) <= 8 or re.search(r"[^A-Za-z\d\s\-]", value):
+            return "must be a vehicle registration: 2 to 8 letters and digits, like AB12 CDE"
+    elif kind == "nhs_number":
+        if not re.fullmatch(r"\d{10}", alnum) or re.search(r"[^\d\s\-]", value):
+            return "must be an NHS number: 10 digits, like 485 777 3456"
+    elif len(alnum) < 2:
+        return "must have at least two letters or digits"
+    return None
 
 
 def _parse_date(value: Any) -> dt.date | None:
@@ -218,14 +321,73 @@ def flexible_pattern(text: str, *, case_sensitive: bool = False) -> re.Pattern[s
     return re.compile(r"(?<![\w@])" + body + r"(?!\w)", flags)
 
 
+_ALNUM = re.compile(r"[^\W_]")
+
+
+def _alnum(text: str) -> str:
+    return "".join(_ALNUM.findall(text))
+
+
+_PHONE_TRUNK = re.compile(r"^(?:\+|00)?44(?:\(0\)|0)?")
+_SAINT = re.compile(r"(?i)\b(?:st\.?|saint)(?=\s)")
+_GENERIC_TAIL = frozenset(
+    {
+        "school", "academy", "nursery", "pre-school", "preschool", "college", "surgery", "practice",
+        "hospital", "clinic", "centre", "center", "ward", "unit", "infants", "infant", "junior", "primary",
+        "secondary", "medical", "health",
+    }
+)  # fmt: skip
+
+
+def detail_forms(detail: Detail) -> list[tuple[str, bool]]:
+    """The written forms of a detail, each with whether it is matched loosely (character by character,
+    any spacing or punctuation between): phone numbers national and international ("07700 900123",
+    "+44 7700 900123", "+44 (0)7700 900123"), registrations with or without the space, NHS numbers in any
+    grouping. Names of places (a school, a practice, a workplace) in each apostrophe, "St"/"Saint" and
+    "&"/"and" spelling, and without their generic last words ("Oakfield Primary School" is also
+    "Oakfield Primary") while two words remain."""
+    value = detail.value
+    if detail.type in _LOOSE_TYPES:
+        forms = {_alnum(value).upper()}
+        if detail.type == "phone":
+            digits = re.sub(r"\D", "", value)
+            national = _PHONE_TRUNK.sub("", value.replace(" ", "")) if re.match(r"^(?:\+|00)44", value.strip()) else ""
+            subscriber = re.sub(r"\D", "", national) if national else (digits[1:] if digits.startswith("0") else "")
+            if subscriber:
+                forms |= {"0" + subscriber, "44" + subscriber, "440" + subscriber, "0044" + subscriber, subscriber}
+            forms.add(digits)
+        return sorted(((f, True) for f in forms if len(f) >= 2), key=lambda item: (-len(item[0]), item[0]))
+    if detail.type in ("email", "social_media"):
+        return [(value, False)] + ([(value[1:], False)] if value.startswith("@") and len(value) > 2 else [])
+    names = {value}
+    words = value.split()
+    while len(words) > 2 and words[-1].lower().strip(".,") in _GENERIC_TAIL:
+        words = words[:-1]
+        names.add(" ".join(words))
+    spelled: set[str] = set()
+    for name in names:
+        for apostrophe in ("'", "’"):
+            variant = name.replace("'", apostrophe).replace("’", apostrophe)
+            spelled |= {variant, variant.replace("&", "and"), variant.replace(" and ", " & ")}
+    for name in list(spelled):
+        if _SAINT.search(name):
+            spelled |= {_SAINT.sub(saint, name) for saint in ("St", "St.", "Saint")}
+    return sorted(((f, False) for f in spelled if len(_alnum(f)) >= 2), key=lambda item: (-len(item[0]), item[0]))
+
+
 @dataclass(frozen=True)
 class RegisterTerm:
-    """One searchable written form of a register item."""
+    """One searchable written form of a register item.
+
+    A ``loose`` term is a string of letters and digits found with any spacing or punctuation between
+    them (phone numbers, registrations); its ``text`` is those characters separated by single spaces,
+    so that verification, which allows any whitespace between tokens, checks every spacing too."""
 
     text: str
     category: str
     entity: str
     case_sensitive: bool = False
+    loose: bool = False
 
 
 def register_terms(register: Register) -> Iterator[RegisterTerm]:
@@ -250,11 +412,21 @@ def register_terms(register: Register) -> Iterator[RegisterTerm]:
         for form in address_forms(address):
             category = "POSTCODE" if _POSTCODE.fullmatch(form) else "ADDRESS"
             yield RegisterTerm(form, category, f"address:{index}")
+    for index, detail in enumerate(register.details):
+        category = DETAIL_TYPES[detail.type][1]
+        for form, loose in detail_forms(detail):
+            text = " ".join(form) if loose else form
+            yield RegisterTerm(text, category, f"detail:{index}", loose=loose)
 
 
 def _term_key(text: str, case_sensitive: bool) -> str:
     key = re.sub(r"[\s,]+", " ", text).replace("- ", "-").strip()
     return key if case_sensitive else key.lower()
+
+
+# Between the characters of a loose term: spaces, line breaks, dots, dashes, slashes, brackets.
+_LOOSE_GAP = r"[\s.\-/()]*"
+_LOOSE_KEY = "\x00loose:"
 
 
 class TermMatcher:
@@ -269,6 +441,16 @@ class TermMatcher:
         self.values: dict[str, Any] = {}
         bodies = []
         for text, value in items:
+            if isinstance(value, RegisterTerm) and value.loose:
+                # any spacing or punctuation between the characters: "07700 900123", "+44 (0)7700-900-123"
+                chars = _alnum(text)
+                key = _LOOSE_KEY + chars.lower()
+                if len(chars) < 2 or key in self.values:
+                    continue
+                self.values[key] = value
+                # a leading "+" (an international phone number) goes with the number
+                bodies.append(r"\+?" * chars[0].isdigit() + _LOOSE_GAP.join(re.escape(ch) for ch in chars))
+                continue
             tokens = [t for t in re.split(r"[\s,]+", text.strip()) if t]
             if not tokens:
                 continue
@@ -286,5 +468,7 @@ class TermMatcher:
             return
         for match in self.pattern.finditer(text):
             value = self.values.get(_term_key(match.group(), self.case_sensitive))
+            if value is None:
+                value = self.values.get(_LOOSE_KEY + _alnum(match.group()).lower())
             if value is not None:
                 yield match.start(), match.end(), value
