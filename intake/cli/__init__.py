@@ -15,6 +15,7 @@ from intake.cli import accounts
 from intake.cli import keys as key_commands
 from intake.cli import submissions as submission_commands
 from intake.cli.audit import add_commands as add_audit_commands
+from intake.cli.metrics import add_commands as add_metrics_commands
 
 ENGINE_COMMANDS = {"redact", "detect"}
 
@@ -139,6 +140,7 @@ def _parser() -> argparse.ArgumentParser:
         handler=submission_commands.cmd_recover
     )
     add_audit_commands(sub)
+    add_metrics_commands(sub)
     return parser
 
 
