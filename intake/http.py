@@ -86,9 +86,16 @@ def json_body() -> dict[str, Any]:
     return body
 
 
+_EXTENSIONS = {
+    "application/pdf": "pdf",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx",
+    "application/vnd.oasis.opendocument.text": "odt",
+}
+
+
 def document_response(data: bytes, content_type: str, submission_id: str, role: str) -> Response:
     """A decrypted document as a download (never rendered inline; Cache-Control is set app-wide)."""
     response = Response(data, content_type=content_type)
-    extension = "pdf" if content_type.startswith("application/pdf") else "txt"
+    extension = _EXTENSIONS.get(content_type.split(";")[0].strip(), "txt")
     response.headers["Content-Disposition"] = f'attachment; filename="{submission_id}-{role}.{extension}"'
     return response

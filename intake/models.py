@@ -205,7 +205,7 @@ class ProposalRecord(Base):
     proposal_id: Mapped[str] = mapped_column(String(40))
     ordinal: Mapped[int] = mapped_column(Integer)
     category: Mapped[str] = mapped_column(String(40))
-    channel: Mapped[str] = mapped_column(String(20))
+    channel: Mapped[str] = mapped_column(String(40))
     page: Mapped[int | None] = mapped_column(Integer)
     score: Mapped[float] = mapped_column(Float)
     source: Mapped[str] = mapped_column(String(20))

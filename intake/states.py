@@ -108,3 +108,13 @@ REASON_LABELS: dict[ReasonCode, str] = {
 # What kind of review a submission is: a local child safeguarding practice review, a serious case
 # review (before 2019), or a rapid review.
 SUBMISSION_KINDS = ("lcspr", "scr", "rapid_review")
+
+#: Document kinds, sniffed from the upload's content (redaction.sniff.detect_kind). A Word draft is
+#: printed to PDF by the worker (in the sandbox) and then reviewed and published as a PDF.
+WORD_KINDS = frozenset({"docx", "odt"})
+PAGED_KINDS = frozenset({"pdf", *WORD_KINDS})
+
+
+def is_paged(document_kind: str) -> bool:
+    """Whether the reviewed and published document is a PDF with pages (a PDF or a Word draft)."""
+    return document_kind in PAGED_KINDS

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from redaction import screen
@@ -31,6 +31,8 @@ from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
 from redaction.types import Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
+from redaction.word.pieces import author_spans, detection_pieces
+from redaction.word.prepare import prepare_word
 
 if TYPE_CHECKING:
     from redaction.detect import Detector
@@ -94,19 +96,30 @@ class RedactionEngine:
             return extract_pdf(doc, self.ocr)
 
     def _extract_and_detect(
-        self, data: bytes, extraction: ExtractionJob | None = None
+        self, data: bytes, extraction: ExtractionJob | None = None, hidden: Sequence[Mapping[str, str]] = ()
     ) -> tuple[ExtractedDocument, list[Span]]:
         """Extraction with NER already running on the text extracted so far (on the other cores), then
         the pattern recognizers while NER finishes: the raw detections, before the policy.
 
-        ``extraction`` is the same extraction already running in a child (see prefetch.py)."""
+        ``extraction`` is the same extraction already running in a child (see prefetch.py), started with
+        the same ``hidden`` items. ``hidden``: the hidden channels of the Word draft this PDF was printed
+        from (``convert_word``), read as side channels of the PDF."""
         if extraction is not None:
-            return self._detect_while_extracting(extraction.page_count, extraction.run)
-        if detect_kind(data) == "text":
+            found = self._detect_while_extracting(extraction.page_count, extraction.run)
+        elif detect_kind(data) == "text":
             extracted = extract_text(data.decode("utf-8"))
             return extracted, self.detector.detect(extracted.text)
-        with open_pdf(data) as doc:
-            return self._detect_while_extracting(doc.page_count, lambda sink: extract_pdf(doc, self.ocr, sink=sink))
+        else:
+            extra = detection_pieces(hidden)
+            with open_pdf(data) as doc:
+                found = self._detect_while_extracting(
+                    doc.page_count, lambda sink: extract_pdf(doc, self.ocr, sink=sink, extra=extra)
+                )
+        extracted, raw = found
+        if hidden:
+            pieces = [(p.start, p.end, p.channel, p.ref) for p in extracted.pieces]
+            raw = raw + list(author_spans(extracted.text, pieces))
+        return extracted, raw
 
     def _detect_while_extracting(
         self, page_count: int, extract: Callable[[TextSink], ExtractedDocument]
@@ -128,13 +141,15 @@ class RedactionEngine:
         profile: str | None = None,
         progress: Progress | None = None,
         extraction: ExtractionJob | None = None,
+        hidden: Sequence[Mapping[str, str]] = (),
     ) -> Analysis:
         """Finds everything to redact. Raises UnsupportedDocumentError or RegisterError on bad input.
-        ``extraction``: this document's extraction, already running (see prefetch.py)."""
+        ``extraction``: this document's extraction, already running (see prefetch.py). ``hidden``: the
+        hidden channels of the Word draft the PDF was printed from (see ``convert_word``)."""
         self._admit(data)
         reg = parse_register(register)
         policy = self.policy(profile)
-        extracted, raw = self._extract_and_detect(data, extraction)
+        extracted, raw = self._extract_and_detect(data, extraction, hidden)
         from redaction.resolve import agency_ranges, resolve  # with the model (see ``detector``)
 
         if progress:
@@ -151,6 +166,13 @@ class RedactionEngine:
             needs_review=tuple(extracted.needs_review),
             kept_phrases=tuple(kept),
         )
+
+    def convert_word(self, data: bytes, *, timeout_seconds: float = 300.0) -> tuple[bytes, list[dict[str, str]]]:
+        """A Word draft's publication PDF (as it would print: changes accepted, comments and hidden text
+        gone) and its hidden channels (``hidden`` for ``analyze``: every one is read by detection)."""
+        draft = prepare_word(data, timeout_seconds=timeout_seconds)
+        self._admit(draft.pdf)
+        return draft.pdf, [item.to_dict() for item in draft.hidden]
 
     # The Secretariat's own redactions and the review screen's images (see screen.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import bisect
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 import pymupdf
@@ -190,8 +190,16 @@ class _Flusher:
             self.done += cut + 1
 
 
-def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | None = None) -> ExtractedDocument:
-    """``sink(offset, text)``, if given, receives the detection text in order, piece by piece."""
+def extract_pdf(
+    doc: pymupdf.Document,
+    ocr: OcrEngine | None,
+    sink: TextSink | None = None,
+    extra: Iterable[tuple[str, str, str]] = (),
+) -> ExtractedDocument:
+    """``sink(offset, text)``, if given, receives the detection text in order, piece by piece.
+
+    ``extra`` are ``(channel, ref, text)`` pieces from outside the PDF, read like its side channels: the
+    hidden channels of the Word draft it was printed from (``redaction.word``)."""
     _all_layers_on(doc)
     builder = _Builder()
     flusher = _Flusher(builder, sink)
@@ -236,6 +244,8 @@ def extract_pdf(doc: pymupdf.Document, ocr: OcrEngine | None, sink: TextSink | N
             builder.pieces.append(Piece(start, len(builder), channel, page_no))
 
     _side_channels(doc, builder)
+    for channel, ref, value in extra:
+        builder.piece(channel, value, ref=ref)
     flusher.flush(final=True)
     extracted = builder.build("pdf", doc.page_count)
     extracted.invisible = invisible

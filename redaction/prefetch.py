@@ -17,7 +17,7 @@ import multiprocessing
 import os
 import queue
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from multiprocessing.connection import Connection
 from typing import Any
 
@@ -35,12 +35,14 @@ class ExtractionJob:
     dies without a word raises RedactionError. Always :meth:`close` (or use as a context manager).
     """
 
-    def __init__(self, data: bytes, *, ocr: bool = True) -> None:
+    def __init__(self, data: bytes, *, ocr: bool = True, extra: Sequence[tuple[str, str, str]] = ()) -> None:
         self.page_count = 0
         self._result: ExtractedDocument | None = None
         context = multiprocessing.get_context("fork")
         self._conn, child_conn = context.Pipe(duplex=False)
-        self._process = context.Process(target=_extract_in_child, args=(child_conn, data, ocr), daemon=True)
+        self._process = context.Process(
+            target=_extract_in_child, args=(child_conn, data, ocr, tuple(extra)), daemon=True
+        )
         self._process.start()
         child_conn.close()  # the parent keeps only the reading end, so a dead child reads as EOF
         # A thread drains the pipe as the child writes, so the child never waits for this process
@@ -131,12 +133,15 @@ def _as_engine_error(exc: Exception) -> RedactionError:
     return RedactionError(f"extraction failed ({type(exc).__name__})")
 
 
-def _extract_in_child(conn: Connection, data: bytes, ocr: bool) -> None:
+def _extract_in_child(conn: Connection, data: bytes, ocr: bool, extra: tuple[tuple[str, str, str], ...]) -> None:
     try:
         with open_pdf(data) as doc:
             conn.send(("pages", doc.page_count))
             extracted = extract_pdf(
-                doc, OcrEngine() if ocr else None, sink=lambda offset, text: conn.send(("piece", (offset, text)))
+                doc,
+                OcrEngine() if ocr else None,
+                sink=lambda offset, text: conn.send(("piece", (offset, text))),
+                extra=extra,
             )
         conn.send(("done", extracted))
     except Exception as exc:  # noqa: BLE001 - every failure goes back to the parent, which raises it

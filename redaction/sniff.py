@@ -15,7 +15,10 @@ import pymupdf
 
 from redaction.errors import UnsupportedDocumentError
 
-Kind = Literal["pdf", "text"]
+Kind = Literal["pdf", "text", "docx", "odt"]
+
+#: Word drafts: converted to PDF (inside the sandbox) before anything else reads them
+WORD_KINDS = ("docx", "odt")
 
 _PDF_MAGIC = b"%PDF-"
 # The PDF specification allows junk before the header; readers accept it within the first 1024 bytes.
@@ -36,11 +39,6 @@ _SIGNATURES: tuple[tuple[bytes, str], ...] = (
     (b"GIF89a", "this looks like a GIF image, not a PDF"),
     (b"II*\x00", "this looks like a TIFF image, not a PDF"),
     (b"MM\x00*", "this looks like a TIFF image, not a PDF"),
-    (b"PK\x03\x04", "this looks like a Word/ZIP file, not a PDF; please export it as PDF"),
-    (
-        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",
-        "this looks like an old Word/Office file, not a PDF; please export it as PDF",
-    ),
     (b"{\\rtf", "this looks like an RTF document, not a PDF; please export it as PDF"),
 )
 
@@ -55,13 +53,16 @@ _ENCRYPTED = "the PDF is password-protected; please upload an unprotected copy"
 
 
 def detect_kind(data: bytes) -> Kind:
-    """``"pdf"`` or ``"text"`` from the content alone; anything else raises UnsupportedDocumentError."""
+    """``"pdf"``, ``"text"``, ``"docx"`` or ``"odt"`` from the content alone; anything else raises
+    UnsupportedDocumentError."""
     if not data:
         raise UnsupportedDocumentError("empty file")
     if _PDF_MAGIC in data[:_HEADER_WINDOW]:
         return "pdf"
     if _HEADERLESS.match(data[:_HEADER_WINDOW]) and _TRAILER.search(data[-_TRAILER_WINDOW:]):
         return "pdf"
+    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+        return _office_kind(data)
     for signature, reason in _SIGNATURES:
         if data.startswith(signature):
             raise UnsupportedDocumentError(reason)
@@ -78,6 +79,36 @@ def detect_kind(data: bytes) -> Kind:
     if not text.strip():
         raise UnsupportedDocumentError("empty file")
     return "text"
+
+
+_ZIP_MAGIC = b"PK\x03\x04"
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+# An OpenDocument package starts with its uncompressed "mimetype" entry (the specification requires it).
+_ODT_MIMETYPE = re.compile(rb"\A.{30}mimetypeapplication/vnd\.oasis\.opendocument\.text(?!-)", re.DOTALL)
+# Part names in a ZIP's headers are never compressed: what the package holds shows in its raw bytes.
+_OFFICE_PARTS: tuple[tuple[bytes, str | None], ...] = (
+    (b"word/vbaProject.bin", "macros"),
+    (b"word/document.xml", None),
+    (b"xl/workbook.", "this looks like a spreadsheet, not a review; please upload a PDF or Word (.docx) file"),
+    (b"ppt/presentation.", "this looks like a presentation, not a review; please upload a PDF or Word (.docx) file"),
+)
+
+
+def _office_kind(data: bytes) -> Kind:
+    """A Word package by the bytes alone, without unpacking it: the web process only sniffs, and the
+    sandboxed child opens the package (``redaction.word.open_package``) and checks it properly."""
+    from redaction.word.package import LEGACY, MACROS, NOT_WORD, PASSWORD, ole_kind
+
+    if data.startswith(_OLE_MAGIC):
+        raise UnsupportedDocumentError(PASSWORD if ole_kind(data) == "encrypted" else LEGACY)
+    if _ODT_MIMETYPE.match(data):
+        return "odt"
+    for name, verdict in _OFFICE_PARTS:
+        if name in data:
+            if verdict is None:
+                return "docx"
+            raise UnsupportedDocumentError(MACROS if verdict == "macros" else verdict)
+    raise UnsupportedDocumentError(NOT_WORD)
 
 
 def open_pdf(data: bytes, *, max_pages: int = 2000) -> pymupdf.Document:

@@ -35,7 +35,7 @@ from intake.handover.sinks import Sink
 from intake.handover.verification import Verifier
 from intake.models import DocumentVersion, HandoverDelivery, NonPublicationRequest, Partnership, Submission, utcnow
 from intake.services import Services
-from intake.states import Status
+from intake.states import Status, is_paged
 from intake.storage.documents import find_version, load_document
 from intake.storage.fields import open_title
 from redaction.errors import VerificationFailed
@@ -106,7 +106,7 @@ class HandoverService:
     def _metadata(self, session: Session, submission: Submission, final: DocumentVersion, pages: int) -> dict[str, Any]:
         title = open_title(self.services.keys, session, submission)
         partnership = session.get(Partnership, submission.partnership_id)
-        extension = "pdf" if submission.document_kind == "pdf" else "txt"
+        extension = "pdf" if is_paged(submission.document_kind) else "txt"
         return {
             "submission_id": submission.id,
             "revision": final.revision,
@@ -137,7 +137,7 @@ class HandoverService:
             ).all()
             submission = session.get(Submission, submission_id)
             assert submission is not None
-            filename = f"{submission_id}.{'pdf' if submission.document_kind == 'pdf' else 'txt'}"
+            filename = f"{submission_id}.{'pdf' if is_paged(submission.document_kind) else 'txt'}"
             partnership_id = submission.partnership_id
         sinks = sorted({d.sink for d in published if d.sink in self.sinks}, key=list(self.sinks).index)
         if not sinks:  # nothing ever reached an archive (or its sink is no longer configured)

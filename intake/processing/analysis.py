@@ -27,9 +27,16 @@ from intake.processing.engine import PAGE_DPI, Engine, hold_reason, survivors_te
 from intake.processing.lease import GAVE_UP, Heartbeat, attempts_of, claim, fail, finish_job_record, owned, release
 from intake.review import carryover
 from intake.services import Services
-from intake.states import Status
+from intake.states import WORD_KINDS, Status, is_paged
 from intake.storage.crypto import DataKey
-from intake.storage.documents import content_type_of, load_original, shred_versions, store_document
+from intake.storage.documents import (
+    PRINTABLE,
+    content_type_of,
+    load_original,
+    output_content_type,
+    shred_versions,
+    store_document,
+)
 from intake.storage.fields import open_register, seal_notes, seal_proposal
 from intake.storage.page_images import ORIGINAL, shred_page_images, store_page_images
 from redaction.errors import RegisterError, UnsupportedDocumentError, VerificationFailed
@@ -96,15 +103,23 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
         document_kind = submission.document_kind
         previous = carryover.previous_review(services, session, submission, fields_key)
 
+    printable: bytes | None = None
+    hidden: list[dict[str, str]] = []
+    if document_kind in WORD_KINDS:
+        # the draft as it would print, converted in the sandbox; its hidden channels (comments, deleted
+        # passages, properties ...) are read by detection beside the PDF's own text
+        printable, hidden = engine.convert_word(data)
+        data = printable
+    word = {"hidden": hidden} if hidden else {}
     analysis = engine.analyze(
-        data, register=register, profile=services.settings.engine_profile, progress=heartbeat.progress
+        data, register=register, profile=services.settings.engine_profile, progress=heartbeat.progress, **word
     )
     preview, report = engine.render_with_report(data, analysis.proposals)
     # Fail closed: a verification layer that did not run (second parser crashed or timed out, OCR
     # unavailable) holds the result for a human; approval waits for an override (intake.review.approval).
     hold = hold_reason(report)
     # The review screen's page images, rendered here so that the web process never parses the upload.
-    page_images = render_pages(engine, data) if document_kind == "pdf" else []
+    page_images = render_pages(engine, data) if is_paged(document_kind) else []
     planned = None
     if previous is not None:  # a new version: the previous review carries over to identical text
         planned = carryover.plan(previous, analysis.proposals, data, find=engine.find_occurrences)
@@ -117,10 +132,16 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
             raise LeaseLost()
         superseded = _replace_previous_results(services, session, submission)
         version = store_document(
-            services.keys, services.store, session, submission, "preview", preview, content_type_of(document_kind)
+            services.keys, services.store, session, submission, "preview", preview, output_content_type(document_kind)
         )
         written = [version.id]
         try:
+            if printable is not None:
+                written.append(
+                    store_document(
+                        services.keys, services.store, session, submission, PRINTABLE, printable, content_type_of("pdf")
+                    ).id
+                )
             images = store_page_images(
                 services.keys, services.store, session, submission, ORIGINAL, page_images, PAGE_DPI
             )
@@ -138,6 +159,8 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
             notes = {
                 "needs_review": needs_review,
                 "warnings": list(analysis.warnings),
+                # where a Word draft hid text (channel and place, never the text): the hygiene report
+                "word_hidden": [{"channel": h["channel"], "where": h["where"]} for h in hidden],
                 # agency names the analysis kept; the final render's verification needs them again
                 "kept_phrases": list(getattr(analysis, "kept_phrases", ())),
             }
@@ -179,6 +202,7 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     "verification_held": hold is not None,
                     "page_images": len(images),
                     "preview": version.id,
+                    **({"word_hidden_items": len(hidden)} if printable is not None else {}),
                 },
             )
         except BaseException:
@@ -207,8 +231,10 @@ def _replace_previous_results(services: Services, session: Session, submission: 
             ProposalRecord.submission_id == submission.id, ProposalRecord.revision == submission.revision
         )
     )
-    return shred_versions(services.keys, session, submission, "preview") + shred_page_images(
-        services.keys, session, submission
+    return (
+        shred_versions(services.keys, session, submission, "preview")
+        + shred_versions(services.keys, session, submission, PRINTABLE)
+        + shred_page_images(services.keys, session, submission)
     )
 
 

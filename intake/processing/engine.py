@@ -37,9 +37,14 @@ class Engine(Protocol):
     """The part of redaction.engine.RedactionEngine that processing, the review screen's jobs, the final
     render and the handover re-verification use."""
 
-    def analyze(
-        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None
-    ) -> Any: ...
+    def analyze(self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Any = None) -> Any:
+        """A Word draft's PDF is analysed with ``hidden=`` (its hidden channels, from ``convert_word``)
+        as a further keyword argument."""
+        ...
+
+    def convert_word(self, data: bytes) -> tuple[bytes, list[dict[str, str]]]:
+        """A Word draft's publication PDF and its hidden channels (``channel``, ``where``, ``text``)."""
+        ...
 
     def render_with_report(
         self,

@@ -18,7 +18,7 @@ from intake.processing.engine import Engine, hold_reason, survivors_text
 from intake.review.approval import publication_set, reopen
 from intake.services import Services
 from intake.states import Status
-from intake.storage.documents import content_type_of, load_original, shred_versions, store_document
+from intake.storage.documents import load_working, output_content_type, shred_versions, store_document
 from redaction.errors import UnsupportedDocumentError, VerificationFailed
 
 log = logging.getLogger("safepub.review")
@@ -47,7 +47,7 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         # an override covers the hold it was given for, not another layer failing later
         overridden_hold = submission.verification_hold if submission.hold_overridden_at is not None else None
         revision, document_kind = submission.revision, submission.document_kind
-        data = load_original(services.keys, services.store, session, submission)
+        data = load_working(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
     if chosen.tampered:  # a decision was changed outside SafePub: never publish on it
         del data, chosen
@@ -83,7 +83,7 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         assert submission is not None
         old_blobs = shred_versions(services.keys, session, submission, "final")
         version = store_document(
-            services.keys, services.store, session, submission, "final", final, content_type_of(document_kind)
+            services.keys, services.store, session, submission, "final", final, output_content_type(document_kind)
         )
         try:
             audit.append(

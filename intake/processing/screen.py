@@ -23,7 +23,8 @@ from intake.processing.engine import PAGE_DPI, Engine
 from intake.review import decisions
 from intake.review.pages import chosen_on_page, preview_variant
 from intake.services import Services
-from intake.storage.documents import load_original
+from intake.states import is_paged
+from intake.storage.documents import load_working
 from intake.storage.page_images import ORIGINAL, find_page_image, find_page_images, store_page_images
 from redaction.errors import UnsupportedDocumentError
 from redaction.types import Proposal
@@ -38,12 +39,12 @@ def render_page_images(services: Services, engine: Engine, submission_id: str) -
     """The original's page images of a submission processed before the worker rendered them."""
     with services.sessions() as session:
         submission = session.get(Submission, submission_id)
-        if submission is None or submission.purged_at is not None or submission.document_kind != "pdf":
+        if submission is None or submission.purged_at is not None or not is_paged(submission.document_kind):
             return {"submission_id": submission_id, "outcome": "nothing_to_do"}
         if find_page_images(session, submission, ORIGINAL):
             return {"submission_id": submission_id, "outcome": "cached"}
         revision = submission.revision
-        data = load_original(services.keys, services.store, session, submission)
+        data = load_working(services.keys, services.store, session, submission)
     try:
         images = render_pages(engine, data)
     except UnsupportedDocumentError:
@@ -70,7 +71,7 @@ def render_preview(services: Services, engine: Engine, submission_id: str, page:
         if find_page_image(session, submission, digest, page) is not None:
             return {"submission_id": submission_id, "outcome": "cached"}
         revision, width, height = submission.revision, original.width, original.height
-        data = load_original(services.keys, services.store, session, submission)
+        data = load_working(services.keys, services.store, session, submission)
     try:
         png = engine.page_image(data, page, proposals=chosen, dpi=PAGE_DPI)
     except UnsupportedDocumentError:
@@ -159,7 +160,7 @@ def _locate_manual(services: Services, engine: Engine, task_id: str) -> dict[str
         if submission is None or submission.purged_at is not None or submission.revision != task.revision:
             decisions.fail_task(services, task_id, "the submission changed; try again", "conflict")
             return {"task_id": task_id, "outcome": "failed"}
-        data = load_original(services.keys, services.store, session, submission)
+        data = load_working(services.keys, services.store, session, submission)
     located: list[list[Proposal]] = []
     try:
         for item in items:

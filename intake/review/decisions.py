@@ -29,7 +29,7 @@ from intake.models import Decision, ProposalRecord, ScreenTask, Submission, User
 from intake.review.proposals import count_open, decisions_by_proposal, proposal_rows
 from intake.review.workflow import ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
-from intake.states import DECIDABLE, ReasonCode, Status
+from intake.states import DECIDABLE, ReasonCode, Status, is_paged
 from intake.storage.crypto import DataKey
 from intake.storage.fields import decision_mac, open_json, seal_json, seal_proposal
 from redaction.types import Proposal
@@ -195,7 +195,7 @@ def _queue_task(
         submission = load_submission(session, principal, submission_id, "proposals")
         access.require(principal, access.Action.DECIDE, "only a secretariat_reviewer can record review decisions")
         _check(session, submission, parsed)
-        if submission.document_kind != "pdf" and any(i["kind"] == "box" for i in items):
+        if not is_paged(submission.document_kind) and any(i["kind"] == "box" for i in items):
             raise ReviewError("boxes can only be drawn on PDF documents")
         task = ScreenTask(
             id=new_id(),

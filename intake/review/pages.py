@@ -23,7 +23,7 @@ from intake.models import Submission
 from intake.review.proposals import chosen_proposals
 from intake.review.workflow import ReviewError, load_submission
 from intake.services import Services
-from intake.states import Status
+from intake.states import Status, is_paged
 from intake.storage.page_images import ORIGINAL, find_page_image, find_page_images, load_page_image
 from intake.submissions.read import NotReady
 from redaction.types import Proposal
@@ -58,7 +58,7 @@ def preview_variant(proposals: Iterable[Proposal]) -> str:
 def _pdf_submission(session: Session, principal: Principal, submission_id: str) -> Submission:
     submission = load_submission(session, principal, submission_id, "original")
     access.require(principal, access.Action.REVIEW, "only the Secretariat views page images")
-    if submission.document_kind != "pdf":
+    if not is_paged(submission.document_kind):
         raise NotReady("page images exist for PDF documents only")
     return submission
 

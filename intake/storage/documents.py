@@ -17,11 +17,24 @@ from intake.storage.crypto import associated_data
 from intake.storage.keys import KeyService
 from intake.storage.store import EncryptedStore
 
-CONTENT_TYPES = {"pdf": "application/pdf", "text": "text/plain; charset=utf-8"}
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "text": "text/plain; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "odt": "application/vnd.oasis.opendocument.text",
+}
+#: the PDF a Word draft prints to (the worker makes it in the sandbox): what is reviewed and published
+PRINTABLE = "printable"
 
 
 def content_type_of(document_kind: str) -> str:
-    return CONTENT_TYPES["pdf" if document_kind == "pdf" else "text"]
+    """The content type of an uploaded original of this kind."""
+    return CONTENT_TYPES.get(document_kind, CONTENT_TYPES["text"])
+
+
+def output_content_type(document_kind: str) -> str:
+    """The content type of the preview and the final: a PDF for a PDF or a Word draft, else text."""
+    return CONTENT_TYPES["text" if document_kind == "text" else "pdf"]
 
 
 def document_aad(version: DocumentVersion) -> bytes:
@@ -79,6 +92,15 @@ def load_original(keys: KeyService, store: EncryptedStore, session: Session, sub
     version = find_version(session, submission, "original")
     if version is None:
         raise LookupError("the submission's current revision has no original document")
+    return load_document(keys, store, session, version)
+
+
+def load_working(keys: KeyService, store: EncryptedStore, session: Session, submission: Submission) -> bytes:
+    """The document the engine reviews and renders for the current revision: the PDF a Word draft was
+    printed to (``PRINTABLE``), else the original itself."""
+    version = find_version(session, submission, PRINTABLE)
+    if version is None:
+        return load_original(keys, store, session, submission)
     return load_document(keys, store, session, version)
 
 

@@ -119,7 +119,7 @@ def check_document(data: bytes, register_raw: bytes | None) -> tuple[str, bytes 
     try:
         document_kind = detect_kind(data)
     except UnsupportedDocumentError as exc:
-        raise UnsupportedType(f"only PDF or UTF-8 text files are accepted: {exc}") from None
+        raise UnsupportedType(f"only PDF, Word (.docx, .odt) or UTF-8 text files are accepted: {exc}") from None
     if register_raw is None or not register_raw.strip():
         return document_kind, None
     if len(register_raw) > MAX_REGISTER_BYTES:

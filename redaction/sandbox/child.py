@@ -70,7 +70,8 @@ def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, b
     method, args, options = header["method"], header.get("args", {}), header.get("engine", {})
     budgets = Budgets(**header.get("budgets", {}))
     check_document(data, budgets)  # before any heavy work: the model, extraction, rendering
-    extraction = _prefetch(data, options) if method in ("analyze", "detect_spans") else None
+    hidden = args.get("hidden") or []
+    extraction = _prefetch(data, options, hidden) if method in ("analyze", "detect_spans") else None
     try:
         from redaction.engine import RedactionEngine
 
@@ -87,6 +88,7 @@ def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, b
                 profile=args.get("profile"),
                 progress=replies.progress,
                 extraction=extraction,
+                hidden=hidden,
             )
             return analysis.to_dict(), b""
         if method == "detect_spans":
@@ -96,6 +98,9 @@ def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, b
     finally:
         if extraction is not None:
             extraction.close()
+    if method == "convert_word":
+        pdf, items = engine.convert_word(data, timeout_seconds=float(args.get("timeout", 300)))
+        return items, pdf
     if method == "render_with_report":
         output, report = engine.render_with_report(
             data,
@@ -137,14 +142,16 @@ def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, b
     raise ValueError("unknown method")
 
 
-def _prefetch(data: bytes, options: dict[str, Any]) -> Any:
+def _prefetch(data: bytes, options: dict[str, Any], hidden: list[dict[str, str]]) -> Any:
     """A PDF's extraction, forked now, while this process loads the model (as the command line does)."""
     from redaction.prefetch import ExtractionJob
     from redaction.sniff import detect_kind
 
     if detect_kind(data) != "pdf" or not ExtractionJob.available():
         return None
-    return ExtractionJob(data, ocr=bool(options.get("ocr", True)))
+    from redaction.word.pieces import detection_pieces
+
+    return ExtractionJob(data, ocr=bool(options.get("ocr", True)), extra=detection_pieces(hidden))
 
 
 if __name__ == "__main__":

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import logging
 import sys
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,8 @@ log = logging.getLogger("safepub.sandbox")
 
 
 _PNG = b"\x89PNG\r\n\x1a\n"
+#: LibreOffice opens its libraries, fonts and profile files: far more descriptors than a parser needs
+WORD_OPEN_FILES = 4096
 
 
 def resolve_mode(mode: str) -> Mode:
@@ -82,9 +84,19 @@ class SandboxedEngine:
 
     # ---------------------------------------------------------------------------------------------------
     def analyze(
-        self, data: bytes, *, register: Any = None, profile: str | None = None, progress: Progress | None = None
+        self,
+        data: bytes,
+        *,
+        register: Any = None,
+        profile: str | None = None,
+        progress: Progress | None = None,
+        hidden: Sequence[Mapping[str, str]] = (),
     ) -> Analysis:
-        args = {"register": codec.register_to_json(register), "profile": profile}
+        args = {
+            "register": codec.register_to_json(register),
+            "profile": profile,
+            "hidden": [{k: str(item.get(k, "")) for k in ("channel", "where", "text")} for item in hidden],
+        }
         result, _ = self._call("analyze", args, data, progress)
         return self._decode(Analysis.from_dict, result)
 
@@ -151,6 +163,16 @@ class SandboxedEngine:
         result, _ = self._call("verify_output", args, output)
         return self._decode(codec.report_from_dict, result)
 
+    def convert_word(self, data: bytes, *, timeout_seconds: float = 300.0) -> tuple[bytes, list[dict[str, str]]]:
+        """A Word draft's publication PDF and hidden channels, from LibreOffice in a sandboxed child. The
+        converter opens many files and maps much memory: its child gets more descriptors than others."""
+        limits = dataclasses.replace(self.limits, open_files=max(self.limits.open_files, WORD_OPEN_FILES))
+        timeout = min(float(timeout_seconds), self.timeout_seconds)
+        result, pdf = self._call("convert_word", {"timeout": timeout}, data, limits=limits)
+        if not pdf.startswith(b"%PDF-"):
+            raise SandboxError("ProtocolError")
+        return pdf, self._decode(codec.hidden_from_json, result)
+
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
         result, _ = self._call("find_occurrences", {"text": text, "category": category}, data)
         return self._decode(codec.proposals_from_json, result)
@@ -182,9 +204,9 @@ class SandboxedEngine:
         return self._decode(lambda sizes: [(float(w), float(h)) for w, h in sizes], result)
 
     # ---------------------------------------------------------------------------------------------------
-    def command(self) -> list[str]:
+    def command(self, limits: Limits | None = None) -> list[str]:
         """The child's command line (bwrap around the interpreter in ``bwrap`` mode)."""
-        child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *self.limits.argv()]
+        child = [sys.executable, "-I", "-m", "redaction.sandbox.child", *(limits or self.limits).argv()]
         if self.mode == "bwrap":
             return [bwrap_path() or "bwrap", *bwrap_args(self.hidden), "--", *child]
         return child
@@ -196,6 +218,7 @@ class SandboxedEngine:
         data: bytes,
         progress: Progress | None = None,
         parts: list[tuple[Any, bytes]] | None = None,
+        limits: Limits | None = None,
     ) -> tuple[Any, bytes]:
         """One call in one fresh child; ``parts`` receives the frames of a long answer."""
         request = {
@@ -204,7 +227,8 @@ class SandboxedEngine:
             "engine": self._engine_options,
             "budgets": dataclasses.asdict(self.budgets),
         }
-        child = ChildProcess(self.command(), self.mode, self.limits)
+        limits = limits or self.limits
+        child = ChildProcess(self.command(limits), self.mode, limits)
         result = child.run(request, data, progress, self.timeout_seconds)
         if parts is not None:
             parts.extend(child.parts)

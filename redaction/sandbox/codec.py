@@ -141,3 +141,15 @@ def _type_name(value: Any) -> str:
     if isinstance(value, str) and re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,59}", value):
         return value
     return "unknown"
+
+
+def hidden_from_json(value: Any) -> list[dict[str, str]]:
+    """A Word draft's hidden items as the child sent them: a list of channel/where/text strings."""
+    if not isinstance(value, list):
+        raise ValueError("hidden items must be a list")
+    items = []
+    for item in value:
+        if not isinstance(item, dict) or not all(isinstance(item.get(k), str) for k in ("channel", "where", "text")):
+            raise ValueError("a hidden item must have channel, where and text strings")
+        items.append({k: item[k] for k in ("channel", "where", "text")})
+    return items

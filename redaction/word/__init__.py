@@ -3,6 +3,7 @@
     package = open_package(data)            # refuses .docm, password-protected and legacy .doc files
     items = hidden_items(package)           # tracked changes, comments, properties, hidden text ...
     pdf = docx_to_pdf(printable_docx(package))   # as it would print: changes accepted, comments gone
+    draft = prepare_word(data)              # all of it: the hygiene report and the publication PDF
 
 The PDF then goes through the same extraction, detection, redaction and verification as any PDF.
 """
@@ -10,6 +11,7 @@ The PDF then goes through the same extraction, detection, redaction and verifica
 from redaction.word.convert import docx_to_pdf
 from redaction.word.hygiene import HiddenItem, channel_counts, hidden_items
 from redaction.word.package import Package, PackageLimits, open_package
+from redaction.word.prepare import WordDraft, prepare_word
 from redaction.word.printable import printable_docx
 
 __all__ = [
@@ -20,5 +22,7 @@ __all__ = [
     "docx_to_pdf",
     "hidden_items",
     "open_package",
+    "prepare_word",
     "printable_docx",
+    "WordDraft",
 ]

@@ -4,13 +4,16 @@ The printable package (``printable.py``: changes accepted, comments and hidden t
 private temporary folder with a fresh LibreOffice user profile, converted, read back and the folder
 removed. LibreOffice reads files, so this runs where /tmp is memory (the sandbox's tmpfs; elsewhere
 /dev/shm when it exists) and never beside keys: it is called inside the document sandbox like every
-other parse. A conversion that fails or takes too long is a clear error, never an empty PDF.
+other parse. A conversion that fails or takes too long is a clear error, never an empty PDF; on a
+timeout the whole process group is killed (``soffice`` is a launcher: the converter is its child
+``soffice.bin``, which a plain kill of the launcher would leave running).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 from pathlib import Path
@@ -19,6 +22,9 @@ from redaction.errors import UnsupportedDocumentError
 
 FAILED = "the Word file could not be converted to PDF; please export it as PDF and upload that"
 MISSING = "Word conversion is not available on this server (LibreOffice is not installed)"
+TIMED_OUT = "converting the Word file took too long; please export it as PDF and upload that"
+
+_FILTERS = {"pdf": "pdf:writer_pdf_Export", "docx": 'docx:"MS Word 2007 XML"'}
 
 
 def soffice_path() -> str | None:
@@ -27,36 +33,64 @@ def soffice_path() -> str | None:
 
 def docx_to_pdf(docx: bytes, *, timeout_seconds: float = 300.0, suffix: str = ".docx") -> bytes:
     """The PDF LibreOffice prints from ``docx`` (a .docx or .odt package's bytes)."""
+    return convert(docx, "pdf", timeout_seconds=timeout_seconds, suffix=suffix)
+
+
+def convert(data: bytes, target: str, *, timeout_seconds: float = 300.0, suffix: str = ".docx") -> bytes:
+    """``data`` (a Word package whose type ``suffix`` names) converted by LibreOffice to ``target``
+    (``"pdf"`` or ``"docx"``)."""
     soffice = soffice_path()
     if soffice is None:
         raise UnsupportedDocumentError(MISSING)
     with tempfile.TemporaryDirectory(prefix="safepub-word-", dir=_memory_dir()) as folder:
         work = Path(folder)
         source = work / f"draft{suffix}"
-        source.write_bytes(docx)
+        source.write_bytes(data)
         command = [
             soffice,
             f"-env:UserInstallation=file://{work / 'profile'}",
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
-            "--convert-to", "pdf:writer_pdf_Export", "--outdir", str(work / "out"), str(source),
+            "--convert-to", _FILTERS[target], "--outdir", str(work / "out"), str(source),
         ]  # fmt: skip
-        try:
-            subprocess.run(
-                command,
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                timeout=timeout_seconds,
-                check=True,
-                env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(work), "LANG": "C.UTF-8"},
-                start_new_session=True,
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired, OSError) as exc:
-            raise UnsupportedDocumentError(FAILED) from exc
-        output = work / "out" / "draft.pdf"
+        _run(command, work, timeout_seconds)
+        output = work / "out" / f"draft.{target}"
         if not output.is_file() or output.stat().st_size == 0:
             raise UnsupportedDocumentError(FAILED)
         return output.read_bytes()
+
+
+def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
+    try:
+        process = subprocess.Popen(
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"},
+            start_new_session=True,  # its own process group: killed whole on a timeout
+        )
+    except OSError as exc:
+        raise UnsupportedDocumentError(FAILED) from exc
+    try:
+        code = process.wait(timeout=timeout_seconds)
+    except subprocess.TimeoutExpired:
+        _kill_group(process)
+        raise UnsupportedDocumentError(TIMED_OUT) from None
+    finally:
+        _kill_group(process)  # a launcher that exited may leave the converter behind
+    if code != 0:
+        raise UnsupportedDocumentError(FAILED)
+
+
+def _kill_group(process: subprocess.Popen[bytes]) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        pass
 
 
 def _memory_dir() -> str | None:

@@ -28,7 +28,7 @@ META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
 #: the channels, in the order the report lists them
 CHANNELS = (
-    "tracked deletion", "tracked insertion", "comment", "comment author", "document property",
+    "tracked deletion", "tracked insertion", "change author", "comment", "comment author", "document property",
     "custom property", "hidden text", "header", "footer", "footnote", "endnote", "text box",
     "image description", "embedded object", "field code", "hyperlink", "glossary", "people", "custom XML",
 )  # fmt: skip
@@ -107,10 +107,16 @@ def _docx_items(package: Package) -> Iterator[HiddenItem]:
 
 def _story_items(root: Element, part: str) -> Iterator[HiddenItem]:
     """Tracked changes, hidden runs, text boxes, picture descriptions and field codes in one story."""
+    authors: dict[str, str] = {}
     for n, deleted in enumerate(_iter_any(root, "del", "moveFrom"), 1):
         yield HiddenItem("tracked deletion", f"{part}, deletion {n}{_by(deleted)}", _text(deleted))
+        authors.setdefault(deleted.get(f"{W}author") or "", f"{part}, deletion {n}")
     for n, inserted in enumerate(_iter_any(root, "ins", "moveTo"), 1):
         yield HiddenItem("tracked insertion", f"{part}, insertion {n}{_by(inserted)}", _text(inserted))
+        authors.setdefault(inserted.get(f"{W}author") or "", f"{part}, insertion {n}")
+    for author, first in authors.items():  # each person who made changes, once, where they first did
+        if author:
+            yield HiddenItem("change author", first, author)
     for n, run in enumerate((r for r in root.iter(f"{W}r") if _hidden(r)), 1):
         yield HiddenItem("hidden text", f"{part}, hidden run {n}", _text(run))
     for n, box in enumerate(root.iter(f"{W}txbxContent"), 1):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import io
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import Literal
 from xml.etree.ElementTree import Element
@@ -103,7 +104,7 @@ class Package:
                     if size > cap:
                         raise UnsupportedDocumentError(TOO_BIG)
                     chunks.append(chunk)
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError, NotImplementedError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError) as exc:
             raise UnsupportedDocumentError(CORRUPT) from exc
         except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
             raise UnsupportedDocumentError(PASSWORD) from exc

@@ -59,7 +59,7 @@ def test_when_bytes_are_utf8_text_then_kind_is_text(data):
         (b"   \n\t ", "empty file"),
         (PNG, "this looks like a PNG image, not a PDF"),
         (b"\xff\xd8\xff\xe0\x00\x10JFIF", "JPEG"),
-        (b"PK\x03\x04" + bytes(30), "Word/ZIP"),
+        (b"PK\x03\x04" + bytes(30), "not a Word document"),
         (os.urandom(4096).replace(b"%PDF-", b"xxxxx"), "not a PDF or UTF-8 text file"),
         ("Caf\u00e9 in Latin-1".encode("latin-1"), "not a PDF or UTF-8 text file"),
         (b"text with a NUL\x00 byte", "not a PDF or UTF-8 text file"),

@@ -83,3 +83,10 @@ def test_xml_with_entity_expansion_is_refused() -> None:
     package = open_package(rezip(word_draft(), {"word/document.xml": laughs}))
     with pytest.raises(UnsupportedDocumentError, match="damaged"):
         package.xml("word/document.xml")
+
+
+def test_a_package_whose_compressed_data_is_garbled_is_refused_as_damaged() -> None:
+    draft = word_draft()
+    garbled = draft[:64] + b"\x00" * 2000 + draft[2064:]  # names intact in the central directory
+    with pytest.raises(UnsupportedDocumentError, match="damaged or incomplete"):
+        open_package(garbled)

@@ -1,0 +1,126 @@
+"""A Word draft through the service: uploaded as .docx, printed to PDF by LibreOffice in the worker's
+sandbox, its hidden channels read by detection and shown to the reviewer, reviewed and approved, and
+published as a PDF that holds nothing from any hidden channel. Bad Word files get a clear message."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pymupdf
+import pytest
+
+from intake.models import DocumentVersion, Submission
+from redaction.sandbox.client import SandboxedEngine
+from redaction.word.convert import soffice_path
+from tests.intake.reviewkit import decide_all, post, proposals
+from tests.redaction.word.drafts import HIDDEN, rezip, word_draft
+from worker.context import WorkerContext
+from worker.jobs import finalise_submission, process_submission
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(soffice_path() is None, reason="LibreOffice is not installed (make system-deps)"),
+]
+
+#: what the partnership knows: the names the recognizers would not find on their own in this draft
+REGISTER = {"people": [{"name": HIDDEN["header"], "role": "mother"}, {"name": HIDDEN["custom property"]}]}
+
+
+@pytest.fixture(scope="module")
+def engine() -> SandboxedEngine:
+    return SandboxedEngine(mode="auto", ocr=False)
+
+
+def _upload(client: Any, world: Any, data: bytes, filename: str = "draft.docx") -> Any:
+    body = {
+        "file": (io.BytesIO(data), filename),
+        "register": (io.BytesIO(json.dumps(REGISTER).encode()), "register.json"),
+        "title": "Child W review",
+    }
+    return client.post("/api/v1/submissions", data=body, headers=world.headers("uploader_a"))
+
+
+def _every_channel(pdf: bytes) -> str:
+    with pymupdf.open("pdf", pdf) as doc:
+        text = " ".join(page.get_text() for page in doc)
+        metadata = " ".join(str(v) for v in doc.metadata.values()) + (doc.get_xml_metadata() or "")
+    return " ".join((text + " " + metadata).split())
+
+
+def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden_channels(
+    client, world, services, engine
+) -> None:
+    draft = word_draft()
+    response = _upload(client, world, draft, filename="review draft (final).bin")  # by content, not name
+    assert response.status_code == 202, response.get_json()
+    sid = response.get_json()["id"]
+    context = WorkerContext(services=services, engine=engine)
+    assert process_submission(sid, context=context, owner="t")["outcome"] == "proposed"
+
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("reviewer")).get_json()
+    assert detail["status"] == "proposed" and detail["page_count"] >= 1
+    listed = proposals(client, world, sid)
+    in_hidden = {(p["channel"], p["text"]) for p in listed if p["page"] is None}
+    assert ("word comment", HIDDEN["comment"]) in in_hidden  # shown to the reviewer with where it was
+    assert ("word tracked deletion", HIDDEN["tracked deletion"]) in in_hidden
+    assert ("word comment author", HIDDEN["comment author"]) in in_hidden
+
+    with services.sessions() as session:
+        roles = {v.role: v.content_type for v in session.query(DocumentVersion).filter_by(submission_id=sid)}
+    assert roles["original"].endswith("wordprocessingml.document")
+    assert roles["printable"] == roles["preview"] == "application/pdf"
+    preview = client.get(f"/api/v1/submissions/{sid}/preview.pdf", headers=world.headers("reviewer"))
+    assert preview.headers["Content-Type"] == "application/pdf"
+    original = client.get(f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("uploader_a"))
+    assert original.data == draft
+    assert original.headers["Content-Disposition"].endswith('.docx"')
+
+    # the review screen's page images are the printed PDF's pages
+    pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer"))
+    assert pages.status_code == 200, pages.get_json()
+
+    assert decide_all(client, world, sid).status_code == 200
+    assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200
+    assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
+    assert finalise_submission(sid, context=context)["outcome"] == "approved"
+    final = client.get(f"/api/v1/submissions/{sid}/final.pdf", headers=world.headers("uploader_a"))
+    assert final.status_code == 200 and final.headers["Content-Type"] == "application/pdf"
+    published = _every_channel(final.data)
+    for channel, name in HIDDEN.items():
+        assert name not in published, f"the {channel} name reached the published PDF"
+    assert "The review considers the care of Child K" in published
+
+
+@pytest.mark.parametrize(
+    ("data", "reason"),
+    [
+        (rezip(word_draft(), {"word/vbaProject.bin": b"\x00" * 16}), "macros"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "EncryptedPackage".encode("utf-16-le"), "password"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504 + "WordDocument".encode("utf-16-le"), ".doc"),
+    ],
+    ids=["docm", "password-protected", "legacy-doc"],
+)
+def test_word_files_that_cannot_be_taken_are_refused_at_upload_with_a_reason(client, world, data, reason) -> None:
+    response = _upload(client, world, data)
+    assert response.status_code == 415
+    assert reason in response.get_json()["message"]
+
+
+def test_a_damaged_word_file_fails_processing_with_a_clear_reason_and_keeps_the_upload(
+    client, world, services, engine
+) -> None:
+    draft = word_draft()
+    # the parts' names survive in the central directory (it sniffs as a .docx); their contents do not
+    damaged = draft[:64] + b"\x00" * 2000 + draft[2064:]
+    response = _upload(client, world, damaged)
+    assert response.status_code == 202, response.get_json()
+    sid = response.get_json()["id"]
+    process_submission(sid, context=WorkerContext(services=services, engine=engine), owner="t")
+    with services.sessions() as session:
+        submission = session.get(Submission, sid)
+        assert submission is not None and submission.status == "failed"
+        assert "damaged or incomplete" in (submission.failure_reason or "")
+    original = client.get(f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("uploader_a"))
+    assert original.status_code == 200 and original.data == damaged  # nothing lost
