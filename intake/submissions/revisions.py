@@ -19,12 +19,13 @@ import logging
 from dataclasses import dataclass
 
 from sqlalchemy import update
+from sqlalchemy.orm import Session
 
 from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
 from intake.db import update_one
-from intake.models import Submission
+from intake.models import DocumentVersion, Submission
 from intake.services import Services
 from intake.states import APPROVED_OR_LATER, QUEUED, REVISABLE, Status
 from intake.storage.documents import content_type_of, store_document
@@ -47,7 +48,7 @@ class NewVersion:
     revision: int
 
 
-def _refusal(status: str) -> str:
+def refusal(status: str) -> str:
     if status in QUEUED:
         return "the previous version is still being processed; send the new version when it has finished"
     if status in APPROVED_OR_LATER:
@@ -73,47 +74,11 @@ def receive_version(
         if submission.purged_at is not None:
             raise Purged()
         document_kind, register_raw = check_document(data, register_raw)
-        digest = hashlib.sha256(data).hexdigest()
         previous_status = submission.status
-        claimed = update_one(
-            session,
-            update(Submission)
-            .where(Submission.id == submission.id, Submission.status.in_(list(REVISABLE)))
-            .values(
-                revision=Submission.revision + 1,
-                status=Status.RECEIVED,
-                failure_reason=None,
-                document_kind=document_kind,
-                sha256=digest,
-                size=len(data),
-                warnings_enc=None,
-                page_count=None,
-                proposal_count=None,
-                needs_review_count=None,
-                progress_page=0,
-                progress_total=0,
-                attempts=0,
-                lease_owner=None,
-                lease_until=None,
-                processed_at=None,
-                completed_by=None,
-                completed_at=None,
-                approved_by=None,
-                approved_at=None,
-                review_note=None,
-                carried_over=None,
-                manual_boxes_dropped=None,
-            ),
+        version = start_revision(
+            services, session, submission, data=data, document_kind=document_kind, register_raw=register_raw
         )
-        session.refresh(submission)
-        if not claimed:
-            raise RevisionConflict(_refusal(submission.status))
-        if register_raw is not None:
-            fields_key = services.keys.fields_key(session, submission.id)
-            submission.register_enc = seal_register(services.keys, fields_key, submission.id, register_raw)
-        version = store_document(
-            services.keys, services.store, session, submission, "original", data, content_type_of(document_kind)
-        )
+        digest = submission.sha256
         audit.append(
             session,
             "submission.revised",
@@ -133,3 +98,58 @@ def receive_version(
     log.info("new version received", extra={"submission_id": submission_id, "revision": revision, "bytes": len(data)})
     queue_processing(services, submission_id)
     return NewVersion(submission_id, Status.RECEIVED, digest, revision)
+
+
+def start_revision(
+    services: Services,
+    session: Session,
+    submission: Submission,
+    *,
+    data: bytes,
+    document_kind: str,
+    register_raw: bytes | None,
+) -> DocumentVersion:
+    """Make the submission's next revision from ``data`` (stored afresh, under a new data key) and, when
+    given, a new register; the caller audits and queues processing after its transaction commits.
+
+    The state check and the revision bump are one conditional UPDATE, so two new revisions at once, or
+    one racing a completion or approval, cannot both win: the loser gets :class:`RevisionConflict`."""
+    claimed = update_one(
+        session,
+        update(Submission)
+        .where(Submission.id == submission.id, Submission.status.in_(list(REVISABLE)))
+        .values(
+            revision=Submission.revision + 1,
+            status=Status.RECEIVED,
+            failure_reason=None,
+            document_kind=document_kind,
+            sha256=hashlib.sha256(data).hexdigest(),
+            size=len(data),
+            warnings_enc=None,
+            page_count=None,
+            proposal_count=None,
+            needs_review_count=None,
+            progress_page=0,
+            progress_total=0,
+            attempts=0,
+            lease_owner=None,
+            lease_until=None,
+            processed_at=None,
+            completed_by=None,
+            completed_at=None,
+            approved_by=None,
+            approved_at=None,
+            review_note=None,
+            carried_over=None,
+            manual_boxes_dropped=None,
+        ),
+    )
+    session.refresh(submission)
+    if not claimed:
+        raise RevisionConflict(refusal(submission.status))
+    if register_raw is not None:
+        fields_key = services.keys.fields_key(session, submission.id)
+        submission.register_enc = seal_register(services.keys, fields_key, submission.id, register_raw)
+    return store_document(
+        services.keys, services.store, session, submission, "original", data, content_type_of(document_kind)
+    )
