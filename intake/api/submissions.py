@@ -18,6 +18,7 @@ def register(api: Blueprint) -> None:
     api.add_url_rule("/submissions/<submission_id>/preview.pdf", view_func=get_preview, methods=["GET"])
     api.add_url_rule("/submissions/<submission_id>/original.pdf", view_func=get_original, methods=["GET"])
     api.add_url_rule("/submissions/<submission_id>/final.pdf", view_func=get_final, methods=["GET"])
+    api.add_url_rule("/submissions/<submission_id>/hygiene", view_func=get_hygiene, methods=["GET"])
 
 
 def upload_submission() -> tuple[Response, int]:
@@ -50,6 +51,12 @@ def get_submission(submission_id: str) -> Response:
 def get_proposals(submission_id: str) -> Response:
     items = proposals.list_proposals(current_services(), current_principal(), submission_id)
     return jsonify(submission_id=submission_id, proposals=items)
+
+
+def get_hygiene(submission_id: str) -> Response:
+    """A Word draft's hidden channels: channel, count and places (never the hidden text itself)."""
+    report = read.hygiene_report(current_services(), current_principal(), submission_id)
+    return jsonify(submission_id=submission_id, channels=report)
 
 
 def get_preview(submission_id: str) -> Response:

@@ -18,7 +18,7 @@ from intake.models import Partnership, ProposalRecord, Submission
 from intake.services import Services
 from intake.states import DONE
 from intake.storage.documents import find_version, load_document
-from intake.storage.fields import open_title
+from intake.storage.fields import open_notes, open_title
 from intake.storage.keys import DataKeyDestroyed
 from intake.submissions import due_dates
 
@@ -123,3 +123,31 @@ def read_document(services: Services, principal: Principal, submission_id: str, 
             details={"role": role, "version": version.id, "bytes": len(data)},
         )
         return data, version.content_type
+
+
+#: the order the hygiene report lists a Word draft's hidden channels (redaction.word.hygiene.CHANNELS)
+HYGIENE_ORDER = (
+    "tracked deletion", "tracked insertion", "change author", "comment", "comment author", "document property",
+    "custom property", "hidden text", "header", "footer", "footnote", "endnote", "text box", "image description",
+    "embedded object", "field code", "hyperlink", "glossary", "people", "custom XML",
+)  # fmt: skip
+
+
+def hygiene_report(services: Services, principal: Principal, submission_id: str) -> list[dict[str, Any]]:
+    """Where a Word draft hid text (tracked changes, comments, properties ...): each channel with how many
+    places and which, for the uploading partnership and the Secretariat. None of it reaches the published
+    PDF; the names found there are listed with the proposals. Empty for a PDF or text draft."""
+    with services.sessions() as session:
+        submission = access.check(principal, session.get(Submission, submission_id), "original")
+        if submission.purged_at is not None or not submission.warnings_enc:
+            return []
+        key = services.keys.fields_key(session, submission.id)
+        hidden = open_notes(services.keys, key, submission).get("word_hidden") or []
+    places: dict[str, list[str]] = {}
+    for item in hidden:
+        places.setdefault(str(item.get("channel", "")), []).append(str(item.get("where", "")))
+    order = {channel: n for n, channel in enumerate(HYGIENE_ORDER)}
+    return [
+        {"channel": channel, "count": len(where), "places": where}
+        for channel, where in sorted(places.items(), key=lambda kv: order.get(kv[0], len(order)))
+    ]

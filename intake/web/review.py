@@ -103,6 +103,7 @@ def review_screen(submission_id: str) -> str:
         "review.html",
         item=item,
         check_by_eye=proposals.check_by_eye(services, principal, submission_id),
+        hygiene=read.hygiene_report(services, principal, submission_id),
         hold=approval.verification_hold(services, principal, submission_id),
         reason_codes=REASON_CODES,
         can_decide=access.may(principal, access.Action.DECIDE),

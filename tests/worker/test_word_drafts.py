@@ -14,6 +14,7 @@ import pytest
 from intake.models import DocumentVersion, Submission
 from redaction.sandbox.client import SandboxedEngine
 from redaction.word.convert import soffice_path
+from tests.intake.conftest import as_user  # noqa: F401 - the page-login fixture
 from tests.intake.reviewkit import decide_all, post, proposals
 from tests.redaction.word.drafts import HIDDEN, rezip, word_draft
 from worker.context import WorkerContext
@@ -50,7 +51,7 @@ def _every_channel(pdf: bytes) -> str:
 
 
 def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden_channels(
-    client, world, services, engine
+    client, world, services, engine, as_user
 ) -> None:
     draft = word_draft()
     response = _upload(client, world, draft, filename="review draft (final).bin")  # by content, not name
@@ -77,9 +78,18 @@ def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden
     assert original.data == draft
     assert original.headers["Content-Disposition"].endswith('.docx"')
 
+    # the hygiene report: each hidden channel with its places, never the hidden text itself
+    hygiene = client.get(f"/api/v1/submissions/{sid}/hygiene", headers=world.headers("uploader_a")).get_json()
+    counts = {row["channel"]: row["count"] for row in hygiene["channels"]}
+    assert counts["comment"] == 1 and counts["tracked deletion"] == 1 and counts["document property"] >= 2
+    assert HIDDEN["comment"] not in json.dumps(hygiene) and HIDDEN["tracked deletion"] not in json.dumps(hygiene)
+
     # the review screen's page images are the printed PDF's pages
     pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer"))
     assert pages.status_code == 200, pages.get_json()
+
+    screen = as_user("reviewer").get(f"/review/{sid}").get_data(as_text=True)
+    assert "Hidden parts of the Word file" in screen and "tracked deletion" in screen
 
     assert decide_all(client, world, sid).status_code == 200
     assert post(client, world, "reviewer", f"/submissions/{sid}/complete").status_code == 200

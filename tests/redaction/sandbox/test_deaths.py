@@ -26,7 +26,7 @@ class ScriptedChild(SandboxedEngine):
         super().__init__(mode="rlimits", **kwargs)
         self.script = script
 
-    def command(self) -> list[str]:
+    def command(self, limits=None) -> list[str]:  # type: ignore[no-untyped-def]
         return [sys.executable, "-I", "-c", self.script]
 
 
