@@ -14,7 +14,7 @@ import pytest
 from intake.models import DocumentVersion, Submission
 from redaction.sandbox.client import SandboxedEngine
 from redaction.word.convert import soffice_path
-from tests.intake.conftest import as_user  # noqa: F401 - the page-login fixture
+from tests.intake.conftest import csrf_from
 from tests.intake.reviewkit import decide_all, post, proposals
 from tests.redaction.word.drafts import HIDDEN, rezip, word_draft
 from worker.context import WorkerContext
@@ -43,6 +43,14 @@ def _upload(client: Any, world: Any, data: bytes, filename: str = "draft.docx") 
     return client.post("/api/v1/submissions", data=body, headers=world.headers("uploader_a"))
 
 
+def _logged_in(client: Any, world: Any, who: str) -> Any:
+    account = world.accounts[who]
+    token = csrf_from(client.get("/login").get_data(as_text=True))
+    form = {"email": account.email, "password": account.password, "csrf_token": token}
+    assert client.post("/login", data=form).status_code == 302
+    return client
+
+
 def _every_channel(pdf: bytes) -> str:
     with pymupdf.open("pdf", pdf) as doc:
         text = " ".join(page.get_text() for page in doc)
@@ -51,7 +59,7 @@ def _every_channel(pdf: bytes) -> str:
 
 
 def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden_channels(
-    client, world, services, engine, as_user
+    client, world, services, engine
 ) -> None:
     draft = word_draft()
     response = _upload(client, world, draft, filename="review draft (final).bin")  # by content, not name
@@ -88,7 +96,7 @@ def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden
     pages = client.get(f"/api/v1/submissions/{sid}/pages", headers=world.headers("reviewer"))
     assert pages.status_code == 200, pages.get_json()
 
-    screen = as_user("reviewer").get(f"/review/{sid}").get_data(as_text=True)
+    screen = _logged_in(client, world, "reviewer").get(f"/review/{sid}").get_data(as_text=True)
     assert "Hidden parts of the Word file" in screen and "tracked deletion" in screen
 
     assert decide_all(client, world, sid).status_code == 200
