@@ -8,7 +8,7 @@ SYSTEM_STAMP := $(VENV)/.system-packages
 CORPUS ?= ../shared/corpus/dev
 EVAL_OUT ?= $(shell mktemp -d -t safepub-eval.XXXXXX)
 
-.PHONY: run test eval eval-variants bench realworld tab tab-official lint system-deps install clean
+.PHONY: run test eval eval-variants bench bench-scale realworld tab tab-official lint system-deps install clean
 
 # Debian packages the product needs at run time (OCR, the bubblewrap sandbox, LibreOffice and the
 # metric-compatible fonts for Word drafts) and the tests need (pdftoppm, Chromium).
@@ -64,6 +64,11 @@ tab-official: install
 
 bench: install system-deps
 	$(PY) benchmarks/bench_redact.py
+
+# Pages per minute with 1 and 2 real workers on the bench corpus (PostgreSQL/Redis from TEST_DATABASE_URL /
+# TEST_REDIS_URL when set; see docs/storage-and-scaling.md).
+bench-scale: install system-deps
+	$(PY) benchmarks/bench_scale.py
 
 # SafePub over real-world PDFs nobody here wrote: exit code, seconds, peak memory and text kept per file.
 # REALWORLD=DIR points it at a larger fetched set (e.g. pdf.js test/pdfs, PyMuPDF tests/resources).
