@@ -137,6 +137,25 @@ def parse_register(raw: bytes | str | dict[str, Any] | Register | None) -> Regis
     )
 
 
+def register_to_dict(register: Register) -> dict[str, Any]:
+    """The register as the JSON object :func:`parse_register` reads back to an equal ``Register``: every
+    kind, so nothing is lost when a parsed register crosses a process boundary (the sandbox)."""
+    return {
+        "people": [
+            {
+                "name": p.name,
+                "role": p.role,
+                "aliases": list(p.aliases),
+                "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
+            }
+            for p in register.people
+        ],
+        "addresses": list(register.addresses),
+        "public_names": list(register.public_names),
+        "details": [{"type": d.type, "value": d.value} for d in register.details],
+    }
+
+
 def _list(raw: dict[str, Any], key: str) -> list[Any]:
     value = raw.get(key, [])
     if not isinstance(value, list):

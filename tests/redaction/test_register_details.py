@@ -10,7 +10,7 @@ import pytest
 from redaction.errors import RegisterError, VerificationFailed
 from redaction.forbidden import forbidden_items
 from redaction.policy import load_policy
-from redaction.register import DETAIL_TYPES, Detail, parse_register, register_terms
+from redaction.register import DETAIL_TYPES, Detail, parse_register, register_terms, register_to_dict
 from redaction.resolve import find_register_spans, resolve
 from tests.redaction.conftest import page_texts
 from tests.redaction.test_engine_pdf import everything
@@ -72,6 +72,14 @@ def test_when_a_register_has_details_then_old_registers_stay_valid_and_blank_val
     assert old.details == () and old.people[0].role == "stepdad"  # free-text roles stay valid in JSON
     new = parse_register(details(("school", "  Oakfield   Primary "), ("phone", "  ")))
     assert new.details == (Detail("school", "Oakfield Primary"),)
+
+
+def test_a_parsed_register_turns_back_into_json_without_losing_a_kind():
+    register = parse_register(
+        {"people": [{"name": "Tyler Morris", "role": "child", "aliases": ["Ty"], "date_of_birth": "2017-11-03"}],
+         "addresses": ["1 A Road"], "public_names": ["Jane Doe"], **details(("phone", "07700 900123"))}
+    )  # fmt: skip
+    assert parse_register(register_to_dict(register)) == register
 
 
 @pytest.mark.parametrize(
