@@ -68,9 +68,13 @@ def main(argv: list[str] | None = None) -> int:
         from redaction.register import parse_register
 
         register = parse_register(register_bytes)
-        from redaction.sniff import detect_kind
+        from redaction.sniff import WORD_KINDS, detect_kind
 
         kind = detect_kind(data)  # reject bad input before the model loads
+        hidden: list[dict[str, str]] = []
+        if kind in WORD_KINDS:  # a Word draft: printed to PDF first, its hidden channels read beside it
+            data, hidden, kind = *_convert_word(data, args), "pdf"
+        args.hidden = hidden
         if args.sandbox:  # the same work in the sandbox the service uses (fresh children, limits, bwrap)
             from redaction.sandbox import SandboxedEngine
 
@@ -87,7 +91,9 @@ def main(argv: list[str] | None = None) -> int:
 
         extraction = None
         if kind == "pdf" and ExtractionJob.available():
-            extraction = ExtractionJob(data, ocr=not args.no_ocr)
+            from redaction.word.pieces import detection_pieces
+
+            extraction = ExtractionJob(data, ocr=not args.no_ocr, extra=detection_pieces(hidden))
         try:
             from redaction.engine import RedactionEngine
 
@@ -129,8 +135,19 @@ def _detect(engine, data: bytes, register, args, extraction) -> int:  # type: ig
     return EXIT_OK
 
 
+def _convert_word(data: bytes, args) -> tuple[bytes, list[dict[str, str]]]:  # type: ignore[no-untyped-def]
+    if args.sandbox:
+        from redaction.sandbox import SandboxedEngine
+
+        return SandboxedEngine(profile=args.profile, ocr=False).convert_word(data)
+    from redaction.engine import RedactionEngine
+
+    return RedactionEngine(profile=args.profile, ocr=False, load_model=False).convert_word(data)
+
+
 def _redact(engine, data: bytes, register, args, extraction) -> int:  # type: ignore[no-untyped-def]
-    output, analysis = engine.redact(data, register=register, profile=args.profile, extraction=extraction)
+    word = {"hidden": args.hidden} if getattr(args, "hidden", None) else {}
+    output, analysis = engine.redact(data, register=register, profile=args.profile, extraction=extraction, **word)
     args.output.write_bytes(output)
     if args.report:
         report = analysis.to_dict()

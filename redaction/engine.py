@@ -291,10 +291,13 @@ class RedactionEngine:
         profile: str | None = None,
         progress: Progress | None = None,
         extraction: ExtractionJob | None = None,
+        hidden: Sequence[Mapping[str, str]] = (),
     ) -> tuple[bytes, Analysis]:
         """Analyse, render and verify in one go; verification problems that need a human (an image
         that could not be read) are added to the analysis's ``needs_review``."""
-        analysis = self.analyze(data, register=register, profile=profile, progress=progress, extraction=extraction)
+        analysis = self.analyze(
+            data, register=register, profile=profile, progress=progress, extraction=extraction, hidden=hidden
+        )
         output, report = self.render_with_report(
             data, analysis.proposals, kept_phrases=analysis.kept_phrases, register=register
         )

@@ -117,11 +117,12 @@ class SandboxedEngine:
         profile: str | None = None,
         progress: Progress | None = None,
         extraction: Any = None,
+        hidden: Sequence[Mapping[str, str]] = (),
     ) -> tuple[bytes, Analysis]:
         """Analyse, then render and verify, each in its own child (``safepub redact --sandbox``)."""
         from redaction.engine import with_verification_review
 
-        analysis = self.analyze(data, register=register, profile=profile, progress=progress)
+        analysis = self.analyze(data, register=register, profile=profile, progress=progress, hidden=hidden)
         output, report = self.render_with_report(
             data, analysis.proposals, kept_phrases=analysis.kept_phrases, register=register
         )

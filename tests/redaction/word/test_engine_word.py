@@ -85,3 +85,19 @@ def test_the_redacted_output_holds_nothing_from_any_hidden_channel(engine, conve
     for channel, name in HIDDEN.items():
         assert name not in text, f"the {channel} name survived"
     assert "The review considers the care of Child K" in text
+
+
+def test_the_command_line_redacts_a_word_draft_and_reports_its_hidden_channel_findings(tmp_path) -> None:
+    """``safepub redact draft.docx`` as a user runs it (extraction prefetched in a child, as for a PDF)."""
+    import json
+
+    from redaction.cli import main
+
+    source, output, report = tmp_path / "draft.docx", tmp_path / "out.pdf", tmp_path / "report.json"
+    source.write_bytes(word_draft())
+    assert main(["redact", str(source), "-o", str(output), "--report", str(report)]) == 0
+    channels = {p["channel"] for p in json.loads(report.read_text())["proposals"]}
+    assert {"word comment", "word tracked deletion", "word comment author"} <= channels
+    text = _every_channel(output.read_bytes())
+    assert HIDDEN["comment"] not in text and HIDDEN["tracked deletion"] not in text
+    assert "The review considers the care of Child K" in text
