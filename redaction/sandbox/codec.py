@@ -11,7 +11,7 @@ from typing import Any
 
 from redaction.budgets import BudgetExceeded
 from redaction.errors import RedactionError, RegisterError, UnsupportedDocumentError, VerificationFailed
-from redaction.register import Register
+from redaction.register import Register, register_to_dict
 from redaction.sandbox.errors import SandboxError
 from redaction.types import Proposal
 from redaction.verify import VerificationReport
@@ -36,19 +36,7 @@ def register_to_json(register: Any) -> Any:
         except UnicodeDecodeError:
             raise RegisterError("the register is not UTF-8 text") from None
     if isinstance(register, Register):
-        return {
-            "people": [
-                {
-                    "name": p.name,
-                    "role": p.role,
-                    "aliases": list(p.aliases),
-                    "date_of_birth": p.date_of_birth.isoformat() if p.date_of_birth else None,
-                }
-                for p in register.people
-            ],
-            "addresses": list(register.addresses),
-            "public_names": list(register.public_names),
-        }
+        return register_to_dict(register)  # every kind, details included
     return register
 
 
