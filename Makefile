@@ -64,6 +64,7 @@ tab-official: install
 
 bench: install system-deps
 	$(PY) benchmarks/bench_redact.py
+	$(PY) benchmarks/bench_word.py
 
 # Pages per minute with 1 and 2 real workers on the bench corpus (PostgreSQL/Redis from TEST_DATABASE_URL /
 # TEST_REDIS_URL when set; see docs/storage-and-scaling.md).
