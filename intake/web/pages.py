@@ -53,6 +53,7 @@ def submission_page(submission_id: str) -> str:
         register_editor=principal.role in register_edit.EDITORS,
         can_edit_register=register_edit.may_edit(principal, item["status"]),
         register_updated=request.args.get("register") == "updated",
+        hygiene=read.hygiene_report(current_services(), principal, submission_id) if "original" in readable else [],
     )  # the Panel reaches withdrawal here
 
 

@@ -30,7 +30,7 @@ def test_a_partnership_logs_in_uploads_and_sees_its_submission(server, page, wor
     draft = tmp_path / "draft.txt"
     draft.write_text("Draft review about Child K. Zephyrine Quillfeather attended school.\n")
     page.get_by_label("Title").fill("Child K")
-    page.get_by_label("Draft (PDF or text)").set_input_files(str(draft))
+    page.get_by_label("Draft (PDF, Word or text)").set_input_files(str(draft))
     page.get_by_role("button", name="Upload").click()
     page.wait_for_url(f"{server}/submissions/*")
     assert page.get_by_role("heading", name="Child K").is_visible()

@@ -66,7 +66,7 @@ def test_a_partnership_fills_in_the_register_form_and_uploads(server, page, worl
     log_in(page, server, world.accounts["uploader_a"])
     page.goto(f"{server}/upload")
     page.get_by_label("Title").fill("Child Q")
-    page.get_by_label("Draft (PDF or text)").set_input_files(str(draft))
+    page.get_by_label("Draft (PDF, Word or text)").set_input_files(str(draft))
     fill_people(page)
     page.get_by_label("Address 1").fill("27 Larkspur Mews\nRotherham\nS60 2TT")
     page.get_by_label("Public name 1").fill("Jane Doe")
@@ -94,7 +94,7 @@ def test_a_partnership_fills_in_the_register_form_and_uploads(server, page, worl
 def test_a_register_error_is_shown_in_place_and_nothing_is_lost(server, page, world, services, draft):
     log_in(page, server, world.accounts["uploader_a"])
     page.goto(f"{server}/upload")
-    page.get_by_label("Draft (PDF or text)").set_input_files(str(draft))
+    page.get_by_label("Draft (PDF, Word or text)").set_input_files(str(draft))
     page.get_by_label("Full name, person 1").fill("Tyler Quennell")
     page.get_by_label("Date of birth, person 1").fill("31/02/2015")
     page.get_by_role("button", name="Upload", exact=True).click()
@@ -107,7 +107,7 @@ def test_a_register_error_is_shown_in_place_and_nothing_is_lost(server, page, wo
     field = page.get_by_label("Date of birth, person 1")
     assert field.evaluate("el => el === document.activeElement") and field.get_attribute("aria-invalid") == "true"
     assert page.get_by_label("Full name, person 1").input_value() == "Tyler Quennell"
-    assert page.get_by_label("Draft (PDF or text)").evaluate("el => el.files.length") == 1  # the file is kept
+    assert page.get_by_label("Draft (PDF, Word or text)").evaluate("el => el.files.length") == 1  # the file is kept
     page.screenshot(path=str(ARTIFACTS / "register-form-error.png"), full_page=True)
 
     field.fill("28/02/2015")
