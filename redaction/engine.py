@@ -174,6 +174,19 @@ class RedactionEngine:
         self._admit(draft.pdf)
         return draft.pdf, [item.to_dict() for item in draft.hidden]
 
+    def redact_docx(
+        self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (), register: Any = None
+    ) -> bytes:
+        """The partnership's redacted copy of a Word draft: every text that must not survive the PDF
+        (``forbidden_items``: the applied proposals and the register, minus what a reviewer kept) replaced
+        by its proposal's label, verified by reading every part back (VerificationFailed otherwise)."""
+        from redaction.word.redacted import redacted_docx
+
+        proposals = list(proposals)
+        labels = {p.text.lower(): p.label for p in proposals if p.action == "label" and p.label}
+        forbidden = forbidden_items(proposals, kept=kept, register=register)
+        return redacted_docx(data, [(text, labels.get(text.lower())) for text, _category in forbidden])
+
     # The Secretariat's own redactions and the review screen's images (see screen.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
         self._admit(data)

@@ -18,6 +18,7 @@ def register(api: Blueprint) -> None:
     api.add_url_rule("/submissions/<submission_id>/preview.pdf", view_func=get_preview, methods=["GET"])
     api.add_url_rule("/submissions/<submission_id>/original.pdf", view_func=get_original, methods=["GET"])
     api.add_url_rule("/submissions/<submission_id>/final.pdf", view_func=get_final, methods=["GET"])
+    api.add_url_rule("/submissions/<submission_id>/final.docx", view_func=get_word_copy, methods=["GET"])
     api.add_url_rule("/submissions/<submission_id>/hygiene", view_func=get_hygiene, methods=["GET"])
 
 
@@ -51,6 +52,11 @@ def get_submission(submission_id: str) -> Response:
 def get_proposals(submission_id: str) -> Response:
     items = proposals.list_proposals(current_services(), current_principal(), submission_id)
     return jsonify(submission_id=submission_id, proposals=items)
+
+
+def get_word_copy(submission_id: str) -> Response:
+    """The partnership's redacted .docx of a Word draft (made with the final PDF, verified part by part)."""
+    return _document(submission_id, "final_docx")
 
 
 def get_hygiene(submission_id: str) -> Response:

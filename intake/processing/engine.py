@@ -42,6 +42,12 @@ class Engine(Protocol):
         as a further keyword argument."""
         ...
 
+    def redact_docx(
+        self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (), register: Any = None
+    ) -> bytes:
+        """A Word draft's redacted .docx for the partnership (labels for redacted text, verified)."""
+        ...
+
     def convert_word(self, data: bytes) -> tuple[bytes, list[dict[str, str]]]:
         """A Word draft's publication PDF and its hidden channels (``channel``, ``where``, ``text``)."""
         ...

@@ -17,8 +17,16 @@ from intake.models import Submission, utcnow
 from intake.processing.engine import Engine, hold_reason, survivors_text
 from intake.review.approval import publication_set, reopen
 from intake.services import Services
-from intake.states import Status
-from intake.storage.documents import load_working, output_content_type, shred_versions, store_document
+from intake.states import WORD_KINDS, Status
+from intake.storage.documents import (
+    FINAL_DOCX,
+    content_type_of,
+    load_original,
+    load_working,
+    output_content_type,
+    shred_versions,
+    store_document,
+)
 from redaction.errors import UnsupportedDocumentError, VerificationFailed
 
 log = logging.getLogger("safepub.review")
@@ -48,6 +56,9 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         overridden_hold = submission.verification_hold if submission.hold_overridden_at is not None else None
         revision, document_kind = submission.revision, submission.document_kind
         data = load_working(services.keys, services.store, session, submission)
+        source = None  # a Word draft's own file: its redacted copy is made beside the final PDF
+        if document_kind in WORD_KINDS:
+            source = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
     if chosen.tampered:  # a decision was changed outside SafePub: never publish on it
         del data, chosen
@@ -62,6 +73,8 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         del data, chosen
         return _back_to_review(services, submission_id, token, exc)
     del data
+    word_copy = _word_copy(engine, source, redact, kept, chosen.register, submission_id)
+    del source
     # Fail closed: a verification layer that did not run holds the final unless a Secretariat user has
     # already overridden this revision's hold with a reason (audited, intake.review.approval.override_hold).
     hold = hold_reason(report)
@@ -82,10 +95,18 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         submission = session.get(Submission, submission_id)
         assert submission is not None
         old_blobs = shred_versions(services.keys, session, submission, "final")
+        old_blobs += shred_versions(services.keys, session, submission, FINAL_DOCX)
         version = store_document(
             services.keys, services.store, session, submission, "final", final, output_content_type(document_kind)
         )
+        written = [version.id]
         try:
+            copy = None
+            if word_copy is not None:  # the partnership's redacted .docx (content type from the original's kind)
+                copy = store_document(
+                    services.keys, services.store, session, submission, FINAL_DOCX, word_copy, content_type_of("docx")
+                )
+                written.append(copy.id)
             audit.append(
                 session,
                 "review.finalised",
@@ -100,17 +121,34 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
                     "revision": revision,
                     "sha256": version.sha256,
                     "verification_incomplete_overridden": hold is not None,
+                    **({"word_copy": copy.id if copy else None} if document_kind in WORD_KINDS else {}),
                 },
             )
             session.flush()
         except BaseException:
-            services.store.delete(version.id)
+            for name in written:
+                services.store.delete(name)
             raise
     for name in old_blobs:
         services.store.delete(name)
     log.info("finalised", extra={"submission_id": submission_id, "final": version.id})
     services.jobs.handover(submission_id)  # on to the archive
     return {"submission_id": submission_id, "outcome": "approved", "final": version.id}
+
+
+def _word_copy(
+    engine: Engine, source: bytes | None, redact: Any, kept: Any, register: Any, submission_id: str
+) -> bytes | None:
+    """The partnership's redacted .docx of a Word draft, or None. A courtesy copy beside the publication
+    PDF: when it cannot be made or verified (an embedded object, a damaged part) the PDF still goes out,
+    and the submission page says there is no Word copy."""
+    if source is None:
+        return None
+    try:
+        return engine.redact_docx(source, redact, kept=kept, register=register)
+    except (VerificationFailed, UnsupportedDocumentError) as exc:
+        log.warning("no redacted Word copy", extra={"submission_id": submission_id, "error": type(exc).__name__})
+        return None
 
 
 class DecisionsTampered(Exception):

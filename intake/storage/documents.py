@@ -25,6 +25,8 @@ CONTENT_TYPES = {
 }
 #: the PDF a Word draft prints to (the worker makes it in the sandbox): what is reviewed and published
 PRINTABLE = "printable"
+#: the partnership's redacted copy of a Word draft, made beside the final PDF
+FINAL_DOCX = "final_docx"
 
 
 def content_type_of(document_kind: str) -> str:

@@ -16,8 +16,8 @@ from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
 from intake.models import Partnership, ProposalRecord, Submission
 from intake.services import Services
-from intake.states import DONE
-from intake.storage.documents import find_version, load_document
+from intake.states import DONE, WORD_KINDS
+from intake.storage.documents import FINAL_DOCX, find_version, load_document
 from intake.storage.fields import open_notes, open_title
 from intake.storage.keys import DataKeyDestroyed
 from intake.submissions import due_dates
@@ -60,6 +60,9 @@ def summary(services: Services, session: Session, submission: Submission) -> dic
         "updated_at": _iso(submission.updated_at),
         "processed_at": _iso(submission.processed_at),
         "purged": submission.purged_at is not None,
+        # a Word draft's redacted .docx for the partnership, made with the final PDF
+        "word_copy": submission.document_kind in WORD_KINDS
+        and find_version(session, submission, FINAL_DOCX) is not None,
         **summary_fields(submission),
     }
 
@@ -102,7 +105,7 @@ def get_visible(services: Services, principal: Principal, submission_id: str) ->
 
 def read_document(services: Services, principal: Principal, submission_id: str, role: str) -> tuple[bytes, str]:
     """Decrypt one document version in memory for the caller; audited."""
-    resource: access.Resource = "original" if role == "original" else "preview"
+    resource: access.Resource = "original" if role == "original" else "preview"  # the final and its Word copy too
     with services.sessions() as session, session.begin():
         submission = access.check(principal, session.get(Submission, submission_id), resource)
         if submission.purged_at is not None:

@@ -22,6 +22,7 @@ def register(web: Blueprint) -> None:
     web.add_url_rule(
         "/submissions/<submission_id>/<any(preview, original):role>.pdf", view_func=login_required(submission_document)
     )
+    web.add_url_rule("/submissions/<submission_id>/final.docx", view_func=login_required(submission_word_copy))
     web.add_url_rule("/upload", view_func=login_required(upload_page), methods=["GET", "POST"], endpoint="upload")
     register_form.register(web)
 
@@ -66,6 +67,11 @@ def submission_status(submission_id: str) -> Response:
         failure_reason=item["failure_reason"],
         proposal_count=item["proposal_count"],
     )
+
+
+def submission_word_copy(submission_id: str) -> Response:
+    data, content_type = read.read_document(current_services(), current_principal(), submission_id, "final_docx")
+    return document_response(data, content_type, submission_id, "redacted")
 
 
 def submission_document(submission_id: str, role: str) -> Response:

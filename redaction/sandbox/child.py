@@ -101,6 +101,14 @@ def _run(header: dict[str, Any], data: bytes, replies: _Replies) -> tuple[Any, b
     if method == "convert_word":
         pdf, items = engine.convert_word(data, timeout_seconds=float(args.get("timeout", 300)))
         return items, pdf
+    if method == "redact_docx":
+        docx = engine.redact_docx(
+            data,
+            codec.proposals_from_json(args["proposals"]),
+            kept=codec.proposals_from_json(args.get("kept", [])),
+            register=args.get("register"),
+        )
+        return None, docx
     if method == "render_with_report":
         output, report = engine.render_with_report(
             data,

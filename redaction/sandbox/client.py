@@ -174,6 +174,20 @@ class SandboxedEngine:
             raise SandboxError("ProtocolError")
         return pdf, self._decode(codec.hidden_from_json, result)
 
+    def redact_docx(
+        self, data: bytes, proposals: Iterable[Proposal], *, kept: Iterable[Proposal] = (), register: Any = None
+    ) -> bytes:
+        """The partnership's redacted, verified copy of a Word draft, made in a sandboxed child."""
+        args = {
+            "proposals": codec.proposals_to_json(proposals),
+            "kept": codec.proposals_to_json(kept),
+            "register": codec.register_to_json(register),
+        }
+        _, docx = self._call("redact_docx", args, data)
+        if not docx.startswith(b"PK\x03\x04"):
+            raise SandboxError("ProtocolError")
+        return docx
+
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:
         result, _ = self._call("find_occurrences", {"text": text, "category": category}, data)
         return self._decode(codec.proposals_from_json, result)

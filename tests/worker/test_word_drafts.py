@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import io
 import json
+import zipfile
 from typing import Any
 
+import docx
 import pymupdf
 import pytest
 
@@ -16,7 +18,7 @@ from redaction.sandbox.client import SandboxedEngine
 from redaction.word.convert import soffice_path
 from tests.intake.conftest import csrf_from
 from tests.intake.reviewkit import decide_all, post, proposals
-from tests.redaction.word.drafts import HIDDEN, rezip, word_draft
+from tests.redaction.word.drafts import BODY, HIDDEN, rezip, word_draft
 from worker.context import WorkerContext
 from worker.jobs import finalise_submission, process_submission
 
@@ -109,6 +111,17 @@ def test_a_docx_goes_from_upload_to_a_published_pdf_with_nothing_from_its_hidden
     for channel, name in HIDDEN.items():
         assert name not in published, f"the {channel} name reached the published PDF"
     assert "The review considers the care of Child K" in published
+
+    # the partnership's redacted Word copy: the same names gone from every part, labels in their place
+    copy = client.get(f"/api/v1/submissions/{sid}/final.docx", headers=world.headers("uploader_a"))
+    assert copy.status_code == 200 and copy.headers["Content-Disposition"].endswith('.docx"')
+    with zipfile.ZipFile(io.BytesIO(copy.data)) as package:
+        everything = " ".join(package.read(name).decode("utf-8", "ignore") for name in package.namelist())
+    for channel, name in HIDDEN.items():
+        assert name not in everything, f"the {channel} name is in the redacted Word copy"
+    assert BODY in [paragraph.text for paragraph in docx.Document(io.BytesIO(copy.data)).paragraphs]
+    detail = client.get(f"/api/v1/submissions/{sid}", headers=world.headers("uploader_a")).get_json()
+    assert detail["word_copy"] is True
 
 
 @pytest.mark.parametrize(
