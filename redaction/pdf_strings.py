@@ -73,6 +73,15 @@ _NON_TEXT = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _CONTROL_TABLE = {0: None, **{c: " " for c in (*range(1, 9), 11, *range(14, 32), 127)}}
 _PRINTABLE = bytes(range(32, 127)) + b"\t\n\r"
 
+#: The space the raw reading of a content stream puts between two strings where it GUESSES a word break
+#: (between show operators, at a wide gap in a TJ array): whitespace to every pattern, so a name split
+#: between operators still reads as a word, but told apart from a space the document itself holds. The
+#: guess is wrong where a producer positions the parts of one word separately ("(Py)Tj 297 0 Td
+#: (MuPDF)Tj" shows "PyMuPDF"): verification asks page extraction, which knows the glyphs' positions,
+#: before it calls a match that rests on such a guess a survivor. OGHAM SPACE MARK: NFKC keeps it, and no
+#: document's content stream is decoded into it by accident here (it is not in any single-byte encoding).
+GUESSED_GAP = "\u1680"
+
 
 #: Strings a tagged PDF's structure tree carries for assistive technology: alternative text, replacement
 #: text, an abbreviation's expansion, an element's title. Extraction reads them and the render rewrites
@@ -186,8 +195,9 @@ def _stream_texts(data: bytes, *, whole: bool) -> list[str]:
         return [bytes_text(data)]
     # A content stream: only its strings (operators such as "Tf" or "BT" would match initials), in the
     # order it shows them, read twice. Joined with nothing, because producers split words between
-    # strings and operators ([(Ty) -20 (ler)] TJ, (Mor) Tj (ris) Tj). Joined as shown, with a space
-    # between show operators and at a word-sized gap inside a TJ array, because they also split between
+    # strings and operators ([(Ty) -20 (ler)] TJ, (Mor) Tj (ris) Tj). Joined as shown, with a guessed
+    # space (GUESSED_GAP) between show operators and at a word-sized gap inside a TJ array, because they
+    # also split between
     # words ((Tyler) Tj (Morris) Tj, [(Tyler) -300 (Morris)] TJ) - and a kerned word is one word there
     # ([(Ein) 19.5 (weihung)] TJ is "Einweihung", not "Ein"). A phrase kept on purpose ("Mercia Fields
     # Police") reads whole however the producer cut it up.
@@ -212,10 +222,10 @@ WORD_GAP = -150.0
 
 def _shown_strings(data: bytes) -> list[tuple[str, bytes]]:
     """The literal and hex strings of a content stream in order, each with what separates it from the
-    one before: "" inside a TJ array when the gap is a kerning, else " ". Hex strings holding NUL or
+    one before: "" inside a TJ array when the gap is a kerning, else GUESSED_GAP. Hex strings holding NUL or
     control bytes are two-byte glyph ids of a CID font (see _pdf_strings) and are left out."""
     found: list[tuple[str, bytes]] = []
-    in_array, gap = False, " "
+    in_array, gap = False, GUESSED_GAP
     for match in _SHOWN.finditer(data):
         token = match.group(0)
         first = token[:1]
@@ -226,17 +236,17 @@ def _shown_strings(data: bytes) -> list[tuple[str, bytes]]:
                 digits = re.sub(rb"\s", b"", match.group(1))
                 raw = bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii"))
                 if b"\x00" in raw or _NON_TEXT.search(raw):
-                    gap = " "
+                    gap = GUESSED_GAP
                     continue
             found.append((gap, raw))
-            gap = "" if in_array else " "
+            gap = "" if in_array else GUESSED_GAP
         elif token in (b"[", b"]"):
-            in_array, gap = token == b"[", " "
+            in_array, gap = token == b"[", GUESSED_GAP
         elif in_array and _NUMBER.fullmatch(token):
             if float(token) < WORD_GAP:
-                gap = " "
+                gap = GUESSED_GAP
         else:
-            gap = " "
+            gap = GUESSED_GAP
     return found
 
 

@@ -17,15 +17,15 @@ from __future__ import annotations
 import glob
 import os
 import urllib.parse
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
 import pymupdf
 
 from redaction import textmatch
 from redaction.errors import VerificationFailed
+from redaction.pdf_strings import GUESSED_GAP, annotation_strings, bytes_text, page_text, raw_strings
 from redaction.pdf_strings import TEXT_FLAGS as _TEXT_FLAGS
-from redaction.pdf_strings import annotation_strings, bytes_text, page_text, raw_strings
 from redaction.second_parser import PAGE_SEPARATOR as _SEPARATOR
 from redaction.second_parser import PypdfJob
 from redaction.textmatch import SEPARATOR_CHAR
@@ -208,8 +208,15 @@ class _Matcher:
         self.patterns = textmatch.patterns(items)
         self.allowed = textmatch.combined_pattern(a for a in allowed if textmatch.match_key(a) not in self.categories)
 
-    def scan(self, channel: str, text: str, page: int | None = None) -> set[Found]:
-        """(channel, item key, page) for every item found in either reading of ``text``."""
+    def scan(
+        self, channel: str, text: str, page: int | None = None, *, read_joined: Callable[[str], bool] | None = None
+    ) -> set[Found]:
+        """(channel, item key, page) for every item found in either reading of ``text``.
+
+        ``read_joined`` (raw content-stream text only): whether page extraction read a word as one word.
+        A match whose word bound is only a GUESSED_GAP, with a letter or digit beyond it, is a survivor
+        unless extraction, which knows where the glyphs are, read the whole run joined (see
+        :func:`_guessed_run`)."""
         found: set[Found] = set()
         if not self.patterns or not text:
             return found
@@ -220,6 +227,10 @@ class _Matcher:
                 reading = self.allowed.sub(lambda m: SEPARATOR_CHAR * len(m.group(0)), reading)
             for pattern in self.patterns:
                 for match in pattern.finditer(reading):
+                    if read_joined is not None:
+                        run = _guessed_run(reading, match.start(), match.end())
+                        if run is not None and read_joined(run):
+                            continue
                     keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
                     found.update((channel, key, page) for key in keys)
         return found
@@ -255,6 +266,43 @@ def _readings(text: str) -> tuple[str, ...]:
     if "_" in text:
         found += tuple(reading.replace("_", " ") for reading in found)
     return found
+
+
+def _guessed_run(text: str, start: int, end: int) -> str | None:
+    """The word run a match belongs to if one of its bounds is only a guessed gap: "PyMuPDF" for "MuPDF"
+    in "Py\u1680MuPDF", "crystal48" for "crystal" in "crystal\u168048". None if both bounds are real
+    (whitespace or punctuation the document holds, or the end of the text)."""
+    left = start
+    if start >= 2 and text[start - 1] == GUESSED_GAP and textmatch.is_word_char(text[start - 2]):
+        left = start - 1
+        while left > 0 and textmatch.is_word_char(text[left - 1]):
+            left -= 1
+    right = end
+    if end + 1 < len(text) and text[end] == GUESSED_GAP and textmatch.is_word_char(text[end + 1]):
+        right = end + 1
+        while right < len(text) and textmatch.is_word_char(text[right]):
+            right += 1
+    if left == start and right == end:
+        return None
+    return text[left:right].replace(GUESSED_GAP, "")
+
+
+class _JoinedReader:
+    """Whether page extraction read a run of glyphs as one word somewhere in the document.
+
+    The raw pass reads content streams without their geometry, so it cannot tell "(Py) Tj 297 0 Td
+    (MuPDF) Tj" (one word, "PyMuPDF", drawn in two pieces) from "(Dear) Tj 20 0 Td (Tyler) Tj" (two
+    words). Extraction places every glyph: if it read the run joined, the break was never there. A run
+    it did not read joined (glyphs it did not see at all, or saw apart) stays a survivor."""
+
+    def __init__(self, page_texts: Iterable[str]) -> None:
+        self.text = SEPARATOR_CHAR.join(r for t in page_texts for r in textmatch.readings(t))
+        self.known: dict[str, bool] = {}
+
+    def __call__(self, run: str) -> bool:
+        if run not in self.known:
+            self.known[run] = bool(textmatch.variant_pattern(run).search(self.text))
+        return self.known[run]
 
 
 def _raise_if_found(found: set[Found], matcher: _Matcher) -> None:
@@ -301,13 +349,17 @@ def _scan_document(
         checked.append(channel)
 
     raw_parts, uses_actual_text = raw_strings(doc, pdf)
-    check("raw", raw_parts)
     layers_on = _all_layers_on(doc)
     try:
-        check_pages("body", _page_texts(layers_on, ignore_actual_text=uses_actual_text))
+        body = list(_page_texts(layers_on, ignore_actual_text=uses_actual_text))
     finally:
         if layers_on is not doc:
             layers_on.close()
+    found.update(
+        matcher.scan("raw", _SEPARATOR.join(p for p in raw_parts if p), read_joined=_JoinedReader(t for _, t in body))
+    )
+    checked.append("raw")
+    check_pages("body", body)
     check("metadata", [v for v in (doc.metadata or {}).values() if isinstance(v, str)])
     check("xmp", [doc.get_xml_metadata() or ""])
     check("outline", [str(entry[1]) for entry in doc.get_toc(simple=True)])
