@@ -139,19 +139,33 @@ def test_word_files_that_cannot_be_taken_are_refused_at_upload_with_a_reason(cli
     assert reason in response.get_json()["message"]
 
 
-def test_a_damaged_word_file_fails_processing_with_a_clear_reason_and_keeps_the_upload(
-    client, world, services, engine
-) -> None:
+def _garbled() -> bytes:
     draft = word_draft()
     # the parts' names survive in the central directory (it sniffs as a .docx); their contents do not
-    damaged = draft[:64] + b"\x00" * 2000 + draft[2064:]
-    response = _upload(client, world, damaged)
-    assert response.status_code == 202, response.get_json()
+    return draft[:64] + b"\x00" * 2000 + draft[2064:]
+
+
+def _bomb() -> bytes:
+    # 70 MB of zeros in a few kilobytes: beyond the 64 MB a part may expand to
+    return rezip(word_draft(), {"word/media/image1.png": b"\x00" * (70 * 1024 * 1024)})
+
+
+@pytest.mark.parametrize(
+    ("make", "reason"),
+    [(_garbled, "damaged or incomplete"), (_bomb, "expands to more than the processing limit allows")],
+    ids=["corrupt-package", "zip-bomb"],
+)
+def test_a_word_file_the_worker_cannot_open_fails_with_a_clear_reason_and_keeps_the_upload(
+    client, world, services, engine, make, reason
+) -> None:
+    bad = make()
+    response = _upload(client, world, bad)
+    assert response.status_code == 202, response.get_json()  # it sniffs as a Word draft
     sid = response.get_json()["id"]
     process_submission(sid, context=WorkerContext(services=services, engine=engine), owner="t")
     with services.sessions() as session:
         submission = session.get(Submission, sid)
         assert submission is not None and submission.status == "failed"
-        assert "damaged or incomplete" in (submission.failure_reason or "")
+        assert reason in (submission.failure_reason or "")
     original = client.get(f"/api/v1/submissions/{sid}/original.pdf", headers=world.headers("uploader_a"))
-    assert original.status_code == 200 and original.data == damaged  # nothing lost
+    assert original.status_code == 200 and original.data == bad  # nothing lost
