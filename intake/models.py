@@ -74,12 +74,19 @@ class User(Base):
     role: Mapped[str] = mapped_column(String(40))
     partnership_id: Mapped[str | None] = mapped_column(ForeignKey("partnership.id"), index=True)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # (failed_logins / locked_until were dropped in 0009: failures slow down in Redis, intake.accounts.throttle)
     # Bumped on password change, deactivation or "log out everywhere": old session cookies stop working.
     session_version: Mapped[int] = mapped_column(Integer, default=1)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Optional TOTP second factor (intake.accounts.totp): the secret sealed under the user's own data key
+    # (a data_key row of no submission), the one being enrolled until a first code confirms it, and the
+    # last time step accepted (a code is refused a second time within its window).
+    totp_key_id: Mapped[str | None] = mapped_column(String(32))  # a data_key id (no FK: it would make a cycle)
+    totp_secret_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_pending_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    totp_last_step: Mapped[int | None] = mapped_column(Integer)
 
 
 class UserSession(Base):
@@ -160,16 +167,21 @@ class Submission(Base):
     hold_overridden_by: Mapped[str | None] = mapped_column(ForeignKey("app_user.id"))
     hold_overridden_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     hold_override_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
+    # The current revision's proposal ids and payload digests as SafePub wrote them, sealed under the
+    # fields key (intake.review.proposals.check_proposal_set): a proposal deleted outside SafePub shows.
+    proposal_set_enc: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class DataKeyRecord(Base):
-    """A data key wrapped under a KEK. Purging a submission nulls ``wrapped`` (crypto-shredding)."""
+    """A data key wrapped under a KEK. Purging a submission nulls ``wrapped`` (crypto-shredding).
+
+    A key of no submission belongs to a user (purpose ``totp:<user id>``: their second-factor secret)."""
 
     __tablename__ = "data_key"
 
     id: Mapped[str] = mapped_column(String(32), primary_key=True, default=new_id)
-    submission_id: Mapped[str] = mapped_column(ForeignKey("submission.id"), index=True)
-    purpose: Mapped[str] = mapped_column(String(40))  # fields | original | preview | final
+    submission_id: Mapped[str | None] = mapped_column(ForeignKey("submission.id"), index=True)
+    purpose: Mapped[str] = mapped_column(String(40))  # fields | original | preview | final | totp:<user>
     kek_id: Mapped[str] = mapped_column(String(64), index=True)
     wrapped: Mapped[bytes | None] = mapped_column(LargeBinary)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

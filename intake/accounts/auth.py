@@ -5,7 +5,8 @@
   that entropy (no dictionary to attack), and it lets a request find its token by an index lookup.
 * Login: a generic error whatever went wrong and one argon2 verification on every path (no user
   enumeration, by message or by timing); a growing delay per account and address instead of a lock-out
-  (``throttle.py``), and a per-IP rate limit kept in Redis.
+  (``throttle.py``), and a per-IP rate limit kept in Redis; then, for an enrolled Secretariat or admin
+  account, a TOTP code (``totp.py``) under the same delay.
 """
 
 from __future__ import annotations
@@ -14,14 +15,13 @@ import hashlib
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from config.settings import Settings
 from intake.audit import Actor
 from intake.models import ApiToken, Partnership, User, utcnow
 from intake.states import SECRETARIAT, Role
@@ -135,17 +135,16 @@ def find_user(session: Session, email: str) -> User | None:
 
 
 # -- passwords ----------------------------------------------------------------------------------------
-def authenticate(session: Session, email: str, password: str, settings: Settings, now: datetime | None = None) -> User:
+def authenticate(session: Session, email: str, password: str) -> User:
     """Check a password. Every path costs one argon2 verification and raises the same error, so neither
-    the answer nor its timing says whether the account exists or is active. Commits nothing."""
-    now = now or utcnow()
+    the answer nor its timing says whether the account exists or is active. Commits nothing; the caller
+    records ``last_login_at`` once the whole login (a second factor too) has succeeded."""
     user = find_user(session, email)
     if user is None or not user.active or not user.password_hash:
         _verify(_DUMMY_HASH, password)
         raise AuthenticationError()
     if not _verify(user.password_hash, password):
         raise AuthenticationError()
-    user.last_login_at = now
     if _hasher.check_needs_rehash(user.password_hash):
         user.password_hash = hash_password(password)
     return user

@@ -99,6 +99,9 @@ def _parser() -> argparse.ArgumentParser:
     role.add_argument("--role", required=True)
     role.add_argument("--partnership", help="partnership name or id (partnership_uploader only)")
     role.set_defaults(handler=accounts.cmd_users_change, change="set-role")
+    totp_reset = users.add_parser("totp-reset", help="forget a user's second factor; open sessions revoked")
+    totp_reset.add_argument("email")
+    totp_reset.set_defaults(handler=accounts.cmd_users_totp_reset)
     users.add_parser("sessions", help="list open sessions (no tokens shown)").set_defaults(
         handler=accounts.cmd_users_sessions
     )

@@ -139,6 +139,42 @@ def cmd_users_change(ns: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_users_totp_reset(ns: argparse.Namespace, settings: Settings) -> int:
+    """A lost or replaced phone: the user's TOTP secret is destroyed (its data key shredded) and every open
+    session revoked; at the next login they sign in with the password alone, or enrol again where a
+    second factor is required. Audited with ids only."""
+    from intake import audit
+    from intake.accounts import sessions as user_sessions
+    from intake.accounts import totp
+    from intake.accounts.auth import find_user
+    from intake.services import build_services
+
+    services = build_services(settings)
+    try:
+        migrated_sessions(settings)
+        with services.sessions() as session, session.begin():
+            user = find_user(session, ns.email)
+            if user is None:
+                print(f"safepub: no user {ns.email}", file=sys.stderr)
+                return 2
+            if not totp.reset(services.keys, session, user):
+                print(f"safepub: user {user.email} has no second factor", file=sys.stderr)
+                return 2
+            ended = user_sessions.revoke_all(session, user.id, "totp_reset")
+            user.session_version += 1
+            audit.append(
+                session,
+                "user.totp_reset",
+                partnership_id=user.partnership_id,
+                details={"user": user.id, "sessions_revoked": ended},
+            )
+            email = user.email
+    finally:
+        services.close()
+    print(f"second factor of {email} reset ({ended} session(s) revoked); they set it up again at their next login")
+    return 0
+
+
 def cmd_users_sessions(ns: argparse.Namespace, settings: Settings) -> int:
     from intake.accounts.sessions import open_sessions
 

@@ -70,8 +70,9 @@ class KeyringSource:
         return self._cached
 
 
-def _wrap_aad(record_id: str, submission_id: str, purpose: str) -> bytes:
-    return associated_data(submission_id=submission_id, purpose="data-key:" + purpose, object_id=record_id)
+def _wrap_aad(record_id: str, submission_id: str | None, purpose: str) -> bytes:
+    # a user's own key (no submission) is bound to "" and to its purpose, which names the user
+    return associated_data(submission_id=submission_id or "", purpose="data-key:" + purpose, object_id=record_id)
 
 
 @dataclass
@@ -103,6 +104,26 @@ class KeyService:
             )
         )
         return key
+
+    def create_user_key(self, session: Session, user_id: str, purpose: str) -> DataKey:
+        """A data key of one user rather than a submission (``<purpose>:<user id>``, e.g. the TOTP secret's),
+        wrapped and rotated like every other; :meth:`load` opens it, :meth:`shred_key` destroys it."""
+        record_id = new_id()
+        key = DataKey(record_id, new_data_key_bytes())
+        full = f"{purpose}:{user_id}"
+        wrapped = self.keyring.current().wrap(key, _wrap_aad(record_id, None, full))
+        session.add(
+            DataKeyRecord(id=record_id, submission_id=None, purpose=full, kek_id=wrapped.kek_id, wrapped=wrapped.blob)
+        )
+        return key
+
+    def shred_key(self, session: Session, data_key_id: str) -> bool:
+        """Destroy one data key (a user's, when their second factor is reset)."""
+        record = session.get(DataKeyRecord, data_key_id)
+        if record is None or record.wrapped is None:
+            return False
+        record.wrapped, record.destroyed_at = None, utcnow()
+        return True
 
     def load(self, session: Session, data_key_id: str) -> DataKey:
         record = session.get(DataKeyRecord, data_key_id)
