@@ -26,6 +26,7 @@ from intake.models import ProposalRecord, Submission, utcnow
 from intake.processing.engine import PAGE_DPI, Engine, hold_reason, survivors_text
 from intake.processing.lease import GAVE_UP, Heartbeat, attempts_of, claim, fail, finish_job_record, owned, release
 from intake.review import carryover
+from intake.review.proposals import seal_written_set
 from intake.services import Services
 from intake.states import WORD_KINDS, Status, is_paged
 from intake.storage.crypto import DataKey
@@ -155,6 +156,8 @@ def _run(services: Services, engine: Engine, submission_id: str, owner: str, hea
                     "manual_boxes_dropped": carry["manual_boxes_dropped"],
                     "review_note": carryover.review_note(carry),
                 }
+            # what SafePub wrote for this revision, sealed: finalise refuses if a proposal goes missing
+            seal_written_set(services, session, submission, fields_key)
             needs_review = list(analysis.needs_review) + ([hold] if hold else [])
             notes = {
                 "needs_review": needs_review,

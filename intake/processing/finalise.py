@@ -15,7 +15,7 @@ from intake import audit
 from intake.db import update_one
 from intake.models import Submission, utcnow
 from intake.processing.engine import Engine, hold_reason, survivors_text
-from intake.review.approval import publication_set, reopen
+from intake.review.approval import publication_set, reopen, tampered
 from intake.services import Services
 from intake.states import WORD_KINDS, Status
 from intake.storage.documents import (
@@ -42,6 +42,11 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
     demand their text vanish. If verification fails the submission goes back to review with a reason
     that names channels and categories, never text. A previous final of the same revision (reopened
     and approved again) is replaced and its data key shredded.
+
+    Nothing is rendered when the review's inputs were changed outside SafePub: a decision without its
+    authentication code, or proposal rows that are not the sealed set SafePub wrote for this revision (a
+    proposal deleted with its decision would otherwise simply not be redacted; see
+    ``intake.review.proposals.check_written_set``). The review goes back with a text-free reason.
     """
     with services.sessions() as session:
         submission = session.get(Submission, submission_id)
@@ -60,9 +65,11 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         if document_kind in WORD_KINDS:
             source = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
-    if chosen.tampered:  # a decision was changed outside SafePub: never publish on it
+        # a decision changed, or a proposal deleted with its decision, outside SafePub: never publish on it
+        tampering = tampered(services, session, submission, chosen)
+    if tampering is not None:
         del data, chosen
-        return _back_to_review(services, submission_id, token, DecisionsTampered())
+        return _back_to_review(services, submission_id, token, Tampered(*tampering))
     redact, kept = chosen.redact, chosen.kept
     log.info("finalising", extra={"submission_id": submission_id, "redact": len(redact), "kept": len(kept)})
     try:
@@ -151,18 +158,19 @@ def _word_copy(
         return None
 
 
-class DecisionsTampered(Exception):
-    """A decision row does not carry its authentication code (intake.storage.fields.decision_mac)."""
+class Tampered(Exception):
+    """The review's inputs were changed outside SafePub: a decision without its authentication code
+    (intake.storage.fields.decision_mac), or a proposal set that is not the sealed one SafePub wrote
+    (intake.review.proposals.check_written_set). ``reason`` and ``note`` are text-free."""
+
+    def __init__(self, reason: str, note: str) -> None:
+        super().__init__(reason)
+        self.reason, self.note = reason, note
 
 
 def _back_to_review(services: Services, submission_id: str, token: Any, exc: Exception) -> dict[str, Any]:
-    if isinstance(exc, DecisionsTampered):
-        note = (
-            "The final PDF was not made: at least one review decision does not match its authentication code,"
-            " so it was changed outside SafePub. Nothing was published. Check the decisions (every changed one"
-            " now counts as undecided), tell the service owner, and complete the review again."
-        )
-        reason = "decisions_tampered"
+    if isinstance(exc, Tampered):
+        note, reason = exc.note, exc.reason
     elif isinstance(exc, VerificationFailed):
         where = survivors_text(exc)
         note = (

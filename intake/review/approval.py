@@ -18,7 +18,14 @@ from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of
 from intake.models import Decision, Submission, User, utcnow
-from intake.review.proposals import chosen_proposals, count_open, decisions_by_proposal, tampered_decisions
+from intake.review.proposals import (
+    ProposalSetCheck,
+    check_written_set,
+    chosen_proposals,
+    count_open,
+    decisions_by_proposal,
+    tampered_decisions,
+)
 from intake.review.workflow import FourEyesViolation, ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
 from intake.states import DECIDABLE, Status
@@ -75,7 +82,12 @@ def approve(services: Services, principal: Principal, submission_id: str) -> dic
             )
         )
         refused = submission.completed_by == principal.user_id or bool(took_part)
-        if refused:  # recorded (committed) even though the request fails
+        # changed outside SafePub (a decision without its code, a proposal deleted with its decision):
+        # back to review, recorded (committed) even though the request fails
+        tampering = tampered(services, session, submission)
+        if tampering is not None:
+            reopen(session, submission, note=tampering[1], reason=tampering[0], actor=actor_of(principal))
+        elif refused:  # recorded (committed) even though the request fails
             audit.append(
                 session,
                 "review.four_eyes_refused",
@@ -86,6 +98,8 @@ def approve(services: Services, principal: Principal, submission_id: str) -> dic
             )
         else:
             _mark_approving(session, submission, principal)
+    if tampering is not None:
+        raise ReviewStateError(tampering[1])
     if refused:
         raise FourEyesViolation("you took part in this review; a different approver must approve it")
     services.jobs.finalise(submission_id)
@@ -190,6 +204,33 @@ def reopen(session: Session, submission: Submission, *, note: str, reason: str, 
     )
 
 
+DECISIONS_TAMPERED_NOTE = (
+    "The final PDF was not made: at least one review decision does not match its authentication code,"
+    " so it was changed outside SafePub. Nothing was published. Check the decisions (every changed one"
+    " now counts as undecided), tell the service owner, and complete the review again."
+)
+PROPOSALS_TAMPERED_NOTE = (
+    "The final PDF was not made: the proposed redactions of this revision are not the ones SafePub"
+    " recorded ({detail}), so proposals were removed or changed outside SafePub. Nothing was published."
+    " Tell the service owner. The removed proposals cannot be restored from here: process the draft"
+    " again (upload it as a new version, or change the register, which starts a new revision) and review it."
+)
+
+
+def tampered(
+    services: Services, session: Session, submission: Submission, chosen: PublicationSet | None = None
+) -> tuple[str, str] | None:
+    """``(reason, note)`` when the review's inputs were changed outside SafePub (a decision without its
+    code, or a proposal set that is not the one SafePub wrote), else None. Text-free: counts and kinds."""
+    decisions = chosen.tampered if chosen is not None else tampered_decisions(services, session, submission)
+    if decisions:
+        return "decisions_tampered", DECISIONS_TAMPERED_NOTE
+    proposals = chosen.proposals if chosen is not None else check_written_set(services, session, submission)
+    if not proposals.ok:
+        return "proposals_tampered", PROPOSALS_TAMPERED_NOTE.format(detail=proposals.describe())
+    return None
+
+
 @dataclass(frozen=True)
 class PublicationSet:
     """What the final document must not contain, and what it may keep: the one rule for it.
@@ -208,6 +249,9 @@ class PublicationSet:
     kept_phrases: list[str]
     #: decisions whose authentication code does not match (changed outside SafePub): finalise refuses
     tampered: int = 0
+    #: the proposal rows against the sealed set SafePub wrote (intake.review.proposals): finalise refuses
+    #: unless ``ok``, since a proposal deleted with its decision would otherwise simply not be redacted
+    proposals: ProposalSetCheck = ProposalSetCheck(sealed=False)
 
 
 def publication_set(services: Services, session: Session, submission: Submission) -> PublicationSet:
@@ -222,4 +266,5 @@ def publication_set(services: Services, session: Session, submission: Submission
         register=open_register(services.keys, key, submission),
         kept_phrases=list(notes.get("kept_phrases") or ()),
         tampered=tampered,
+        proposals=check_written_set(services, session, submission),
     )

@@ -26,7 +26,7 @@ from intake import audit
 from intake.accounts import access
 from intake.accounts.auth import Principal, actor_of, principal_of
 from intake.models import Decision, ProposalRecord, ScreenTask, Submission, User, new_id, utcnow
-from intake.review.proposals import count_open, decisions_by_proposal, proposal_rows
+from intake.review.proposals import count_open, decisions_by_proposal, extend_written_set, proposal_rows
 from intake.review.workflow import ReviewError, ReviewStateError, load_submission, lock
 from intake.services import Services
 from intake.states import DECIDABLE, ReasonCode, Status, is_paged
@@ -343,6 +343,7 @@ def _add_manual(
         or 0
     )
     ids: list[str] = []
+    written: list[ProposalRecord] = []
     for item, found in located:
         if not found:
             raise ReviewError("that text does not occur in the document")
@@ -355,6 +356,7 @@ def _add_manual(
                 )
                 session.add(record)
                 rows[proposal.id] = record
+                written.append(record)
             _decide(session, submission, current, proposal.id, "accept", item["reason"], principal.user_id, key)
             added.append(proposal.id)
         session.flush()
@@ -374,4 +376,5 @@ def _add_manual(
             },
         )
         ids.extend(added)
+    extend_written_set(services, submission, key, written)  # finalise checks the rows against it
     return ids

@@ -18,7 +18,7 @@ from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy.orm import Session
 
 from intake.models import ProposalRecord, Submission
-from intake.storage.crypto import DataKey
+from intake.storage.crypto import DataKey, DecryptionError
 from intake.storage.keys import KeyService
 
 
@@ -106,3 +106,33 @@ def decision_authentic(key: DataKey, row: Any) -> bool:
     """``row`` (a ``Decision``) carries the code its fields say it should."""
     expected = decision_mac(key, row.submission_id, row.revision, row.proposal_id or "", row.action)
     return row.mac is not None and hmac.compare_digest(expected, row.mac)
+
+
+# -- the proposal set of a revision ------------------------------------------------------------------
+def payload_digest(payload_enc: bytes) -> str:
+    """What the sealed proposal set records of one row: a digest of its sealed payload (128 bits is
+    plenty: it is compared, never searched, and the set itself is authenticated)."""
+    return hashlib.sha256(payload_enc).hexdigest()[:32]
+
+
+def seal_proposal_set(
+    keys: KeyService, key: DataKey, submission_id: str, revision: int, entries: dict[str, str]
+) -> bytes:
+    """The proposals SafePub wrote for one revision (proposal id -> :func:`payload_digest`), sealed under
+    the submission's fields key and bound to the revision, so a database writer can neither edit it nor
+    move another revision's set in. Stored in ``Submission.proposal_set_enc``."""
+    return seal_json(keys, key, submission_id, "proposal_set", dict(sorted(entries.items())), str(revision))
+
+
+def open_proposal_set(
+    keys: KeyService, key: DataKey, submission_id: str, revision: int, blob: bytes | None
+) -> dict[str, str] | None:
+    """The sealed set of ``revision``, or None when there is none or it does not open (changed, or
+    another revision's): both mean the rows can no longer be checked, and the caller fails closed."""
+    if not blob:
+        return None
+    try:
+        value = open_json(keys, key, submission_id, "proposal_set", blob, str(revision))
+    except DecryptionError:
+        return None
+    return {str(k): str(v) for k, v in value.items()} if isinstance(value, dict) else None
