@@ -184,3 +184,20 @@ def test_cli_totp_reset_destroys_the_secret_and_ends_sessions(client, world, ser
     assert _password(client, world, "reviewer").headers["Location"].endswith("/submissions")
     ns = _parser().parse_args(["users", "totp-reset", email])
     assert ns.handler(ns, settings) == 2
+
+
+def test_a_key_rotation_rewraps_the_users_key_and_the_second_factor_keeps_working(
+    client, world, services, settings, as_user
+):
+    """The secret's data key belongs to no submission; `safepub keys rotate` must re-wrap it too, or the
+    old KEK's erasure would lock every enrolled user out."""
+    secret = _enrol(client, as_user)
+    with services.sessions() as db:
+        kek_before = db.get(DataKeyRecord, _user(services, world, "reviewer").totp_key_id).kek_id
+    ns = _parser().parse_args(["keys", "rotate"])
+    assert ns.handler(ns, settings) == 0
+    with services.sessions() as db:
+        assert db.get(DataKeyRecord, _user(services, world, "reviewer").totp_key_id).kek_id != kek_before
+    assert _password(client, world, "reviewer").status_code == 302
+    ok = _form(client, "/login/code", {"code": pyotp.TOTP(secret).at(time.time() + 30)})
+    assert ok.status_code == 302 and _signed_in(client)
