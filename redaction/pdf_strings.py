@@ -258,6 +258,11 @@ def pdf_string_texts(token: bytes) -> list[str]:
     return _decodings(bytes.fromhex((digits + b"0" * (len(digits) % 2)).decode("ascii")))
 
 
+def pdf_strings(source: bytes) -> list[str]:
+    """Every literal and hex string of a PDF object's source, each decoded every plausible way."""
+    return _pdf_strings(source)
+
+
 def _pdf_strings(source: bytes, *, shown: bool = False) -> list[str]:
     """Literal ``(...)`` and hex ``<...>`` strings, each decoded every plausible way.
 

@@ -16,7 +16,8 @@ from collections.abc import Iterable
 import pymupdf
 from pymupdf import mupdf
 
-from redaction.pdf_strings import pdf_string_texts, structure_strings
+from redaction.pdf_strings import pdf_string_texts, pdf_strings, structure_strings
+from redaction.text_bands import Box, text_bands
 from redaction.textmatch import combined_pattern, normalise, variant_pattern
 from redaction.types import Proposal
 
@@ -53,15 +54,22 @@ def render_pdf(doc: pymupdf.Document, proposals: Iterable[Proposal]) -> bytes:
         labelled = [p for p in page_proposals if p.action == "label" and p.label]
         # Plain removals: touching boxes on one line become one annotation (fewer, faster, same pixels).
         plain = merge_rects(r for p in page_proposals if p not in labelled for r in p.rects)
+        boxes = plain + [r for p in labelled for r in p.rects]
+        bands = text_bands(page, boxes)
+        text_apart = bands != boxes
+        if text_apart:
+            # the text under a box that reaches into the next line goes first, through its band alone
+            _remove(page, bands, text=_TEXT, images=_NO_IMAGES, graphics=_NO_GRAPHICS)
+        text = _NO_TEXT if text_apart else _TEXT
         if labelled or page.rotation:
             for proposal in labelled:
                 for rect in proposal.rects:
                     _add_redaction(page, pymupdf.Rect(rect), proposal)
             for rect in plain:
                 page.add_redact_annot(pymupdf.Rect(rect), fill=(0, 0, 0), cross_out=False)
-            page.apply_redactions(images=_IMAGES, graphics=_GRAPHICS, text=_TEXT)
+            page.apply_redactions(images=_IMAGES, graphics=_GRAPHICS, text=text)
         else:
-            remove_boxes(page, plain)
+            remove_boxes(page, plain, text=text)
     _sanitise(doc, proposals)
     return doc.tobytes(garbage=4, deflate=True, clean=True, no_new_id=True)
 
@@ -83,21 +91,19 @@ def _needs_repair(doc: pymupdf.Document) -> bool:
 _IMAGES = pymupdf.PDF_REDACT_IMAGE_PIXELS
 _GRAPHICS = pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_COVERED
 _TEXT = pymupdf.PDF_REDACT_TEXT_REMOVE
+_NO_IMAGES = pymupdf.PDF_REDACT_IMAGE_NONE
+_NO_GRAPHICS = pymupdf.PDF_REDACT_LINE_ART_NONE
+_NO_TEXT = pymupdf.PDF_REDACT_TEXT_NONE
 
 
-def remove_boxes(page: pymupdf.Page, rects: list[tuple[float, float, float, float]]) -> None:
+def remove_boxes(page: pymupdf.Page, rects: list[Box], *, text: int = _TEXT) -> None:
     """Black boxes on an unrotated page: exactly what ``add_redact_annot`` + ``apply_redactions`` do
     (the same MuPDF calls with the same options, then the same black fill), without the work they spend
     on annotations that the redaction deletes at once (an appearance stream and a unique id for each,
     then reading them all back): a third of the rendering time of a long review. Uses two PyMuPDF
     internals (``_pdf_page``, ``_apply_redactions``); the version is pinned and a test compares the
     pixels and text with the public path."""
-    pdf_page = page._pdf_page()
-    for rect in rects:
-        annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
-        mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect))
-    if not page._apply_redactions(_TEXT, _IMAGES, _GRAPHICS):
-        raise RuntimeError("MuPDF could not apply the redactions")
+    _remove(page, rects, text=text, images=_IMAGES, graphics=_GRAPHICS)
     shape = page.new_shape()
     for rect in rects:
         shape.draw_rect(pymupdf.Rect(rect))
@@ -105,7 +111,17 @@ def remove_boxes(page: pymupdf.Page, rects: list[tuple[float, float, float, floa
     shape.commit()
 
 
-def merge_rects(rects: Iterable[tuple[float, float, float, float]]) -> list[tuple[float, float, float, float]]:
+def _remove(page: pymupdf.Page, rects: list[Box], *, text: int, images: int, graphics: int) -> None:
+    """MuPDF's redaction of ``rects`` with the given options, with no fill and no annotation left."""
+    pdf_page = page._pdf_page()
+    for rect in rects:
+        annot = mupdf.pdf_create_annot(pdf_page, mupdf.PDF_ANNOT_REDACT)
+        mupdf.pdf_set_annot_rect(annot, mupdf.FzRect(*rect))
+    if not page._apply_redactions(text, images, graphics):
+        raise RuntimeError("MuPDF could not apply the redactions")
+
+
+def merge_rects(rects: Iterable[Box]) -> list[Box]:
     """Unions of boxes that overlap or touch on the same line (never bridging a gap between them:
     the words between two redactions must survive)."""
     merged: list[list[float]] = []
@@ -183,6 +199,7 @@ def _sanitise(doc: pymupdf.Document, proposals: list[Proposal]) -> None:
     )
     _scrub_objects(doc)
     _rewrite_marked_content(doc, texts)
+    _rewrite_object_strings(doc, texts)
     doc.del_xml_metadata()
     doc.set_metadata(NEUTRAL_METADATA)
 
@@ -335,6 +352,49 @@ def _rewrite_structure_text(doc: pymupdf.Document, texts: list[str]) -> None:
         changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(value))
         if changed != normalise(value):
             doc.xref_set_key(xref, key, pymupdf.get_pdf_str(changed))
+
+
+_STRING_TOKEN = re.compile(r"\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>", re.DOTALL)
+
+
+def _rewrite_object_strings(doc: pymupdf.Document, texts: list[str]) -> None:
+    """Every string left in any object's dictionary loses its redacted texts: strings nothing displays
+    but the file still holds and verification reads (a font descriptor's /FontFamily "Myriad Pro Cond",
+    its /CharSet, an action's URI, a language tag, the key of a name tree). The string is rewritten with
+    the text replaced, whatever the key: a string that a reader needs is never one that may name the
+    family. Keys holding arrays or dictionaries are rewritten token by token."""
+    pattern = combined_pattern(texts)
+    if pattern is None:
+        return
+
+    def rewritten(token: str) -> str:
+        readings = pdf_string_texts(token.encode("latin-1", "replace"))
+        for text in readings:
+            if _holds(pattern, text):
+                changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(text).replace("_", " "))
+                return pymupdf.get_pdf_str(changed)
+        return token
+
+    for xref in range(1, doc.xref_length()):
+        try:
+            source = doc.xref_object(xref, compressed=True, ascii=True)
+        except Exception:  # noqa: BLE001 - an object the file lacks
+            continue
+        strings = pdf_strings(source.encode("latin-1", "replace"))
+        if not any(_holds(pattern, text) for text in strings):
+            continue
+        for key in doc.xref_get_keys(xref):
+            kind, value = doc.xref_get_key(xref, key)
+            if kind not in ("string", "array", "dict"):
+                continue
+            if kind == "string":
+                if _holds(pattern, value):
+                    changed = pattern.sub(OUTLINE_REPLACEMENT, normalise(value).replace("_", " "))
+                    doc.xref_set_key(xref, key, pymupdf.get_pdf_str(changed))
+                continue
+            new = _STRING_TOKEN.sub(lambda m: rewritten(m.group(0)), value)
+            if new != value:
+                doc.xref_set_key(xref, key, new)
 
 
 _MARKED_TEXT = re.compile(rb"/(?:ActualText|Alt|E)\s*(\((?:\\.|[^\\)])*\)|<[0-9A-Fa-f\s]*>)", re.DOTALL)

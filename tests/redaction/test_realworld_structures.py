@@ -12,6 +12,8 @@ import pymupdf
 import pytest
 
 from redaction.errors import VerificationFailed
+from redaction.render import render_pdf
+from redaction.types import Proposal
 from redaction.verify import verify_pdf
 
 
@@ -69,3 +71,79 @@ def test_when_separate_operators_draw_separate_words_then_the_name_is_still_foun
     with pytest.raises(VerificationFailed) as raised:
         _verify(pdf, "Tyler")
     assert {"body", "raw"} <= {channel for channel, _ in raised.value.survivors}
+
+
+# --- a redacted word in a string nothing displays ----------------------------------------------------
+def _proposal(page: int, rect: tuple[float, float, float, float], text: str) -> Proposal:
+    return Proposal(
+        id="p1",
+        category="PERSON",
+        text=text,
+        channel="body",
+        page=page,
+        rects=(rect,),
+        score=1.0,
+        source="pattern",
+        recognizer="test",
+        context="",
+        entity="person:x",
+        label=None,
+        action="remove",
+    )
+
+
+def test_when_a_font_family_holds_a_redacted_word_then_the_string_loses_it_and_the_page_keeps_its_font():
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Morris was seen at home.", fontsize=11)
+    descriptor = doc.get_new_xref()
+    doc.update_object(
+        descriptor,
+        "<</Type/FontDescriptor/FontName/MorrisSansCond/FontFamily(Morris Sans Cond)/CharSet(/M/o/r/i/s)"
+        "/Flags 32/FontBBox[0 0 1000 1000]/ItalicAngle 0/Ascent 900/Descent -200/CapHeight 700/StemV 80>>",
+    )
+    font = page.get_fonts()[0][0]  # the font the page's text is shown in
+    doc.xref_set_key(font, "FontDescriptor", f"{descriptor} 0 R")
+    source = doc.tobytes()
+    with pymupdf.open(stream=source, filetype="pdf") as target:
+        box = tuple(target[0].search_for("Morris")[0])
+        output = render_pdf(target, [_proposal(0, box, "Morris")])
+    verify_pdf(output, [("Morris", "PERSON")], ocr=False, second_parser=False)
+    with pymupdf.open(stream=output, filetype="pdf") as result:
+        assert "was seen at home." in result[0].get_text()
+
+
+# --- a box that reaches into the next line -----------------------------------------------------------
+def test_when_a_box_touches_the_next_line_then_the_words_there_stay_whole():
+    # a heading set so tightly over the next line that their character boxes overlap: removing the
+    # heading's word through the whole box cut "empleadores" below down to "empleador", which is the
+    # redacted word itself (test-2333)
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Verificación del Empleador o Representante", fontsize=11)
+    page.insert_text((72, 108.5), "(Los empleadores o representantes deberán completar la sección)", fontsize=8)
+    source = doc.tobytes()
+    with pymupdf.open(stream=source, filetype="pdf") as target:
+        box = pymupdf.Rect(target[0].search_for("Empleador o")[0])
+        below = pymupdf.Rect(target[0].search_for("empleadores")[0])
+        assert box.intersects(below) or box.y1 > below.y0  # the structure: the boxes overlap
+        box.x1 = box.x0 + (box.x1 - box.x0) * len("Empleador") / len("Empleador o")
+        output = render_pdf(target, [_proposal(0, tuple(box), "Empleador")])
+    verify_pdf(output, [("Empleador", "PERSON")], ocr=False, second_parser=False)
+    with pymupdf.open(stream=output, filetype="pdf") as result:
+        text = result[0].get_text()
+    assert "(Los empleadores o representantes deberán completar la sección)" in text
+    assert "Verificación del" in text and "o Representante" in text
+
+
+def test_when_a_box_covers_two_lines_of_its_own_then_both_lose_their_text():
+    # a name broken over two lines is one box per line; a box drawn over both lines is not narrowed
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "Tyler", fontsize=11)
+    page.insert_text((72, 108.5), "Morris", fontsize=8)
+    source = doc.tobytes()
+    with pymupdf.open(stream=source, filetype="pdf") as target:
+        box = pymupdf.Rect(target[0].search_for("Tyler")[0]) | pymupdf.Rect(target[0].search_for("Morris")[0])
+        output = render_pdf(target, [_proposal(0, tuple(box), "Tyler Morris")])
+    verify_pdf(output, [("Tyler", "PERSON"), ("Morris", "PERSON")], ocr=False, second_parser=False)
