@@ -138,6 +138,11 @@ def _parser() -> argparse.ArgumentParser:
         help="skip the KEK rotation that makes backups taken before the purge unable to recover it",
     )
     purge.set_defaults(handler=submission_commands.cmd_submissions_purge)
+    seal = submissions.add_parser(
+        "seal-proposals",
+        help="after migration 0009: record the proposal sets of reviews processed before it (run before opening)",
+    )
+    seal.set_defaults(handler=submission_commands.cmd_seal_proposals)
 
     sub.add_parser("recover", help="run the stuck-job recovery sweep once").set_defaults(
         handler=submission_commands.cmd_recover

@@ -51,6 +51,18 @@ def cmd_submissions_purge(ns: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def cmd_seal_proposals(ns: argparse.Namespace, settings: Settings) -> int:
+    """After migration 0009: record the proposal sets of reviews processed before it."""
+    from intake.audit import Actor
+    from intake.review.proposals import seal_unrecorded
+    from intake.services import build_services
+
+    migrated_sessions(settings)
+    recorded = seal_unrecorded(build_services(settings), Actor(None, "operator"))
+    print(f"recorded the proposal set of {recorded} review(s) processed before migration 0009")
+    return 0
+
+
 def cmd_recover(ns: argparse.Namespace, settings: Settings) -> int:
     from intake.services import build_services
     from worker.queue import RqJobQueue, connect

@@ -243,3 +243,32 @@ def _audited_manual_ids(session: Session, submission: Submission) -> set[str]:
         if details.get("revision") == submission.revision:
             ids.update(str(pid) for pid in details.get("proposals") or ())
     return ids
+
+
+def seal_unrecorded(services: Services, actor: audit.Actor) -> int:
+    """After upgrading to migration 0009: record the proposal set of every review processed before it (it
+    has none, so approval and the final render would refuse it). The rows are trusted as they are now, so
+    run it right after the migration, before the service opens again; each is audited with its count.
+    Returns how many revisions were recorded."""
+    recorded = 0
+    with services.sessions() as session, session.begin():
+        waiting = session.scalars(
+            select(Submission).where(
+                Submission.status.in_(sorted(HAS_PROPOSALS)),
+                Submission.purged_at.is_(None),
+                Submission.proposal_set_enc.is_(None),
+            )
+        ).all()
+        for submission in waiting:
+            key = services.keys.fields_key(session, submission.id)
+            seal_written_set(services, session, submission, key)
+            audit.append(
+                session,
+                "proposals.recorded_at_upgrade",
+                actor=actor,
+                submission_id=submission.id,
+                partnership_id=submission.partnership_id,
+                details={"revision": submission.revision, "proposals": len(proposal_rows(session, submission))},
+            )
+            recorded += 1
+    return recorded

@@ -163,3 +163,23 @@ def test_when_nothing_was_deleted_then_the_sealed_set_matches_and_the_final_is_m
     assert "Tyler Quennell" not in everything and "Brindlecombe" not in everything
     with pymupdf.open(stream=build_pdf(), filetype="pdf") as original:
         assert "Tyler Quennell" in original[0].get_text()
+
+
+def test_a_review_processed_before_migration_0009_is_recorded_by_the_upgrade_command_then_published(
+    client, world, services, engine
+):
+    """`safepub submissions seal-proposals` after the upgrade: reviews without a set get one (audited), and
+    then approve and publish as usual."""
+    from intake.audit import Actor
+    from intake.review.proposals import seal_unrecorded
+    from tests.intake.reviewkit import audit_events
+
+    sid = _completed(client, world, services)
+    with services.sessions() as session, session.begin():
+        session.get(Submission, sid).proposal_set_enc = None  # as a review processed before 0009
+    assert seal_unrecorded(services, Actor(None, "operator")) == 1
+    assert seal_unrecorded(services, Actor(None, "operator")) == 0  # nothing left to record
+    [event] = audit_events(services, sid, "proposals.recorded_at_upgrade")
+    assert event.actor_role == "operator"
+    assert post(client, world, "approver", f"/submissions/{sid}/approve").status_code == 202
+    assert finalise_submission(sid, context=WorkerContext(services=services, engine=engine))["outcome"] == "approved"
