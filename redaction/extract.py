@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 import pymupdf
 
 from redaction.image_text import Loc, read_page_images
-from redaction.ocr import OcrEngine
+from redaction.ocr import OcrEngine, unrotated_area
 from redaction.pdf_strings import annotation_strings, structure_strings
 from redaction.text_layer import Outlines, layer_chars, on_image, unspace_letters
 
@@ -304,7 +304,7 @@ def _page_lines(page: pymupdf.Page) -> _PageText:
     # INFINITE_RECT: text placed outside the page is still in the file, and must be found too.
     data = page.get_text("rawdict", flags=flags, clip=pymupdf.INFINITE_RECT())
     height = page.rect.height or 1.0
-    visible_area = page.rect
+    visible_area = unrotated_area(page)  # text and image boxes are unrotated, page.rect is not
     image_boxes = [pymupdf.Rect(info["bbox"]) & visible_area for info in page.get_image_info()]
     image_boxes = [b for b in image_boxes if not b.is_empty]
     fills: list[tuple[pymupdf.Rect, float]] | None = None

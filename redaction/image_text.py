@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 import pymupdf
 
-from redaction.ocr import MIN_IMAGE_HEIGHT, MIN_IMAGE_WIDTH, OcrEngine, OcrWord
+from redaction.ocr import MIN_IMAGE_HEIGHT, MIN_IMAGE_WIDTH, OcrEngine, OcrWord, unrotated_area
 
 Loc = tuple[int, float, float, float, float]  # page, x0, y0, x1, y1
 Box = tuple[float, float, float, float]
@@ -50,7 +50,8 @@ def read_page_images(
     confidence gets a marker line (it holds a digit, so it is always proposed) and a reason. The boxes of
     pictures removed whole are added to ``pictures`` (the render labels them "image removed").
     """
-    boxes = [pymupdf.Rect(info["bbox"]) & page.rect for info in page.get_image_info()]
+    area = unrotated_area(page)
+    boxes = [pymupdf.Rect(info["bbox"]) & area for info in page.get_image_info()]
     if not any(b.width >= MIN_IMAGE_WIDTH and b.height >= MIN_IMAGE_HEIGHT for b in boxes):
         return [], []
     number = page.number + 1

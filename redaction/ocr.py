@@ -36,6 +36,13 @@ TIMEOUT_SECONDS = 60
 MAX_PIXELS = 40_000_000
 
 
+def unrotated_area(page: pymupdf.Page) -> pymupdf.Rect:
+    """The page's area in the coordinates of its text and images. PyMuPDF gives those unrotated, but
+    ``page.rect`` rotated: on a page turned by 90 degrees, clipping to ``page.rect`` cut off every image
+    (and called every text) below the rotated height, so a logo there was never read."""
+    return page.rect * page.derotation_matrix
+
+
 def render_dpi(box: pymupdf.Rect, wanted: int) -> int:
     """The resolution to render ``box`` at: ``wanted``, lowered so the rendering stays under MAX_PIXELS."""
     area_in_square_inches = max(box.width * box.height, 1.0) / (72.0 * 72.0)
@@ -94,8 +101,9 @@ class OcrEngine:
         """Every image on the page big enough to hold text, read on its own."""
         readings = []
         seen: set[tuple[int, int, int, int]] = set()
+        area = unrotated_area(page)
         for info in page.get_image_info():
-            box = pymupdf.Rect(info["bbox"]) & page.rect
+            box = pymupdf.Rect(info["bbox"]) & area
             key = (round(box.x0), round(box.y0), round(box.x1), round(box.y1))
             if box.width < MIN_IMAGE_WIDTH or box.height < MIN_IMAGE_HEIGHT or key in seen:
                 continue
@@ -111,8 +119,10 @@ class OcrEngine:
     def _read(self, page: pymupdf.Page, box: pymupdf.Rect, dpi: int, psm: int) -> ImageReading:
         place = (box.x0, box.y0, box.x1, box.y1)
         dpi = render_dpi(box, dpi)
+        # rendered as the page is shown (a rotated page's text reads upright), then mapped back
+        shown = box * page.rotation_matrix
         try:
-            pixmap = page.get_pixmap(clip=box, dpi=dpi, colorspace=pymupdf.csGRAY)
+            pixmap = page.get_pixmap(clip=shown, dpi=dpi, colorspace=pymupdf.csGRAY)
             png = pixmap.tobytes("png")
             result = subprocess.run(
                 ["tesseract", "stdin", "stdout", "-l", "eng", "--psm", str(psm), "--dpi", str(dpi), "tsv"],
@@ -143,8 +153,9 @@ class OcrEngine:
                 continue
             if confidence < 0:
                 continue
-            x0, y0 = box.x0 + left * scale, box.y0 + top * scale
-            words.append(OcrWord(text, (x0, y0, x0 + width * scale, y0 + height * scale), confidence, line))
+            x0, y0 = shown.x0 + left * scale, shown.y0 + top * scale
+            word = pymupdf.Rect(x0, y0, x0 + width * scale, y0 + height * scale) * page.derotation_matrix
+            words.append(OcrWord(text, (word.x0, word.y0, word.x1, word.y1), confidence, line))
         return ImageReading(place, words)
 
     def _environment(self) -> dict[str, str]:

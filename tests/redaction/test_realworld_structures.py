@@ -12,6 +12,8 @@ import pymupdf
 import pytest
 
 from redaction.errors import VerificationFailed
+from redaction.extract import extract_pdf
+from redaction.ocr import OcrEngine
 from redaction.render import render_pdf
 from redaction.types import Proposal
 from redaction.verify import verify_pdf
@@ -147,3 +149,37 @@ def test_when_a_box_covers_two_lines_of_its_own_then_both_lose_their_text():
         box = pymupdf.Rect(target[0].search_for("Tyler")[0]) | pymupdf.Rect(target[0].search_for("Morris")[0])
         output = render_pdf(target, [_proposal(0, tuple(box), "Tyler Morris")])
     verify_pdf(output, [("Tyler", "PERSON"), ("Morris", "PERSON")], ocr=False, second_parser=False)
+
+
+# --- a rotated page ------------------------------------------------------------------------------------
+def _rotated_page_with_logo() -> pymupdf.Document:
+    """An A4 page turned by 90 degrees (as landscape reports are), with a picture holding a name and a
+    line of text, both placed low on the unrotated page: below the rotated page's height (test_2634)."""
+    logo = pymupdf.open()
+    drawing = logo.new_page(width=300, height=60)
+    drawing.insert_text((10, 40), "Tyler Morris", fontsize=30)
+    doc = pymupdf.open()
+    page = doc.new_page(width=595, height=842)
+    page.insert_image(pymupdf.Rect(100, 700, 250, 730), pixmap=drawing.get_pixmap(dpi=150))
+    page.insert_text((100, 800), "The review panel met in the spring.", fontsize=11)
+    page.set_rotation(90)
+    return doc
+
+
+@pytest.mark.skipif(not OcrEngine().available, reason="Tesseract not installed")
+def test_when_a_page_is_rotated_then_a_picture_low_on_it_is_read_where_it_is():
+    doc = _rotated_page_with_logo()
+    page = doc[0]
+    assert page.rect.height < 700  # the structure: the picture lies below the rotated page's height
+    readings = OcrEngine().read_images(page)
+    words = {w.text: pymupdf.Rect(w.box) for r in readings for w in r.words}
+    assert "Tyler" in words and "Morris" in words
+    assert pymupdf.Rect(100, 700, 250, 730).contains(words["Tyler"].tl)  # in the picture, unrotated
+
+
+def test_when_a_page_is_rotated_then_its_text_low_on_it_is_page_text_not_hidden_text():
+    doc = _rotated_page_with_logo()
+    extracted = extract_pdf(doc, None)
+    start = extracted.text.index("The review panel met")
+    piece = extracted.piece_at(start)
+    assert piece is not None and piece.channel in ("body", "header")  # read as printed, not as hidden
