@@ -216,7 +216,7 @@ class _Matcher:
         ``read_joined`` (raw content-stream text only): whether page extraction read a word as one word.
         A match whose word bound is only a GUESSED_GAP, with a letter or digit beyond it, is a survivor
         unless extraction, which knows where the glyphs are, read the whole run joined (see
-        :func:`_guessed_run`)."""
+        :func:`_guessed_runs`)."""
         found: set[Found] = set()
         if not self.patterns or not text:
             return found
@@ -228,8 +228,8 @@ class _Matcher:
             for pattern in self.patterns:
                 for match in pattern.finditer(reading):
                     if read_joined is not None:
-                        run = _guessed_run(reading, match.start(), match.end())
-                        if run is not None and read_joined(run):
+                        runs = _guessed_runs(reading, match.start(), match.end())
+                        if any(read_joined(run) for run in runs):
                             continue
                     keys = self._keys_in(reading, match.start(), match.end()) or {_UNKNOWN_KEY}
                     found.update((channel, key, page) for key in keys)
@@ -268,23 +268,23 @@ def _readings(text: str) -> tuple[str, ...]:
     return found
 
 
-def _guessed_run(text: str, start: int, end: int) -> str | None:
-    """The word run a match belongs to if one of its bounds is only a guessed gap: "PyMuPDF" for "MuPDF"
-    in "Py\u1680MuPDF", "crystal48" for "crystal" in "crystal\u168048". None if both bounds are real
-    (whitespace or punctuation the document holds, or the end of the text)."""
-    left = start
+def _guessed_runs(text: str, start: int, end: int) -> list[str]:
+    """The word runs a match would belong to if a bound of it is only a guessed gap: "PyMuPDF" for
+    "MuPDF" in "Py\u1680MuPDF"; "crystal48" for "crystal" in "larger\u1680crystal\u168048" (each side on
+    its own: one bound that is no break is enough to make the match no word). None for a bound that is
+    real (whitespace or punctuation the document holds, or the end of the text)."""
+    runs = []
     if start >= 2 and text[start - 1] == GUESSED_GAP and textmatch.is_word_char(text[start - 2]):
         left = start - 1
         while left > 0 and textmatch.is_word_char(text[left - 1]):
             left -= 1
-    right = end
+        runs.append(text[left:end].replace(GUESSED_GAP, ""))
     if end + 1 < len(text) and text[end] == GUESSED_GAP and textmatch.is_word_char(text[end + 1]):
         right = end + 1
         while right < len(text) and textmatch.is_word_char(text[right]):
             right += 1
-    if left == start and right == end:
-        return None
-    return text[left:right].replace(GUESSED_GAP, "")
+        runs.append(text[start:right].replace(GUESSED_GAP, ""))
+    return runs
 
 
 class _JoinedReader:

@@ -55,7 +55,7 @@ def test_when_one_word_is_drawn_by_two_show_operators_then_a_part_of_it_is_not_a
 
 
 def test_when_a_reference_number_follows_a_word_in_its_own_operator_then_the_word_is_not_a_survivor():
-    pdf = _page_with_stream(b"BT /F1 11 Tf 72 700 Td (a much larger crystal) Tj /F1 7 Tf 4 Ts (48) Tj ET")
+    pdf = _page_with_stream(b"BT /F1 11 Tf 72 700 Td [(a much larger) -250 (crystal)] TJ /F1 7 Tf 4 Ts (48) Tj ET")
     _verify(pdf, "crystal")
 
 
