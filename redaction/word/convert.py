@@ -24,7 +24,7 @@ FAILED = "the Word file could not be converted to PDF; please export it as PDF a
 MISSING = "Word conversion is not available on this server (LibreOffice is not installed)"
 TIMED_OUT = "converting the Word file took too long; please export it as PDF and upload that"
 
-_FILTERS = {"pdf": "pdf:writer_pdf_Export", "docx": 'docx:"MS Word 2007 XML"'}
+_FILTERS = {"pdf": "pdf:writer_pdf_Export", "docx": "docx:MS Word 2007 XML", "odt": "odt"}
 
 
 def soffice_path() -> str | None:
@@ -38,7 +38,7 @@ def docx_to_pdf(docx: bytes, *, timeout_seconds: float = 300.0, suffix: str = ".
 
 def convert(data: bytes, target: str, *, timeout_seconds: float = 300.0, suffix: str = ".docx") -> bytes:
     """``data`` (a Word package whose type ``suffix`` names) converted by LibreOffice to ``target``
-    (``"pdf"`` or ``"docx"``)."""
+    (``"pdf"``, ``"docx"`` or ``"odt"``)."""
     soffice = soffice_path()
     if soffice is None:
         raise UnsupportedDocumentError(MISSING)
@@ -52,11 +52,19 @@ def convert(data: bytes, target: str, *, timeout_seconds: float = 300.0, suffix:
             "--headless", "--invisible", "--nologo", "--norestore", "--nolockcheck", "--nodefault",
             "--convert-to", _FILTERS[target], "--outdir", str(work / "out"), str(source),
         ]  # fmt: skip
-        _run(command, work, timeout_seconds)
         output = work / "out" / f"draft.{target}"
-        if not output.is_file() or output.stat().st_size == 0:
-            raise UnsupportedDocumentError(FAILED)
-        return output.read_bytes()
+        # LibreOffice now and then exits without converting (seen here on a loaded machine, on a profile it
+        # has just created): one more try, on the profile the first start made.
+        for attempt in (1, 2):
+            try:
+                _run(command, work, timeout_seconds)
+            except _ConverterFailed:
+                if attempt == 2:
+                    raise UnsupportedDocumentError(FAILED) from None
+                continue
+            if output.is_file() and output.stat().st_size > 0:
+                return output.read_bytes()
+        raise UnsupportedDocumentError(FAILED)
 
 
 def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
@@ -70,7 +78,7 @@ def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
             start_new_session=True,  # its own process group: killed whole on a timeout
         )
     except OSError as exc:
-        raise UnsupportedDocumentError(FAILED) from exc
+        raise _ConverterFailed(-1) from exc
     try:
         code = process.wait(timeout=timeout_seconds)
     except subprocess.TimeoutExpired:
@@ -79,7 +87,11 @@ def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
     finally:
         _kill_group(process)  # a launcher that exited may leave the converter behind
     if code != 0:
-        raise UnsupportedDocumentError(FAILED)
+        raise _ConverterFailed(code)
+
+
+class _ConverterFailed(Exception):
+    """LibreOffice exited with an error (its code): tried again once, then the uploader's message."""
 
 
 def _kill_group(process: subprocess.Popen[bytes]) -> None:

@@ -101,3 +101,18 @@ def test_the_command_line_redacts_a_word_draft_and_reports_its_hidden_channel_fi
     text = _every_channel(output.read_bytes())
     assert HIDDEN["comment"] not in text and HIDDEN["tracked deletion"] not in text
     assert "The review considers the care of Child K" in text
+
+
+def test_an_odt_draft_is_printed_and_its_comments_and_changes_are_read(engine) -> None:
+    """An OpenDocument draft (here: the Word draft saved as .odt by LibreOffice) takes the same path:
+    LibreOffice makes it a .docx, which is printed with its changes accepted."""
+    from redaction.sniff import detect_kind
+    from redaction.word.convert import convert
+
+    odt = convert(word_draft(), "odt")
+    assert detect_kind(odt) == "odt"
+    pdf, hidden = engine.convert_word(odt)
+    channels = {item["channel"] for item in hidden}
+    assert {"comment", "comment author", "tracked deletion"} <= channels
+    printed = _every_channel(pdf)
+    assert BODY in printed and HIDDEN["comment"] not in printed and HIDDEN["tracked deletion"] not in printed
