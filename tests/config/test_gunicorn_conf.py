@@ -26,3 +26,12 @@ def test_the_gunicorn_master_and_every_worker_are_hardened() -> None:
 
 def test_without_the_hooks_a_process_is_dumpable() -> None:  # the probe itself can tell
     assert _probe("accesslog")[1] == "1"
+
+
+def test_trusting_forwarded_headers_while_listening_beyond_loopback_is_warned_about() -> None:
+    from config.gunicorn_conf import proxy_warnings
+
+    [warning] = proxy_warnings(["0.0.0.0:8000"], trusted_proxies=1)
+    assert "0.0.0.0:8000" in warning and "SAFEPUB_BIND" in warning
+    assert proxy_warnings(["127.0.0.1:8000"], trusted_proxies=1) == []  # behind a proxy on this machine
+    assert proxy_warnings(["0.0.0.0:8000"], trusted_proxies=0) == []  # nothing trusted, nothing to forge
