@@ -9,7 +9,7 @@ changes as the log grows: that is what lets an old signed checkpoint vouch for e
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 EMPTY_ROOT = hashlib.sha256(b"").digest()
 
@@ -54,6 +54,39 @@ class TreeBuilder:
         for _, left in reversed(self._stack[:-1]):
             digest = node_hash(left, digest)
         return digest
+
+    def frontier(self) -> tuple[bytes, ...]:
+        """The compact range [0, size): the roots of the perfect subtrees of the size's binary decomposition,
+        largest (leftmost) first; popcount(size) hashes, at most log2(size) + 1."""
+        return tuple(digest for _, digest in self._stack)
+
+    @classmethod
+    def from_frontier(cls, size: int, frontier: Sequence[bytes]) -> TreeBuilder:
+        """A builder that continues a tree of ``size`` leaves known only by its frontier: enough to append
+        leaves and compute every later root without the old leaves (what the periodic signer keeps)."""
+        heights = frontier_heights(size)
+        if len(heights) != len(frontier):
+            raise ValueError(f"a tree of {size} leaves has {len(heights)} frontier hashes, not {len(frontier)}")
+        builder = cls()
+        builder._stack = list(zip(heights, frontier, strict=True))
+        builder.size = size
+        return builder
+
+
+def frontier_heights(size: int) -> list[int]:
+    """The heights of the frontier's subtrees (the set bits of ``size``), largest first."""
+    if size < 0:
+        raise ValueError("a tree size cannot be negative")
+    return [bit for bit in range(size.bit_length() - 1, -1, -1) if size >> bit & 1]
+
+
+def frontier_ranges(size: int) -> list[tuple[int, int]]:
+    """The leaf ranges [lo, hi) the frontier hashes of a tree of ``size`` leaves cover, left to right."""
+    ranges, lo = [], 0
+    for height in frontier_heights(size):
+        ranges.append((lo, lo + (1 << height)))
+        lo += 1 << height
+    return ranges
 
 
 def root(leaves: Iterable[bytes]) -> bytes:
@@ -150,17 +183,43 @@ def consistency_proof(old_size: int, tree: MerkleTree) -> list[bytes]:
     leaves is a prefix of ``tree`` (nothing below ``old_size`` was rewritten or removed)."""
     if not 0 < old_size <= tree.size:
         raise ValueError("the old size must be between 1 and the tree's size")
-    return _subproof(old_size, 0, tree.size, True, tree)
+    return _subproof(old_size, 0, tree.size, True, tree._hash)
 
 
-def _subproof(m: int, lo: int, hi: int, complete: bool, tree: MerkleTree) -> list[bytes]:
+def consistency_proof_from_frontier(
+    old_size: int, frontier: Sequence[bytes], new_leaves: Sequence[bytes]
+) -> list[bytes]:
+    """PROOF(old_size, D[old_size + len(new_leaves)]) from the old tree's frontier and the new leaves only.
+
+    Every node of an RFC 6962 consistency proof lies wholly on one side of ``old_size``: on the old side it
+    is always one of the old tree's frontier subtrees (the proof walks right past each of them), on the new
+    side it is a subtree of the appended leaves. So O(log n) remembered hashes and the new leaves suffice,
+    and the result is the very proof ``consistency_proof`` computes from all the leaves.
+    """
+    if old_size <= 0 or not new_leaves:
+        raise ValueError("a consistency proof needs a non-empty old tree and at least one new leaf")
+    known = dict(zip(frontier_ranges(old_size), frontier, strict=True))
+    appended = MerkleTree(new_leaves)
+
+    def node(lo: int, hi: int) -> bytes:
+        if lo >= old_size:
+            return appended._hash(lo - old_size, hi - old_size)
+        cached = known.get((lo, hi))
+        if cached is None:  # cannot happen for a well-formed proof; say so rather than guess
+            raise ValueError(f"node [{lo}, {hi}) is not on the frontier of a tree of {old_size} leaves")
+        return cached
+
+    return _subproof(old_size, 0, old_size + len(new_leaves), True, node)
+
+
+def _subproof(m: int, lo: int, hi: int, complete: bool, node: Callable[[int, int], bytes]) -> list[bytes]:
     n = hi - lo
     if m == n:
-        return [] if complete else [tree._hash(lo, hi)]
+        return [] if complete else [node(lo, hi)]
     k = _split(n)
     if m <= k:
-        return _subproof(m, lo, lo + k, complete, tree) + [tree._hash(lo + k, hi)]
-    return _subproof(m - k, lo + k, hi, False, tree) + [tree._hash(lo, lo + k)]
+        return _subproof(m, lo, lo + k, complete, node) + [node(lo + k, hi)]
+    return _subproof(m - k, lo + k, hi, False, node) + [node(lo, lo + k)]
 
 
 def verify_consistency(old_size: int, new_size: int, old_root: bytes, new_root: bytes, proof: Sequence[bytes]) -> bool:

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from intake.audit import canonical, format_timestamp, lock_head
 from intake.audit.checkpoint import Checkpoint, CheckpointError, CheckpointSigner, CheckpointVerifier
 from intake.audit.merkle import MerkleTree, TreeBuilder, leaf_hash, root_from_inclusion_proof
-from intake.models import AuditCheckpoint, AuditEvent
+from intake.models import AuditCheckpoint, AuditEvent, AuditHead
 
 
 class AuditChainBroken(Exception):
@@ -51,27 +51,34 @@ class NoCheckpoint(Exception):
 
 @dataclass(frozen=True)
 class Verified:
+    """What a verification established. ``frontier`` (the compact range of the verified tree, log2(size)
+    hashes) and ``last_leaf`` let the periodic signer check later rounds incrementally."""
+
     size: int
     root: bytes
     checkpoints: int
+    frontier: tuple[bytes, ...] = ()
+    last_leaf: bytes | None = None
 
 
 @dataclass(frozen=True)
-class _Row:
+class Row:
     seq: int
     entry: str
     leaf: str
     columns: dict[str, Any]
 
 
-def _rows(session: Session) -> list[_Row]:
-    result = session.execute(
-        select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id).execution_options(yield_per=2000)
-    )
+def load_rows(session: Session, since: int = 0) -> list[Row]:
+    """The rows with ``seq >= since`` in sequence order (duplicates kept: ``check_row`` names them)."""
+    query = select(AuditEvent).order_by(AuditEvent.seq, AuditEvent.id)
+    if since:
+        query = query.where(AuditEvent.seq >= since)
+    result = session.execute(query.execution_options(yield_per=2000))
     rows = []
     for (event,) in result:
         rows.append(
-            _Row(
+            Row(
                 event.seq,
                 event.entry,
                 event.leaf_hash,
@@ -99,7 +106,7 @@ def _parse(entry: str) -> dict[str, Any] | None:
     return value
 
 
-def _check_row(position: int, row: _Row) -> tuple[dict[str, Any], bytes]:
+def check_row(position: int, row: Row) -> tuple[dict[str, Any], bytes]:
     """Raise AuditChainBroken unless the row at ``position`` is self-consistent; return (entry, leaf)."""
     if row.seq != position:
         if row.seq < position:
@@ -123,7 +130,7 @@ def _check_row(position: int, row: _Row) -> tuple[dict[str, Any], bytes]:
     return parsed, leaf
 
 
-def _prev_of(row: _Row) -> Any:
+def _prev_of(row: Row) -> Any:
     parsed = _parse(row.entry)
     return None if parsed is None else parsed.get("prev")
 
@@ -131,44 +138,68 @@ def _prev_of(row: _Row) -> Any:
 def verify(session: Session, verifier: CheckpointVerifier | None) -> Verified:
     """Recompute the whole log under the append lock (so no append lands half-way through the check)."""
     head = lock_head(session)
-    rows = _rows(session)
+    rows = load_rows(session)
     checkpoints = list(session.scalars(select(AuditCheckpoint).order_by(AuditCheckpoint.tree_size, AuditCheckpoint.id)))
-    wanted = {c.tree_size for c in checkpoints}
-    roots: dict[int, bytes] = {}
     builder = TreeBuilder()
-    if 0 in wanted:
-        roots[0] = builder.root()
-    previous: bytes | None = None
-    for position, row in enumerate(rows):
-        parsed, leaf = _check_row(position, row)
+    roots = {0: builder.root()}
+    previous = walk(rows, 0, None, builder, {c.tree_size for c in checkpoints}, roots)
+    check_head(head, builder.size, previous)
+    verify_checkpoints(checkpoints, roots, builder.size, verifier)
+    return Verified(builder.size, builder.root(), len(checkpoints), builder.frontier(), previous)
+
+
+def walk(
+    rows: list[Row],
+    first: int,
+    previous: bytes | None,
+    builder: TreeBuilder,
+    wanted: set[int],
+    roots: dict[int, bytes],
+) -> bytes | None:
+    """Check ``rows`` as entries ``first, first + 1, ...`` linked to ``previous`` (the leaf before them),
+    add their leaves to ``builder`` and record its root at every size in ``wanted``; return the last leaf.
+
+    The full verification walks every row from 0; the periodic signer's incremental round walks only the
+    rows appended since its last checkpoint, from the remembered frontier and last leaf.
+    """
+    for offset, row in enumerate(rows):
+        position = first + offset
+        parsed, leaf = check_row(position, row)
         expected_prev = previous.hex() if previous is not None else None
         if parsed.get("prev") != expected_prev:
             # Our link is broken: either the entry before us was rewritten (then ours is the only broken
             # link) or ours was (then our successor's link to us is broken too).
-            successor_broken = position + 1 < len(rows) and _prev_of(rows[position + 1]) != leaf.hex()
+            successor_broken = offset + 1 < len(rows) and _prev_of(rows[offset + 1]) != leaf.hex()
             culprit = position if successor_broken or position == 0 else position - 1
             raise AuditChainBroken(culprit, "entry does not link to its neighbour (altered)")
         builder.add(leaf)
         previous = leaf
         if builder.size in wanted:
             roots[builder.size] = builder.root()
-    size = len(rows)
+    return previous
+
+
+def check_head(head: AuditHead, size: int, last_leaf: bytes | None) -> None:
+    """The head row (advanced by every append) must agree with the rows: same size, same last leaf."""
     if head.tree_size > size:
         raise AuditChainBroken(size, "entry is missing (deleted from the end of the log)")
     if head.tree_size < size:
         raise AuditChainBroken(head.tree_size, "entry was added outside the append path")
-    if (previous.hex() if previous is not None else None) != head.last_leaf:
+    if (last_leaf.hex() if last_leaf is not None else None) != head.last_leaf:
         raise AuditChainBroken(size - 1, "last entry does not match the log head (altered)")
-    _verify_checkpoints(checkpoints, roots, size, verifier)
-    return Verified(size=size, root=builder.root(), checkpoints=len(checkpoints))
 
 
-def _verify_checkpoints(
-    checkpoints: list[AuditCheckpoint], roots: dict[int, bytes], size: int, verifier: CheckpointVerifier | None
+def verify_checkpoints(
+    checkpoints: list[AuditCheckpoint],
+    roots: dict[int, bytes],
+    size: int,
+    verifier: CheckpointVerifier | None,
+    good: int = 0,
 ) -> None:
+    """Each stored checkpoint is signed by ``verifier`` and its root is ``roots[its size]``; ``good`` is
+    the size below which the entries are already known to be right (for naming the first bad one)."""
     if checkpoints and verifier is None:
         raise CheckpointError("no audit signing key to check the stored checkpoints with")
-    good = 0
     for stored in checkpoints:
         assert verifier is not None
         try:
@@ -204,13 +235,19 @@ def create_checkpoint(session: Session, signer: CheckpointSigner, witness: Any =
     caller's transaction under the append lock, so the signed size is exactly the committed log's.
     """
     verified = verify(session, signer.verifier)
-    checkpoint = Checkpoint(signer.name, verified.size, verified.root)
+    return store_checkpoint(session, signer, verified.size, verified.root, witness)
+
+
+def store_checkpoint(
+    session: Session, signer: CheckpointSigner, size: int, root: bytes, witness: Any = None
+) -> AuditCheckpoint:
+    """Sign, store and publish a checkpoint of a tree the caller has just verified (under the append lock)."""
     row = AuditCheckpoint(
-        tree_size=verified.size,
-        root_hash=verified.root.hex(),
+        tree_size=size,
+        root_hash=root.hex(),
         origin=signer.name,
         key_id=signer.verifier.key_id.hex(),
-        note=signer.sign(checkpoint),
+        note=signer.sign(Checkpoint(signer.name, size, root)),
     )
     session.add(row)
     session.flush()

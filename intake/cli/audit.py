@@ -2,9 +2,12 @@
 
 ``sign`` is the only place that holds the signing key: run it as its own process (the Procfile's
 ``audit``: ``safepub audit sign --every 300``) or from a scheduler; web and workers hold only the public
-key. Every checkpoint it signs is also published to the witness (``intake.audit.witness``), and
-``verify`` checks the log against every witnessed note and every ``--trusted`` note with consistency
-proofs, so a cut tail or a rewritten log is caught even when the database's own checkpoints were deleted.
+key. A running signer verifies the whole log at start-up and every ``--full-every`` seconds (default
+daily), and in between only the entries appended since its last witnessed checkpoint
+(``intake.audit.incremental``: a row altered below that checkpoint is seen at the next full round).
+Every checkpoint it signs is also published to the witness (``intake.audit.witness``), and ``verify``
+checks the log against every witnessed note and every ``--trusted`` note with consistency proofs, so a cut
+tail or a rewritten log is caught even when the database's own checkpoints were deleted.
 
 Exit codes: 0 verified / done, 1 the log or a checkpoint is broken (the message names the first broken
 entry by sequence number), 2 usage or configuration problems. No Flask import.
@@ -21,6 +24,8 @@ from intake.cli.database import migrated_sessions
 
 if TYPE_CHECKING:
     from config.settings import Settings
+
+DAY = 24 * 60 * 60
 
 
 def add_commands(sub: Any) -> None:
@@ -41,6 +46,14 @@ def add_commands(sub: Any) -> None:
         sign = audit.add_parser(name, help="verify, then sign, store, witness and print a checkpoint of the log")
         sign.add_argument("--vkey", action="store_true", help="print the verifier key instead")
         sign.add_argument("--every", type=int, metavar="SECONDS", help="keep running: sign every SECONDS")
+        sign.add_argument(
+            "--full-every",
+            type=int,
+            default=DAY,
+            metavar="SECONDS",
+            help="with --every: verify the whole log at start-up and this often (default: daily); rounds in"
+            " between check only the entries appended since the last witnessed checkpoint",
+        )
         sign.set_defaults(handler=cmd_checkpoint)
     proof = audit.add_parser("proof", help="inclusion proof of one entry (JSON); --check FILE verifies one")
     proof.add_argument("seq", type=int, nargs="?", help="the entry's sequence number")
@@ -95,8 +108,10 @@ def cmd_verify(ns: argparse.Namespace, settings: Settings) -> int:
 def cmd_checkpoint(ns: argparse.Namespace, settings: Settings) -> int:
     import time
 
-    from intake.audit.checkpoint import signer_from_settings
-    from intake.audit.verify import AuditChainBroken, CheckpointInvalid, checkpoint_if_due, create_checkpoint
+    from intake.audit.checkpoint import CheckpointError, signer_from_settings
+    from intake.audit.consistency import NotConsistent
+    from intake.audit.incremental import AnchorLost, PeriodicSigner
+    from intake.audit.verify import AuditChainBroken, CheckpointInvalid, create_checkpoint
     from intake.audit.witness import FileWitness
 
     signer = signer_from_settings(settings)
@@ -105,15 +120,18 @@ def cmd_checkpoint(ns: argparse.Namespace, settings: Settings) -> int:
         return 0
     sessions = migrated_sessions(settings)
     witness = FileWitness(settings.audit_witness)
+    periodic = PeriodicSigner(signer, witness, full_every=ns.full_every)
     while True:
         try:
-            with sessions() as session, session.begin():
-                if ns.every:  # a running signer: only when entries were added since the last checkpoint
-                    row = checkpoint_if_due(session, signer, 1, witness)
-                else:
-                    row = create_checkpoint(session, signer, witness)
-                note = row.note if row is not None else None
-        except (AuditChainBroken, CheckpointInvalid) as exc:
+            if ns.every:  # a running signer: signs only when entries were added since its last checkpoint
+                result = periodic.run_round(sessions)
+                note = result.note
+                if result.full:
+                    print(f"audit log verified in full: {result.size} entries", file=sys.stderr)
+            else:
+                with sessions() as session, session.begin():
+                    note = create_checkpoint(session, signer, witness).note
+        except (AuditChainBroken, CheckpointInvalid, CheckpointError, NotConsistent, AnchorLost) as exc:
             print(f"refusing to sign: audit log BROKEN: {exc}", file=sys.stderr)
             return 1
         except Exception as exc:  # noqa: BLE001 - a database restart or a witness write error
