@@ -14,7 +14,9 @@ Variants that need no extra entries because the pattern already covers them:
 * ALL-CAPS and other casings - ``TYLER MORRIS``: the pattern is case-insensitive;
 * line breaks and runs of spaces between tokens - ``Tyler\\nMorris``: tokens are joined by ``\\s*``;
 * a hyphenated name broken at a line end - ``Ellie-\\nMae``: a hyphen matches ``\\s*-\\s*``;
-* a word hyphenated at a line end - ``Mor-\\nris``: :func:`dehyphenate` joins it before matching.
+* a word hyphenated at a line end - ``Mor-\\nris``: :func:`dehyphenate` joins it before matching;
+* an e-mail address, a web address or a file path broken at a line end after ``@``, ``.`` or ``/`` -
+  ``kelly.m88@\\nexample.org``: whitespace may sit around those characters inside a token.
 """
 
 from __future__ import annotations
@@ -101,7 +103,13 @@ def _atoms(item: str) -> list[str]:
     return atoms
 
 
+#: characters inside a token where a line may break without a hyphen (e-mail and web addresses, paths)
+_BREAKABLE = frozenset("@./")
+
+
 def _atom_regex(atom: str) -> str:
+    if atom in _BREAKABLE:
+        return r"\s*" + re.escape(atom) + r"\s*"
     if atom == " ":
         # \s* rather than \s+: extractors (pypdf especially) drop the space between two words drawn
         # as separate strings, and "TylerMorris" identifies the child as well as "Tyler Morris" does.

@@ -71,6 +71,9 @@ def test_when_text_has_no_line_end_hyphen_then_readings_has_one_reading():
         ("14 Larch Close", "at 14 Larch\nClose, Northtown"),
         ("NE12 4TP", "postcode ne12 4tp."),
         ("kelly.m88@example.org", "email kelly.m88@example.org."),
+        ("kelly.m88@example.org", "email kelly.m88@\nexample.org today"),  # broken at a line end
+        ("kelly.m88@example.org", "email kelly.\nm88@example.org"),
+        ("www.example.org/family", "see www.example.org/\nfamily"),
         ("(AH)", "Amira Hussain (AH) said"),
     ],
 )
