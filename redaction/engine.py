@@ -29,7 +29,7 @@ from redaction.register import parse_register
 from redaction.render import render_pdf, render_text
 from redaction.second_parser import PypdfJob
 from redaction.sniff import detect_kind, open_pdf
-from redaction.types import Analysis, Proposal, Span
+from redaction.types import POSITIONAL, Analysis, Proposal, Span
 from redaction.verify import VerificationReport, verify_pdf, verify_text
 from redaction.word.pieces import author_spans, detection_pieces
 from redaction.word.prepare import prepare_word
@@ -185,7 +185,10 @@ class RedactionEngine:
         proposals = list(proposals)
         labels = {p.text.lower(): p.label for p in proposals if p.action == "label" and p.label}
         forbidden = forbidden_items(proposals, kept=kept, register=register)
-        return redacted_docx(data, [(text, labels.get(text.lower())) for text, _category in forbidden])
+        # boxes drawn on a page and text hidden in the PDF are removed by position: not in a Word file
+        positional = sum(1 for p in proposals if p.category in POSITIONAL and p.category != "IMAGE_TEXT")
+        replacements = [(text, labels.get(text.lower())) for text, _category in forbidden]
+        return redacted_docx(data, replacements, positional=positional)
 
     # The Secretariat's own redactions and the review screen's images (see screen.py; no NLP needed)
     def find_occurrences(self, data: bytes, text: str, *, category: str = "MANUAL") -> list[Proposal]:

@@ -102,6 +102,8 @@ def _office_kind(data: bytes) -> Kind:
     if data.startswith(_OLE_MAGIC):
         raise UnsupportedDocumentError(PASSWORD if ole_kind(data) == "encrypted" else LEGACY)
     if _ODT_MIMETYPE.match(data):
+        if b"Basic/" in data or b"Scripts/" in data:  # an OpenDocument file's macro folders
+            raise UnsupportedDocumentError(MACROS)
         return "odt"
     for name, verdict in _OFFICE_PARTS:
         if name in data:

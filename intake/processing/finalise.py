@@ -61,8 +61,8 @@ def finalise(services: Services, engine: Engine, submission_id: str) -> dict[str
         overridden_hold = submission.verification_hold if submission.hold_overridden_at is not None else None
         revision, document_kind = submission.revision, submission.document_kind
         data = load_working(services.keys, services.store, session, submission)
-        source = None  # a Word draft's own file: its redacted copy is made beside the final PDF
-        if document_kind in WORD_KINDS:
+        source = None  # a .docx draft's own file: its redacted copy is made beside the final PDF (an .odt
+        if document_kind == "docx":  # draft gets the PDF only)
             source = load_original(services.keys, services.store, session, submission)
         chosen = publication_set(services, session, submission)
         # a decision changed, or a proposal deleted with its decision, outside SafePub: never publish on it
@@ -153,7 +153,7 @@ def _word_copy(
         return None
     try:
         return engine.redact_docx(source, redact, kept=kept, register=register)
-    except (VerificationFailed, UnsupportedDocumentError) as exc:
+    except Exception as exc:  # noqa: BLE001 - whatever stops the copy (a sandbox error too) never stops the PDF
         log.warning("no redacted Word copy", extra={"submission_id": submission_id, "error": type(exc).__name__})
         return None
 

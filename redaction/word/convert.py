@@ -74,8 +74,16 @@ def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
-            env={"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(home), "LANG": "C.UTF-8"},
+            # TMPDIR too: LibreOffice stages parts of the document in its temporary folder, which must be
+            # the private (memory) work folder, never the host's /tmp
+            env={
+                "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+                "HOME": str(home),
+                "TMPDIR": str(home),
+                "LANG": "C.UTF-8",
+            },
             start_new_session=True,  # its own process group: killed whole on a timeout
+            preexec_fn=_die_with_parent,
         )
     except OSError as exc:
         raise _ConverterFailed(-1) from exc
@@ -88,6 +96,16 @@ def _run(command: list[str], home: Path, timeout_seconds: float) -> None:
         _kill_group(process)  # a launcher that exited may leave the converter behind
     if code != 0:
         raise _ConverterFailed(code)
+
+
+def _die_with_parent() -> None:
+    """In the converter, before exec: killed if the process that started it dies (outside bwrap, which
+    does this itself, a parent killed by its wall clock would otherwise leave LibreOffice running)."""
+    import ctypes
+
+    prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None)
+    if prctl is not None:
+        prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
 
 
 class _ConverterFailed(Exception):

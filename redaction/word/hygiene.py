@@ -68,14 +68,15 @@ def channel_counts(items: Iterable[HiddenItem]) -> dict[str, int]:
 # .docx
 # ---------------------------------------------------------------------------------------------------------
 def _docx_items(package: Package) -> Iterator[HiddenItem]:
+    styles = hidden_styles(package)
     for name in package.names:
         if name == "word/document.xml":
-            yield from _story_items(package.xml(name), name)
+            yield from _story_items(package.xml(name), name, styles)
         elif match := _NOTE_PART.match(name):
             kind = {"header": "header", "footer": "footer", "footnotes": "footnote", "endnotes": "endnote"}
             root = package.xml(name)
             yield HiddenItem(kind[match.group(1)], name, _text(root))
-            yield from _story_items(root, name)
+            yield from _story_items(root, name, styles)
         elif name == "word/comments.xml":
             yield from _comments(package.xml(name), name)
         elif name == "word/people.xml":
@@ -105,19 +106,19 @@ def _docx_items(package: Package) -> Iterator[HiddenItem]:
                     yield HiddenItem("hyperlink", name, rel.get("Target", ""))
 
 
-def _story_items(root: Element, part: str) -> Iterator[HiddenItem]:
+def _story_items(root: Element, part: str, styles: frozenset[str] = frozenset()) -> Iterator[HiddenItem]:
     """Tracked changes, hidden runs, text boxes, picture descriptions and field codes in one story."""
     authors: dict[str, str] = {}
     for n, deleted in enumerate(_iter_any(root, "del", "moveFrom"), 1):
-        yield HiddenItem("tracked deletion", f"{part}, deletion {n}{_by(deleted)}", _text(deleted))
+        yield HiddenItem("tracked deletion", f"{part}, deletion {n}", _text(deleted))
         authors.setdefault(deleted.get(f"{W}author") or "", f"{part}, deletion {n}")
     for n, inserted in enumerate(_iter_any(root, "ins", "moveTo"), 1):
-        yield HiddenItem("tracked insertion", f"{part}, insertion {n}{_by(inserted)}", _text(inserted))
+        yield HiddenItem("tracked insertion", f"{part}, insertion {n}", _text(inserted))
         authors.setdefault(inserted.get(f"{W}author") or "", f"{part}, insertion {n}")
     for author, first in authors.items():  # each person who made changes, once, where they first did
         if author:
             yield HiddenItem("change author", first, author)
-    for n, run in enumerate((r for r in root.iter(f"{W}r") if _hidden(r)), 1):
+    for n, run in enumerate((r for r in root.iter(f"{W}r") if _hidden(r, styles)), 1):
         yield HiddenItem("hidden text", f"{part}, hidden run {n}", _text(run))
     for n, box in enumerate(root.iter(f"{W}txbxContent"), 1):
         yield HiddenItem("text box", f"{part}, text box {n}", _text(box))
@@ -138,17 +139,29 @@ def _comments(root: Element, part: str) -> Iterator[HiddenItem]:
         yield HiddenItem("comment", where, _text(comment))
 
 
-def _by(change: Element) -> str:
-    author = change.get(f"{W}author")
-    return f" by {author}" if author else ""
-
-
-def _hidden(run: Element) -> bool:
+def _hidden(run: Element, styles: frozenset[str] = frozenset()) -> bool:
+    """A run formatted as hidden: directly (``w:vanish``) or through its character style, unless it
+    switches the style's hiding off."""
     props = run.find(f"{W}rPr")
     if props is None:
         return False
     vanish = props.find(f"{W}vanish")
-    return vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off")
+    if vanish is not None:
+        return vanish.get(f"{W}val", "true") not in ("0", "false", "off")
+    style = props.find(f"{W}rStyle")
+    return style is not None and style.get(f"{W}val", "") in styles
+
+
+def hidden_styles(package: Package) -> frozenset[str]:
+    """The ids of the styles that hide their text (``w:vanish`` in the style's run properties)."""
+    if not package.has("word/styles.xml"):
+        return frozenset()
+    hidden = set()
+    for style in package.xml("word/styles.xml").iter(f"{W}style"):
+        vanish = style.find(f"{W}rPr/{W}vanish")
+        if vanish is not None and vanish.get(f"{W}val", "true") not in ("0", "false", "off"):
+            hidden.add(style.get(f"{W}styleId", ""))
+    return frozenset(hidden)
 
 
 def _iter_any(root: Element, *names: str) -> Iterator[Element]:

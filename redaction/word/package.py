@@ -122,6 +122,8 @@ class Package:
 
     def _kind(self) -> WordKind:
         if self.has("mimetype") and self.read("mimetype").strip() == _ODT_MIMETYPE:
+            if any(name.startswith(("Basic/", "Scripts/")) for name in self._infos):
+                raise UnsupportedDocumentError(MACROS)  # OpenDocument keeps its macros in these folders
             return "odt"
         if not self.has("[Content_Types].xml"):
             raise UnsupportedDocumentError(NOT_WORD)

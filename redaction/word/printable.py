@@ -19,7 +19,7 @@ from xml.etree.ElementTree import Element
 
 from defusedxml import ElementTree as SafeXML
 
-from redaction.word.hygiene import _NOTE_PART, W, _hidden
+from redaction.word.hygiene import _NOTE_PART, W, _hidden, hidden_styles
 from redaction.word.package import Package
 
 _STORY = re.compile(r"word/(document|header\d*|footer\d*|footnotes|endnotes)\.xml$")
@@ -39,6 +39,10 @@ _EMPTY_PARTS = {
     ),
 }  # fmt: skip
 _XML_DECLARATION = b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+_EMPTY_GLOSSARY = (
+    b'<w:glossaryDocument xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    b"<w:docParts/></w:glossaryDocument>"
+)
 # field codes (" AUTHOR \"...\" ") never print: only their results do, and those stay
 _REMOVED = {f"{W}{name}" for name in ("del", "moveFrom", "commentRangeStart", "commentRangeEnd", "instrText")}
 _UNWRAPPED = {f"{W}{name}" for name in ("ins", "moveTo", "fldSimple")}
@@ -56,6 +60,7 @@ def printable_docx(package: Package) -> bytes:
     if package.kind != "docx":
         raise ValueError("printable_docx needs a .docx package")
     _register_namespaces(package)
+    styles = hidden_styles(package)
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
         for name in package.names:
@@ -64,35 +69,84 @@ def printable_docx(package: Package) -> bytes:
             elif name.startswith("customXml/item") and not name.startswith("customXml/itemProps"):
                 data = _XML_DECLARATION + b"<root/>"
             elif _STORY.match(name) or _NOTE_PART.match(name):
-                data = _XML_DECLARATION + ET.tostring(_accept(package.xml(name)), encoding="utf-8")
+                data = serialise(_accept(package.xml(name), styles), package.read(name))
+            elif name.startswith("word/glossary/") and name.endswith("document.xml"):
+                data = _XML_DECLARATION + _EMPTY_GLOSSARY  # building blocks never print; their text goes
+            elif name.startswith("docProps/thumbnail."):
+                data = blank_image(package.read(name))  # a picture of the first page as it was saved
             else:
                 data = package.read(name)
             target.writestr(name, data)
     return out.getvalue()
 
 
-def _accept(root: Element) -> Element:
+def serialise(root: Element, original: bytes) -> bytes:
+    """A rewritten part as bytes, with every namespace its root declared in ``original`` declared again:
+    ElementTree drops declarations no element uses, but ``mc:Ignorable`` names prefixes, and Word refuses
+    a file whose ignorable prefixes are undeclared."""
+    data = ET.tostring(root, encoding="utf-8")
+    declared: dict[str, str] = {}
+    for event, item in SafeXML.iterparse(io.BytesIO(original), events=("start-ns", "start")):
+        if event == "start":
+            break  # the root's own declarations come before its start event
+        prefix, uri = item
+        declared[prefix] = uri
+    head_end = data.index(b">")  # tostring with encoding="utf-8" writes no declaration: the root comes first
+    head = data[:head_end]
+    missing = [
+        f' xmlns:{prefix}="{uri}"'.encode()
+        for prefix, uri in declared.items()
+        if prefix and f"xmlns:{prefix}=".encode() not in head
+    ]
+    if missing:
+        closing = head_end - 1 if head.endswith(b"/") else head_end
+        data = data[:closing] + b"".join(missing) + data[closing:]
+    return _XML_DECLARATION + data
+
+
+def blank_image(data: bytes) -> bytes:
+    """A white picture of the same size and format (PNG, JPEG, GIF; others give a white PNG): what a
+    picture becomes where its pixels cannot be checked for names."""
+    import pymupdf
+
+    try:
+        source = pymupdf.Pixmap(data)
+        width, height = max(1, source.width), max(1, source.height)
+    except Exception:  # noqa: BLE001 - a format MuPDF cannot read: a small white square
+        width, height = 16, 16
+    blank = pymupdf.Pixmap(pymupdf.csRGB, pymupdf.IRect(0, 0, width, height), False)
+    blank.clear_with(255)
+    kind = "jpeg" if data.startswith(b"\xff\xd8") else "png"
+    return blank.tobytes(kind)
+
+
+def _accept(root: Element, styles: frozenset[str] = frozenset()) -> Element:
     """Tracked changes accepted, comment anchors and hidden runs removed, revision ids stripped."""
-    _rewrite(root)
+    _rewrite(root, styles)
     for element in root.iter():
         for attribute in [a for a in element.attrib if a.startswith(f"{W}rsid")]:
             del element.attrib[attribute]
     return root
 
 
-def _rewrite(parent: Element) -> None:
+def _rewrite(parent: Element, styles: frozenset[str] = frozenset()) -> None:
     index = 0
     while index < len(parent):
         child = parent[index]
-        if child.tag in _REMOVED or child.tag in _CHANGE_RECORDS or _is_comment_reference(child) or _hidden(child):
+        hidden_run = child.tag == f"{W}r" and _hidden(child, styles)
+        if child.tag in _REMOVED or child.tag in _CHANGE_RECORDS or _is_comment_reference(child) or hidden_run:
             parent.remove(child)
             continue
+        if child.tag == f"{W}pPr":  # a hidden paragraph mark: the mark's vanish goes, the paragraph stays
+            for mark in child.findall(f"{W}rPr"):
+                for vanish in mark.findall(f"{W}vanish"):
+                    mark.remove(vanish)
         if child.tag in _UNWRAPPED:
             parent.remove(child)
             for offset, grandchild in enumerate(list(child)):
                 parent.insert(index + offset, grandchild)
             continue  # the moved-up children are visited in their turn
-        _rewrite(child)
+        _rewrite(child, styles)
         index += 1
 
 

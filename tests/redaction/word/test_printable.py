@@ -35,3 +35,23 @@ def test_the_printable_package_is_itself_a_readable_word_document() -> None:
     reread = docx.Document(io.BytesIO(printable_docx(open_package(word_draft()))))
     text = "\n".join(p.text for p in reread.paragraphs)
     assert BODY in text and INSERTED in text
+
+
+def test_a_hidden_paragraph_mark_keeps_the_paragraphs_style_and_section() -> None:
+    """Word's style separator hides a paragraph mark (w:pPr/w:rPr/w:vanish): the mark's vanish goes, the
+    paragraph's style, numbering and section break stay (only hidden runs are removed)."""
+    from xml.etree.ElementTree import fromstring
+
+    from redaction.word.hygiene import W
+    from redaction.word.printable import _accept
+
+    paragraph = fromstring(
+        f'<w:p xmlns:w="{W[1:-1]}"><w:pPr><w:pStyle w:val="Heading1"/><w:sectPr><w:pgSz w:orient="landscape"/>'
+        "</w:sectPr><w:rPr><w:vanish/></w:rPr></w:pPr><w:r><w:t>Chronology</w:t></w:r>"
+        "<w:r><w:rPr><w:vanish/></w:rPr><w:t>hidden note</w:t></w:r></w:p>"
+    )
+    _accept(paragraph)
+    properties = paragraph.find(f"{W}pPr")
+    assert properties is not None and properties.find(f"{W}pStyle") is not None
+    assert properties.find(f"{W}sectPr") is not None and properties.find(f".//{W}vanish") is None
+    assert [t.text for t in paragraph.iter(f"{W}t")] == ["Chronology"]

@@ -63,7 +63,7 @@ def test_verification_reads_every_part_and_names_only_the_part() -> None:
 
 def test_an_embedded_object_cannot_be_checked_so_no_redacted_docx_is_made() -> None:
     with_object = rezip(word_draft(), {"word/embeddings/oleObject1.bin": b"\xd0\xcf\x11\xe0 spreadsheet"})
-    with pytest.raises(VerificationFailed, match="embeds 1 object"):
+    with pytest.raises(VerificationFailed, match="1 embedded file"):
         redacted_docx(with_object, [(HIDDEN["header"], None)])
 
 
@@ -71,3 +71,121 @@ def test_the_result_is_a_word_document_that_opens() -> None:
     result = redacted_docx(word_draft(), [(HIDDEN["header"], None)])
     assert open_package(result).kind == "docx"
     docx.Document(io.BytesIO(result))
+
+
+def _docx(build) -> bytes:  # type: ignore[no-untyped-def]
+    document = docx.Document()
+    build(document)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("written", "redacted"),
+    [
+        ("Siobhan O\u2019Brien", "Siobhan O'Brien"),  # Word's curly apostrophe, the engine's straight one
+        ("Zoe\u0308 Tranter", "Zoë Tranter"),  # an accent stored on its own
+        ("Marlo\u00adwe", "Marlowe"),  # a soft hyphen inside the name
+        ("KEZIA MARLOWE", "Kezia Marlowe"),
+    ],
+    ids=["curly-apostrophe", "combining-accent", "soft-hyphen", "capitals"],
+)
+def test_a_name_is_found_as_the_engine_finds_it_however_word_stored_it(written: str, redacted: str) -> None:
+    data = _docx(lambda d: d.add_paragraph(f"Seen with {written} at home."))
+    result = redacted_docx(data, [(redacted, "[name]")])
+    assert _printed_text(result).strip() == "Seen with [name] at home."
+
+
+def test_a_non_breaking_hyphen_inside_a_name_is_part_of_it() -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document) -> None:  # type: ignore[no-untyped-def]
+        paragraph = document.add_paragraph("Seen with Kezia Marlowe")
+        paragraph._p.append(parse_xml(f"<w:r {nsdecls('w')}><w:noBreakHyphen/><w:t>Dunn today.</w:t></w:r>"))
+
+    result = redacted_docx(_docx(build), [("Kezia Marlowe-Dunn", "[child]")])
+    assert _printed_text(result).strip() == "Seen with [child] today."
+
+
+def test_a_label_holding_the_redacted_word_stops_the_copy_instead_of_looping() -> None:
+    data = _docx(lambda d: d.add_paragraph("The word redacted appears here."))
+    with pytest.raises(VerificationFailed):  # replaced once, then the label itself holds the word
+        redacted_docx(data, [("redacted", None)])
+
+
+def test_pictures_and_the_thumbnail_become_blank_pictures_of_the_same_size() -> None:
+    import pymupdf
+
+    page = pymupdf.open().new_page(width=200, height=60)
+    page.insert_text((10, 40), "Kezia Marlowe, Year 4", fontsize=16)
+    picture = page.get_pixmap().tobytes("png")
+
+    def build(document) -> None:  # type: ignore[no-untyped-def]
+        document.add_paragraph("A photograph:")
+        document.add_picture(io.BytesIO(picture))
+
+    with_thumbnail = rezip(_docx(build), {"docProps/thumbnail.jpeg": pymupdf.Pixmap(picture).tobytes("jpeg")})
+    result = redacted_docx(with_thumbnail, [("Kezia Marlowe", None)])
+    with zipfile.ZipFile(io.BytesIO(result)) as package:
+        images = [n for n in package.namelist() if n.startswith("word/media/") or n.startswith("docProps/thumb")]
+        assert len(images) == 2
+        for name in images:
+            blank = pymupdf.Pixmap(package.read(name))
+            assert (blank.width, blank.height) == (pymupdf.Pixmap(picture).width, pymupdf.Pixmap(picture).height)
+            assert set(blank.samples) == {255}, f"{name} still shows something"
+
+
+def test_text_that_never_prints_is_cleared_from_the_copy() -> None:
+    from docx.oxml import parse_xml
+    from docx.oxml.ns import nsdecls
+
+    def build(document) -> None:  # type: ignore[no-untyped-def]
+        paragraph = document.add_paragraph("Chronology")
+        paragraph._p.append(parse_xml(f'<w:bookmarkStart {nsdecls("w")} w:id="3" w:name="Quillon_Sark_notes"/>'))
+        paragraph._p.append(
+            parse_xml(
+                f'<w:sdt {nsdecls("w")}><w:sdtPr><w:alias w:val="Quillon Sark"/><w:tag w:val="Quillon Sark"/>'
+                "</w:sdtPr><w:sdtContent><w:r><w:t>Child W</w:t></w:r></w:sdtContent></w:sdt>"
+            )
+        )
+
+    data = rezip(
+        _docx(build),
+        {
+            "word/settings.xml": (
+                b'<w:settings xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:docVars>'
+                b'<w:docVar w:name="child" w:val="Quillon Sark"/></w:docVars></w:settings>'
+            )
+        },
+    )
+    result = redacted_docx(data, [("Quillon Sark", None)])
+    assert "Quillon" not in _all_parts(result)
+    assert "Child W" in _all_parts(result)  # the content control's own text stays
+
+
+def test_verification_reads_xml_comments_and_processing_instructions() -> None:
+    planted = rezip(
+        word_draft(), {"customXml/item9.xml": b"<?xml version='1.0'?><!-- prepared for Quillon Sark --><root/>"}
+    )
+    with pytest.raises(VerificationFailed, match="customXml/item9.xml"):
+        verify_docx(planted, ["Quillon Sark"])
+
+
+def test_a_redaction_made_by_position_stops_the_copy() -> None:
+    with pytest.raises(VerificationFailed, match="by position"):
+        redacted_docx(word_draft(), [(HIDDEN["header"], None)], positional=1)
+
+
+def test_every_prefix_word_may_ignore_is_still_declared() -> None:
+    import re
+
+    result = redacted_docx(word_draft(), [(HIDDEN["header"], None)])
+    with zipfile.ZipFile(io.BytesIO(result)) as package:
+        for name in ("word/document.xml", "word/styles.xml"):
+            part = package.read(name).decode("utf-8")
+            root_tag = part[part.index("<w:") : part.index(">", part.index("<w:"))]
+            ignorable = re.search(r'mc:Ignorable="([^"]*)"', root_tag)
+            for prefix in ignorable.group(1).split() if ignorable else []:
+                assert f"xmlns:{prefix}=" in root_tag, f"{name}: {prefix} is ignorable but undeclared"
