@@ -226,9 +226,15 @@ def _shown_strings(data: bytes) -> list[tuple[str, bytes]]:
     control bytes are two-byte glyph ids of a CID font (see _pdf_strings) and are left out."""
     found: list[tuple[str, bytes]] = []
     in_array, gap = False, GUESSED_GAP
+    key = b""  # the token before this one: a string's key in a property list
     for match in _SHOWN.finditer(data):
-        token = match.group(0)
+        token, before, key = match.group(0), key, match.group(0)
         first = token[:1]
+        if before == b"/Lang" and (first == b"(" or match.group(1) is not None):
+            # a marked-content language tag (/Span <</Lang (en-US)>> BDC) never shows and names nobody:
+            # read as a word it would sit between two shown strings and hide the phrase they make
+            gap = GUESSED_GAP
+            continue
         if first == b"(" or match.group(1) is not None:
             if first == b"(":
                 raw = _ESCAPE.sub(_unescape, token[1:-1])
