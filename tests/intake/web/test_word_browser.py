@@ -25,6 +25,7 @@ from redaction.word.convert import soffice_path
 from tests.conftest import SCORER
 from tests.intake.reviewkit import decide_all
 from tests.intake.web.conftest import ARTIFACTS
+from tests.intake.web.test_review_browser import log_in, log_out
 from tests.worker.procs import start_worker, stop_worker, wait_for
 
 pytestmark = [
@@ -98,19 +99,6 @@ def page(browser):
     tab.set_default_timeout(20_000)
     yield tab
     context.close()
-
-
-def log_in(page, server: str, account, target: str) -> None:
-    page.goto(f"{server}/login?next={target}")
-    page.get_by_label("E-mail address").fill(account.email)
-    page.get_by_label("Password").fill(account.password)
-    page.get_by_role("button", name="Log in").click()
-    page.wait_for_url(f"{server}{target}")
-
-
-def log_out(page) -> None:
-    page.get_by_role("button", name="Log out").click()
-    page.wait_for_url("**/login")
 
 
 def status_of(client, world, sid: str, wanted: tuple[str, ...], timeout: float) -> dict:
