@@ -211,8 +211,6 @@ def _splice(paragraph: Element, sources: list[_Char], label: str) -> None:
             kept = kept[:at] + label + kept[at:]
         node.text = kept
         node.set(_XML_SPACE, "preserve")
-    if first is None and sources:  # the match was made only of element-characters: nowhere to put a label
-        return
 
 
 def _remove_element(root: Element, element: Element) -> None:

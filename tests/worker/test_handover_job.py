@@ -24,6 +24,7 @@ from intake.handover.sinks.http import HttpSink
 from intake.handover.sinks.s3 import S3Sink
 from tests.intake.handoverkit import approved_submission, attempts, context, events, final_version, status
 from tests.intake.reviewkit import pdf_text
+from tests.intake.storage.s3server import admin_client, moto_server
 from worker import context as worker_context
 from worker.jobs import HandoverRetry, handover_submission
 from worker.queue import SERIALIZER, RqJobQueue, processing_queue
@@ -266,26 +267,13 @@ def test_when_the_manifest_rename_fails_then_no_manifest_and_no_temp_file_remain
 # -- S3 (moto's server mode on 127.0.0.1) ----------------------------------------------------------------
 @pytest.fixture
 def s3_endpoint() -> Iterator[str]:
-    server_module = pytest.importorskip("moto.server")
-    server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    yield f"http://{host}:{port}"
-    server.stop()
-
-
-def _s3_client(endpoint: str) -> Any:
-    import boto3
-
-    return boto3.client(
-        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
-    )
+    yield from moto_server()
 
 
 def test_when_the_sink_is_s3_then_document_and_manifest_land_under_the_prefix_and_a_withdrawal_removes_them(
     client, world, services, settings, s3_endpoint
 ):
-    s3 = _s3_client(s3_endpoint)
+    s3 = admin_client(s3_endpoint)
     bucket = f"reviews-{uuid.uuid4().hex[:12]}"  # moto's state is per process, shared by every test in it
     s3.create_bucket(Bucket=bucket)
     sid = approved_submission(client, world, services)
@@ -325,7 +313,7 @@ def test_when_the_bucket_does_not_exist_then_s3_rejects_permanently_and_an_unrea
         "publication", "0" * 32, "pub-x", {"filename": "0" * 32 + ".pdf", "content_type": "application/pdf"}, b"%PDF"
     )
     with pytest.raises(PermanentSinkError) as rejected:
-        S3Sink(_s3_client(s3_endpoint), "missing-bucket").deliver(package)
+        S3Sink(admin_client(s3_endpoint), "missing-bucket").deliver(package)
     assert rejected.value.status_code == 404 and rejected.value.code == "s3_NoSuchBucket"
     with Archive() as closed:
         dead = closed.url.rsplit("/", 1)[0]

@@ -19,14 +19,19 @@ REGION = "us-east-1"
 CREDENTIALS = {"aws_access_key_id": "test", "aws_secret_access_key": "test"}
 
 
-@pytest.fixture(scope="module")
-def moto_endpoint() -> Iterator[str]:
+def moto_server() -> Iterator[str]:
+    """A moto S3 server on 127.0.0.1 for as long as the generator runs: its endpoint URL."""
     server_module = pytest.importorskip("moto.server")
     server = server_module.ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
+
+
+@pytest.fixture(scope="module")
+def moto_endpoint() -> Iterator[str]:
+    yield from moto_server()
 
 
 def admin_client(endpoint: str) -> Any:
